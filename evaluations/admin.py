@@ -1,0 +1,64 @@
+from django.contrib import admin
+
+from .models import Evaluation, FundLine, IndicatorLine, Membership, Region, Unit, Year
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "kind", "reviews_subregions"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "region__name"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role", "phone"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__first_name", "unit__name"]
+    autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(Year)
+class YearAdmin(admin.ModelAdmin):
+    list_display = ["year", "deadline", "closed"]
+
+
+class FundLineInline(admin.TabularInline):
+    model = FundLine
+    extra = 0
+    fields = ["order", "row_key", "label", "budget_initial", "budget", "actual"]
+
+
+class IndicatorLineInline(admin.TabularInline):
+    model = IndicatorLine
+    extra = 0
+    fields = [
+        "order",
+        "level1",
+        "level2",
+        "level3",
+        "target",
+        "actual",
+        "weight",
+        "score",
+        "deviation",
+    ]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["project_name", "unit", "year", "template", "status", "updated_at"]
+    list_filter = ["status", "template", "year"]
+    search_fields = ["project_name", "unit__name"]
+    readonly_fields = ["version", "created_by", "created_at", "updated_by", "updated_at"]
+    autocomplete_fields = ["unit"]
+    inlines = [FundLineInline, IndicatorLineInline]

@@ -1,0 +1,367 @@
+"""The printed form as a grid of cells, built from a template definition and a form's values.
+
+The read-only page, the PDF and the Excel workbook render this one grid, so the three cannot
+drift apart: merges, order, labels and number formats are decided here once. Plain Python: the
+values come in as a `FormData` snapshot (see `evaluations.selectors.form_data`), not as models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import groupby
+
+from ..templates_def import TemplateDef
+
+DASH = "—"
+
+
+@dataclass(frozen=True)
+class FundValues:
+    label: str
+    budget_initial: Decimal | None = None
+    budget: Decimal | None = None
+    actual: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class LineData:
+    level1: str
+    level2: str
+    level3: str
+    target: str
+    actual: str
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    deviation: str = ""
+
+
+@dataclass(frozen=True)
+class FormData:
+    """Everything printed on one form, as plain values."""
+
+    template: TemplateDef
+    title: str
+    year: int
+    header: dict[str, str]
+    header_labels: dict[str, str]
+    funds: dict[str, FundValues]
+    goal_planned: str
+    goal_actual: str
+    lines: tuple[LineData, ...]
+    texts: dict[str, str] = field(default_factory=dict)
+    preparer: str = ""
+    preparer_phone: str = ""
+    fill_date: date | None = None
+    status_label: str = ""
+    is_draft: bool = False
+    reviewer: str = ""
+    approved_on: date | None = None
+    budget_score: Decimal | None = None
+    total_score: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One (possibly merged) cell. `kind` tells renderers how to style it:
+    caption (the block name in the first column), head (column heading), label, text, number."""
+
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    kind: str = "text"
+    # The machine value behind a number cell (Decimal), so Excel can store a real number.
+    value: Decimal | None = None
+    number_format: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    section: str
+
+
+@dataclass(frozen=True)
+class Grid:
+    title: str
+    year_line: str
+    unit_line: str
+    widths: tuple[int, ...]
+    rows: tuple[Row, ...]
+    footnotes: tuple[str, ...]
+    signature: tuple[tuple[str, str], ...]
+    approval: tuple[tuple[str, str], ...]
+    watermark: str = ""
+
+    @property
+    def column_count(self) -> int:
+        return len(self.widths)
+
+    def row_index(self, section: str) -> int | None:
+        """Index of the first row of a section (Excel uses it to repeat the indicator heading)."""
+        return next((i for i, r in enumerate(self.rows) if r.section == section), None)
+
+
+# -- number formatting, shared by every renderer ------------------------------------------------
+
+
+def format_amount(value: Decimal | None) -> str:
+    """万元 with two decimals and no thousands separator, the way the forms print money."""
+    if value is None:
+        return ""
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
+
+
+def format_points(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_rate(rate: Decimal | None) -> str:
+    """A ratio as a percentage with at most two decimals: 0.0987 → 9.87%, 1 → 100%."""
+    if rate is None:
+        return ""
+    return f"{format_points(rate * 100)}%"
+
+
+def format_date(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def rate_of(budget: Decimal | None, actual: Decimal | None) -> Decimal | None:
+    if budget is None or actual is None or budget == 0:
+        return None
+    return actual / budget
+
+
+# -- building the grid --------------------------------------------------------------------------
+
+
+def spread(total: int, weights: list[int]) -> list[int]:
+    """Split `total` columns among cells in proportion to `weights`, each at least one column.
+
+    Largest remainder: the shares always add up to `total`, so every row spans the full width.
+    """
+    n = len(weights)
+    if total < n:
+        raise ValueError(f"{n} cells do not fit in {total} columns")
+    spare = total - n
+    weight_sum = sum(weights)
+    raw = [spare * w / weight_sum for w in weights]
+    spans = [1 + int(r) for r in raw]
+    leftovers = sorted(range(n), key=lambda i: (-(raw[i] - int(raw[i])), i))
+    for i in leftovers[: total - sum(spans)]:
+        spans[i] += 1
+    return spans
+
+
+def build_grid(data: FormData) -> Grid:
+    t = data.template
+    width = len(t.indicator_columns)  # the content columns right of the caption column
+    rows: list[Row] = []
+    rows += _header_rows(data, width)
+    rows += _fund_rows(data, width)
+    rows += _goal_rows(data, width)
+    rows += _indicator_rows(data, width)
+    rows += _total_rows(data, width)
+    for block in t.text_blocks:
+        rows.append(
+            Row(
+                (Cell(block.label, kind="caption"), Cell(data.texts.get(block.key, ""), width)),
+                "text",
+            )
+        )
+    caption_width = 8
+    widths = (caption_width, *(c.width for c in t.indicator_columns))
+    signature = tuple(
+        (t.signature_labels[key], value)
+        for key, value in (
+            ("preparer", data.preparer),
+            ("preparer_phone", data.preparer_phone),
+            ("fill_date", format_date(data.fill_date)),
+        )
+    )
+    approval = ()
+    if data.reviewer:
+        approval = (("审核人", data.reviewer), ("审核日期", format_date(data.approved_on)))
+    return Grid(
+        title=data.title,
+        year_line=f"（{data.year}年度）",
+        unit_line=f"单位：{t.money_unit}" if t.money_unit else "",
+        widths=widths,
+        rows=tuple(rows),
+        footnotes=t.footnotes,
+        signature=signature,
+        approval=approval,
+        watermark="草稿" if data.is_draft else "",
+    )
+
+
+def _header_rows(data: FormData, width: int) -> list[Row]:
+    rows = []
+    for fields in data.template.header_rows:
+        cells = []
+        # Label, value, label, value: the first label sits in the caption column.
+        spans = [1, width] if len(fields) == 1 else [1, *spread(width, [3, 1, 4])]
+        for i, f in enumerate(fields):
+            label = data.header_labels.get(f.key) or f.label
+            cells.append(Cell(label, spans[2 * i], kind="caption" if i == 0 else "label"))
+            cells.append(Cell(data.header.get(f.key, ""), spans[2 * i + 1]))
+        rows.append(Row(tuple(cells), "head"))
+    return rows
+
+
+def _amount_cell(value: Decimal | None, span: int) -> Cell:
+    return Cell(format_amount(value), span, kind="number", value=value, number_format="0.00")
+
+
+def _fund_rows(data: FormData, width: int) -> list[Row]:
+    t = data.template
+    funds = [(row, data.funds.get(row.key) or FundValues(row.label)) for row in t.fund_rows]
+    caption = Cell(t.fund_caption, rowspan=len(funds), kind="caption")
+    rows = []
+    if t.fund_layout == "paired":
+        spans = spread(width, [2, 3, 2, 3])
+        for i, (row, values) in enumerate(funds):
+            left, right = t.paired_total_labels if row.is_total else (values.label, values.label)
+            cells = (
+                Cell(left, spans[0], kind="label"),
+                _amount_cell(values.budget, spans[1]),
+                Cell(right, spans[2], kind="label"),
+                _amount_cell(values.actual, spans[3]),
+            )
+            rows.append(Row(((caption,) if i == 0 else ()) + cells, "funds"))
+        return rows
+
+    spans = spread(width, [3] + [2 if c.is_amount else 1 for c in t.fund_columns])
+    caption = Cell(t.fund_caption, rowspan=len(funds) + 1, kind="caption")
+    heading = [Cell("", spans[0], kind="head")]
+    heading += [
+        Cell(c.label, s, kind="head") for c, s in zip(t.fund_columns, spans[1:], strict=True)
+    ]
+    rows.append(Row((caption, *heading), "funds"))
+    for row, values in funds:
+        cells = [Cell(values.label, spans[0], kind="label")]
+        for column, span in zip(t.fund_columns, spans[1:], strict=True):
+            cells.append(_fund_cell(data, row.is_total, values, column.key, span))
+        rows.append(Row(tuple(cells), "funds"))
+    return rows
+
+
+def _fund_cell(data: FormData, is_total: bool, values: FundValues, key: str, span: int) -> Cell:
+    if key in ("budget_initial", "budget", "actual"):
+        return _amount_cell(getattr(values, key), span)
+    if key == "rate":
+        rate = rate_of(values.budget, values.actual)
+        return Cell(format_rate(rate), span, kind="number", value=rate, number_format="0.00%")
+    # 分值 and 得分 belong to the total row only; sub-rows print a dash, as the forms do.
+    if not is_total:
+        return Cell(DASH, span, kind="number")
+    if key == "weight":
+        weight = data.template.budget_weight
+        return Cell(format_points(weight), span, kind="number", value=weight, number_format="0.##")
+    score = data.budget_score
+    return Cell(format_points(score), span, kind="number", value=score, number_format="0.00")
+
+
+def _goal_rows(data: FormData, width: int) -> list[Row]:
+    t = data.template
+    left, right = spread(width, [1, 1])
+    caption = Cell(t.goal_caption, rowspan=2, kind="caption")
+    return [
+        Row(
+            (
+                caption,
+                Cell(t.goal_labels[0], left, kind="head"),
+                Cell(t.goal_labels[1], right, kind="head"),
+            ),
+            "goals",
+        ),
+        Row((Cell(data.goal_planned, left), Cell(data.goal_actual, right)), "goals"),
+    ]
+
+
+def _lines_with_placeholders(data: FormData) -> list[LineData]:
+    """The lines in order; scored templates also print every unused 二级指标 as an empty row,
+    as the 10号 form does, so the reader sees what was left out."""
+    lines = list(data.lines)
+    t = data.template
+    if not t.scored:
+        return lines
+    out: list[LineData] = []
+    known = set(t.level1_names)
+    for level in t.levels:
+        block = [line for line in lines if line.level1 == level.name]
+        for level2 in level.level2:
+            group = [line for line in block if line.level2 == level2]
+            out += group or [LineData(level.name, level2, "", "", "")]
+        out += [line for line in block if line.level2 not in level.level2]
+    # Lines whose 一级指标 is not one of the template's keep their place after the known ones.
+    out += [line for line in lines if line.level1 not in known]
+    return out
+
+
+def _indicator_rows(data: FormData, width: int) -> list[Row]:
+    t = data.template
+    columns = t.indicator_columns
+    lines = _lines_with_placeholders(data)
+    caption = Cell(t.indicator_caption, rowspan=len(lines) + 1, kind="caption")
+    heading = tuple(Cell(c.label, kind="head") for c in columns)
+    rows = [Row((caption, *heading), "indicators_head")]
+
+    # Row spans of the merged 一级 and 二级 cells: runs of consecutive equal values.
+    span1: dict[int, int] = {}
+    span2: dict[int, int] = {}
+    i = 0
+    for _, run1 in groupby(lines, key=lambda line: line.level1):
+        run1 = list(run1)
+        span1[i] = len(run1)
+        j = i
+        for _, run2 in groupby(run1, key=lambda line: line.level2):
+            n = len(list(run2))
+            span2[j] = n
+            j += n
+        i += len(run1)
+
+    for index, line in enumerate(lines):
+        cells = []
+        for column in columns:
+            key = column.key
+            if key == "level1":
+                if index in span1:
+                    level = t.level1(line.level1)
+                    label = level.label if level else line.level1
+                    cells.append(Cell(label, rowspan=span1[index], kind="label"))
+            elif key == "level2":
+                if index in span2:
+                    cells.append(Cell(line.level2, rowspan=span2[index], kind="label"))
+            elif key in ("weight", "score"):
+                value = getattr(line, key)
+                cells.append(
+                    Cell(format_points(value), kind="number", value=value, number_format="0.##")
+                )
+            else:
+                cells.append(Cell(getattr(line, key)))
+        rows.append(Row(tuple(cells), "indicators"))
+    return rows
+
+
+def _total_rows(data: FormData, width: int) -> list[Row]:
+    t = data.template
+    if not t.scored:
+        return []
+    keys = [c.key for c in t.indicator_columns]
+    w, s = keys.index("weight"), keys.index("score")
+    total = data.total_score
+    cells = [
+        Cell("总分", 1 + w, kind="caption"),
+        Cell(format_points(t.total_points), kind="number", value=t.total_points),
+        Cell(format_points(total), kind="number", value=total, number_format="0.00"),
+    ]
+    rest = len(keys) - s - 1
+    if rest:
+        cells.append(Cell("", rest))
+    return [Row(tuple(cells), "total")]

@@ -1,0 +1,301 @@
+"""Regions, units, people's roles, years and the self-evaluation forms themselves.
+
+Every text a person types is stored as typed (it is what gets printed); money is Decimal in 万元
+with at most two decimals; 执行率 and scores that can be derived are never stored.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .templates_def import TEMPLATE_CHOICES, get_template
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
+POINTS = {"max_digits": 6, "decimal_places": 2, "null": True, "blank": True}
+
+
+class Region(models.Model):
+    """行政区划: 自治区/省 → 地区/州/市 → 县/区, as a tree stored with a materialised path."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省级（自治区/省/直辖市）"
+        PREFECTURE = "prefecture", "地级（地区/州/市）"
+        COUNTY = "county", "县级（县/区/市）"
+
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("级别", max_length=20, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # "/3/17/42/": the ids from the root down; a subtree is one indexed prefix match.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_in_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        super().save(*args, **kwargs)
+        prefix = self.parent.path if self.parent_id else "/"
+        new_path = f"{prefix}{self.pk}/"
+        if new_path != old_path:
+            Region.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:  # moved: carry the subtree along
+                for child in Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                    Region.objects.filter(pk=child.pk).update(
+                        path=new_path + child.path[len(old_path) :]
+                    )
+            self.path = new_path
+
+    def subtree_q(self, prefix: str = "") -> Q:
+        """A filter for this region and every region below it (`prefix` reaches it via a relation)."""
+        return Q(**{f"{prefix}path__startswith": self.path})
+
+    @property
+    def full_name(self) -> str:
+        ids = [int(i) for i in self.path.strip("/").split("/") if i]
+        names = dict(Region.objects.filter(pk__in=ids).values_list("pk", "name"))
+        return " / ".join(names[i] for i in ids if i in names)
+
+
+class Unit(models.Model):
+    """单位: a budget unit that fills in forms, or the finance department that reviews them."""
+
+    class Kind(models.TextChoices):
+        BUDGET = "budget", "预算单位/主管部门"
+        FINANCE = "finance", "财政部门"
+
+    name = models.CharField("单位名称", max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="units"
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.BUDGET)
+    reviews_subregions = models.BooleanField(
+        "审核范围包含下级区划",
+        default=False,
+        help_text="财政部门的审核人可看到下级区划各单位的自评表（默认只含本级区划）。",
+    )
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["region__path", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="unit_unique_name_in_region"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's place: one unit and one role in it."""
+
+    class Role(models.TextChoices):
+        PREPARER = "preparer", "填报人"
+        REVIEWER = "reviewer", "审核人"
+        VIEWER = "viewer", "查看人"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="members"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "用户角色"
+        verbose_name_plural = "用户角色"
+
+    def __str__(self):
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class Year(models.Model):
+    """评价年度: the fiscal year evaluated, its submission deadline, and whether it is closed."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    deadline = models.DateField("提交截止日期", null=True, blank=True)
+    closed = models.BooleanField("已关闭（只读）", default=False)
+
+    class Meta:
+        verbose_name = "评价年度"
+        verbose_name_plural = "评价年度"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.year}年度"
+
+
+class Evaluation(models.Model):
+    """自评表: one form of one template, for one unit, one year and one project."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交"
+        RETURNED = "returned", "已退回"
+        APPROVED = "approved", "已审核"
+
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="填报单位", on_delete=models.PROTECT, related_name="evaluations"
+    )
+    year = models.ForeignKey(
+        Year, verbose_name="年度", on_delete=models.PROTECT, related_name="evaluations"
+    )
+    template = models.CharField("表样", max_length=40, choices=TEMPLATE_CHOICES)
+    title = models.CharField("表名", max_length=200)
+    project_name = models.CharField("项目名称", max_length=200)
+    # The other head cells, keyed as in the template definition (主管部门, 实施单位 …), and the
+    # chosen printed label where a template allows variants ("<key>__label").
+    header = models.JSONField("表头", default=dict, blank=True)
+    goal_planned = models.TextField("预期目标", blank=True)
+    goal_actual = models.TextField("实际完成情况", blank=True)
+    deviation_reason = models.TextField("偏差原因", blank=True)
+    remarks = models.TextField("说明", blank=True)
+    preparer = models.CharField("填表人", max_length=50, blank=True)
+    preparer_phone = models.CharField("联系电话", max_length=40, blank=True)
+    fill_date = models.DateField("填报日期", null=True, blank=True)
+
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    # Raised by every save; an edit that started from an older version is refused.
+    version = models.PositiveIntegerField("版本", default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后保存人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    updated_at = models.DateTimeField("最后保存时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "自评表"
+        verbose_name_plural = "自评表"
+        ordering = ["-year__year", "unit__name", "project_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "template", "project_name"],
+                name="evaluation_unique_project",
+                violation_error_message="本单位该年度已有同一表样、同名项目的自评表。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year.year}年度 {self.project_name}"
+
+    @property
+    def template_def(self):
+        return get_template(self.template)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES and not self.year.closed
+
+    def header_value(self, key: str) -> str:
+        if key == "project_name":
+            return self.project_name
+        return self.header.get(key, "")
+
+    def header_label(self, key: str) -> str:
+        return self.header.get(f"{key}__label") or self.template_def.header_field(key).label
+
+
+class FundLine(models.Model):
+    """One row of the funds block (年度资金总额, 其中：当年财政拨款 …), in 万元."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="fund_lines")
+    row_key = models.CharField("行", max_length=40)
+    label = models.CharField("名称", max_length=100)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    budget_initial = models.DecimalField(
+        "年初预算数", validators=[MinValueValidator(Decimal(0))], **AMOUNT
+    )
+    budget = models.DecimalField("全年预算数", validators=[MinValueValidator(Decimal(0))], **AMOUNT)
+    actual = models.DecimalField("全年执行数", validators=[MinValueValidator(Decimal(0))], **AMOUNT)
+
+    class Meta:
+        verbose_name = "资金"
+        verbose_name_plural = "资金"
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "row_key"], name="fund_line_unique_row"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def rate(self) -> Decimal | None:
+        """执行率 = 全年执行数 / 全年预算数 (B/A); None where it cannot be computed."""
+        return execution_rate(self.budget, self.actual)
+
+
+def execution_rate(budget: Decimal | None, actual: Decimal | None) -> Decimal | None:
+    if budget is None or actual is None or budget == 0:
+        return None
+    return actual / budget
+
+
+class IndicatorLine(models.Model):
+    """A 三级指标 line: the texts exactly as typed, the points where the template scores."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="indicator_lines"
+    )
+    order = models.PositiveIntegerField("顺序", default=0)
+    level1 = models.CharField("一级指标", max_length=100, blank=True)
+    level2 = models.CharField("二级指标", max_length=100, blank=True)
+    level3 = models.CharField("三级指标", max_length=300)
+    target = models.CharField("年度指标值", max_length=200)
+    actual = models.CharField("实际完成值", max_length=200, blank=True)
+    weight = models.DecimalField("分值", **POINTS)
+    score = models.DecimalField("得分（自评）", **POINTS)
+    score_reason = models.TextField("自评得分与建议得分不同的理由", blank=True)
+    deviation = models.TextField("偏差原因分析及改进措施", blank=True)
+
+    class Meta:
+        verbose_name = "绩效指标"
+        verbose_name_plural = "绩效指标"
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.level3
