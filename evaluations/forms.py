@@ -1,0 +1,386 @@
+"""Forms of the entry pages, built from the template definition (one definition, four uses)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .exports.layout import format_rate, rate_of
+from .models import Evaluation, Year
+from .services import LineInput
+from .templates_def import TEMPLATE_CHOICES, TemplateDef
+
+AMOUNT_ERRORS = {
+    "invalid": "请输入数字（单位：万元），例如 11431.62。",
+    "min_value": "金额不能为负数。",
+    "max_decimal_places": "金额最多保留两位小数。",
+    "max_digits": "金额过大，最多12位整数。",
+    "max_whole_digits": "金额过大，最多12位整数。",
+}
+POINTS_ERRORS = {
+    "invalid": "请输入数字，例如 10 或 8.5。",
+    "min_value": "分值不能为负数。",
+    "max_value": "分值不能超过100。",
+    "max_decimal_places": "最多保留两位小数。",
+    "max_digits": "数值过大。",
+    "max_whole_digits": "数值过大。",
+}
+
+
+def _normalise_number(value):
+    """Accept what people paste from Excel or type with a Chinese IME: full-width digits,
+    thousands separators and surrounding spaces (１１,４３１．６２ → 11431.62)."""
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFKC", value)
+        value = re.sub(r"[\s,，]", "", value)
+    return value
+
+
+class AmountField(forms.DecimalField):
+    """万元, not negative, at most two decimals."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(
+            max_digits=14,
+            decimal_places=2,
+            min_value=Decimal(0),
+            error_messages=AMOUNT_ERRORS,
+            localize=False,
+            **kwargs,
+        )
+        self.widget = forms.TextInput(
+            attrs={"inputmode": "decimal", "class": "form-control form-control-sm text-end"}
+        )
+
+    def to_python(self, value):
+        return super().to_python(_normalise_number(value))
+
+
+class PointsField(forms.DecimalField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(
+            max_digits=6,
+            decimal_places=2,
+            min_value=Decimal(0),
+            max_value=Decimal(100),
+            error_messages=POINTS_ERRORS,
+            **kwargs,
+        )
+        self.widget = forms.TextInput(
+            attrs={"inputmode": "decimal", "class": "form-control form-control-sm text-end"}
+        )
+
+    def to_python(self, value):
+        return super().to_python(_normalise_number(value))
+
+
+def _text(label, *, required=False, max_length=200, textarea=False, rows=3):
+    attrs = {"class": "form-control form-control-sm"}
+    widget = forms.Textarea(attrs={**attrs, "rows": rows}) if textarea else forms.TextInput(attrs)
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=None if textarea else max_length,
+        strip=False,  # typed text is printed as typed; only all-blank counts as empty
+        widget=widget,
+        error_messages={
+            "required": f"请填写{label}。",
+            "max_length": f"{label}最多 %(limit_value)d 个字（现有 %(show_value)d 个）。",
+        },
+    )
+
+
+class NewEvaluationForm(forms.Form):
+    template = forms.ChoiceField(label="表样", choices=TEMPLATE_CHOICES)
+    year = forms.ModelChoiceField(
+        label="年度",
+        queryset=Year.objects.filter(closed=False),
+        empty_label=None,
+        error_messages={"invalid_choice": "请选择一个未关闭的年度。"},
+    )
+    project_name = forms.CharField(
+        label="项目名称",
+        max_length=200,
+        error_messages={"required": "请填写项目名称。"},
+    )
+    copy_from = forms.ModelChoiceField(
+        label="沿用往年自评表（可选）",
+        queryset=Evaluation.objects.none(),
+        required=False,
+        empty_label="不沿用，从空白表开始",
+        help_text="复制表头、资金行、绩效目标和指标行，清空金额、实际完成值和得分。",
+        error_messages={"invalid_choice": "只能沿用本单位的自评表。"},
+    )
+
+    def __init__(self, *args, copy_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if copy_choices is not None:
+            self.fields["copy_from"].queryset = copy_choices
+            self.fields["copy_from"].label_from_instance = lambda ev: (
+                f"{ev.year.year}年度 · {ev.project_name}（{ev.get_template_display()}）"
+            )
+
+    def clean_project_name(self):
+        name = self.cleaned_data["project_name"].strip()
+        if not name:
+            raise ValidationError("请填写项目名称。")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        source = data.get("copy_from")
+        if source is not None and data.get("template") and source.template != data["template"]:
+            self.add_error("copy_from", "只能沿用同一表样的往年自评表。")
+        return data
+
+
+class EvaluationForm(forms.Form):
+    """The form's own cells: head, goals, free-text blocks and the signature line."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, template: TemplateDef, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        self.fields["title"] = _text("表名", required=True)
+        for f in template.header_fields:
+            if f.label_choices:
+                self.fields[f"{f.key}__label"] = forms.ChoiceField(
+                    label=f"“{f.label}”一栏的名称",
+                    choices=[(c, c) for c in f.label_choices],
+                    required=False,
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
+            self.fields[f.key] = _text(f.label, required=f.required, max_length=f.max_length)
+        self.fields["goal_planned"] = _text(template.goal_labels[0], textarea=True, rows=4)
+        self.fields["goal_actual"] = _text(template.goal_labels[1], textarea=True, rows=4)
+        for block in template.text_blocks:
+            self.fields[block.key] = _text(block.label, textarea=True, rows=2)
+        labels = template.signature_labels
+        self.fields["preparer"] = _text(labels["preparer"], max_length=50)
+        self.fields["preparer_phone"] = _text(labels["preparer_phone"], max_length=40)
+        self.fields["fill_date"] = forms.DateField(
+            label=labels["fill_date"],
+            required=False,
+            widget=forms.DateInput(
+                attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+            ),
+            error_messages={"invalid": "请输入有效的日期，例如 2020-12-31。"},
+        )
+
+    def clean(self):
+        data = super().clean()
+        for f in self.template.header_fields:
+            value = data.get(f.key)
+            if f.required and value is not None and not value.strip():
+                self.add_error(f.key, f"请填写{f.label}。")
+        return data
+
+    def header_bound_fields(self):
+        """The head's fields in print order, each preceded by its label choice where it has one."""
+        out = []
+        for f in self.template.header_fields:
+            if f.label_choices:
+                out.append(self[f"{f.key}__label"])
+            out.append(self[f.key])
+        return out
+
+    def text_bound_fields(self):
+        return [self[block.key] for block in self.template.text_blocks]
+
+    @staticmethod
+    def initial_for(evaluation: Evaluation) -> dict:
+        t = evaluation.template_def
+        initial = {
+            "version": evaluation.version,
+            "title": evaluation.title,
+            "goal_planned": evaluation.goal_planned,
+            "goal_actual": evaluation.goal_actual,
+            "deviation_reason": evaluation.deviation_reason,
+            "remarks": evaluation.remarks,
+            "preparer": evaluation.preparer,
+            "preparer_phone": evaluation.preparer_phone,
+            "fill_date": evaluation.fill_date,
+        }
+        for f in t.header_fields:
+            initial[f.key] = evaluation.header_value(f.key)
+            if f.label_choices:
+                initial[f"{f.key}__label"] = evaluation.header_label(f.key)
+        return initial
+
+    def service_fields(self) -> dict:
+        """The cleaned values in the shape `services.evaluation_save` takes."""
+        data = self.cleaned_data
+        t = self.template
+        header = {}
+        for f in t.header_fields:
+            if f.key != "project_name":
+                header[f.key] = data[f.key]
+            if f.label_choices and data.get(f"{f.key}__label"):
+                header[f"{f.key}__label"] = data[f"{f.key}__label"]
+        fields = {
+            "title": data["title"],
+            "project_name": data["project_name"].strip(),
+            "header": header,
+            "goal_planned": data["goal_planned"],
+            "goal_actual": data["goal_actual"],
+            "preparer": data["preparer"],
+            "preparer_phone": data["preparer_phone"],
+            "fill_date": data["fill_date"],
+        }
+        for block in t.text_blocks:
+            fields[block.key] = data[block.key]
+        return fields
+
+
+class FundsForm(forms.Form):
+    """The funds block: one amount field per fund row and amount column, named row__column."""
+
+    def __init__(self, *args, template: TemplateDef, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        for row in template.fund_rows:
+            if row.label_editable:
+                self.fields[f"{row.key}__label"] = _text("名称", max_length=100)
+            for column in template.amount_columns:
+                self.fields[f"{row.key}__{column.key}"] = AmountField(
+                    label=f"{row.label} {column.label}"
+                )
+
+    @staticmethod
+    def initial_for(evaluation: Evaluation) -> dict:
+        initial = {}
+        for fund in evaluation.fund_lines.all():
+            initial[f"{fund.row_key}__label"] = fund.label
+            for key in ("budget_initial", "budget", "actual"):
+                initial[f"{fund.row_key}__{key}"] = getattr(fund, key)
+        return initial
+
+    def rows(self):
+        """(row definition, label field or None, [amount bound fields], 执行率 text) per row."""
+        out = []
+        for row in self.template.fund_rows:
+            label = self[f"{row.key}__label"] if row.label_editable else None
+            amounts = [self[f"{row.key}__{c.key}"] for c in self.template.amount_columns]
+            rate = format_rate(
+                rate_of(self._amount(f"{row.key}__budget"), self._amount(f"{row.key}__actual"))
+            )
+            out.append((row, label, amounts, rate))
+        return out
+
+    def _amount(self, name: str) -> Decimal | None:
+        """The amount now in the field, or None where it is empty or not a valid amount."""
+        try:
+            return self.fields[name].clean(self[name].value())
+        except ValidationError:
+            return None
+
+    def service_funds(self) -> dict[str, dict]:
+        data = self.cleaned_data
+        funds = {}
+        for row in self.template.fund_rows:
+            values = {c.key: data.get(f"{row.key}__{c.key}") for c in self.template.amount_columns}
+            if row.label_editable and data.get(f"{row.key}__label", "").strip():
+                values["label"] = data[f"{row.key}__label"].strip()
+            funds[row.key] = values
+        return funds
+
+
+class IndicatorLineForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    level1 = forms.CharField(label="一级指标", required=False, max_length=100, strip=False)
+    level2 = forms.CharField(label="二级指标", required=False, max_length=100, strip=False)
+    level3 = _text("三级指标", max_length=300, textarea=True, rows=1)
+    target = _text("年度指标值", max_length=200)
+    actual = _text("实际完成值", max_length=200)
+    weight = PointsField(label="分值")
+    score = PointsField(label="自评得分")
+    score_reason = _text("自评得分理由", textarea=True, rows=1)
+    deviation = _text("偏差原因分析及改进措施", textarea=True, rows=1)
+
+    TEXT_FIELDS = ("level3", "target", "actual", "deviation", "score_reason")
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not any((data.get(n) or "").strip() for n in self.TEXT_FIELDS) and not any(
+            data.get(n) is not None for n in ("weight", "score")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("DELETE") or self.errors:
+            return data
+        if not data.get("id") and self.is_blank():
+            return data  # an added row left empty: ignored, not an error
+        if not (data.get("level3") or "").strip():
+            self.add_error("level3", "请填写三级指标。")
+        if not (data.get("target") or "").strip():
+            self.add_error("target", "请填写年度指标值。")
+        return data
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def lines(self) -> list[LineInput]:
+        """The kept lines in their order on the page (ORDER, then position)."""
+        kept = []
+        for position, form in enumerate(self.forms):
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            if not data.get("id") and form.is_blank():
+                continue
+            order = data.get("ORDER")
+            kept.append((order if order is not None else position, position, data))
+        kept.sort(key=lambda item: (item[0], item[1]))
+        return [
+            LineInput(
+                id=data.get("id"),
+                level1=data["level1"],
+                level2=data["level2"],
+                level3=data["level3"],
+                target=data["target"],
+                actual=data["actual"],
+                weight=data.get("weight"),
+                score=data.get("score"),
+                score_reason=data["score_reason"],
+                deviation=data["deviation"],
+            )
+            for _, _, data in kept
+        ]
+
+
+LineFormSet = forms.formset_factory(
+    IndicatorLineForm,
+    formset=BaseLineFormSet,
+    extra=0,
+    can_order=True,
+    can_delete=True,
+    max_num=500,
+    validate_max=True,
+    absolute_max=1000,
+)
+
+
+def line_initial(evaluation: Evaluation) -> list[dict]:
+    return [
+        {
+            "id": line.pk,
+            "level1": line.level1,
+            "level2": line.level2,
+            "level3": line.level3,
+            "target": line.target,
+            "actual": line.actual,
+            "weight": line.weight,
+            "score": line.score,
+            "score_reason": line.score_reason,
+            "deviation": line.deviation,
+            "ORDER": i + 1,
+        }
+        for i, line in enumerate(evaluation.indicator_lines.all())
+    ]

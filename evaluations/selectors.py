@@ -1,0 +1,70 @@
+"""Reads: the queries pages and exports need, each with a fixed number of SQL queries."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from .exports.layout import FormData, FundValues, LineData
+from .models import Evaluation, FundLine, IndicatorLine
+from .permissions import visible_evaluations
+
+
+def evaluations_for_list(user, *, year=None, status=None, template=None) -> QuerySet[Evaluation]:
+    qs = visible_evaluations(user).select_related("unit", "year", "updated_by")
+    if year:
+        qs = qs.filter(year__year=year)
+    if status:
+        qs = qs.filter(status=status)
+    if template:
+        qs = qs.filter(template=template)
+    return qs.order_by("-year__year", "unit__name", "project_name")
+
+
+def with_lines(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    """Everything a whole form needs, in three queries however many lines it has."""
+    return qs.select_related("unit__region", "year", "updated_by").prefetch_related(
+        Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
+        Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
+    )
+
+
+def form_data(evaluation: Evaluation) -> FormData:
+    """The printed values of a form (for the read-only page, PDF and Excel)."""
+    t = evaluation.template_def
+    header = {f.key: evaluation.header_value(f.key) for f in t.header_fields}
+    header_labels = {f.key: evaluation.header_label(f.key) for f in t.header_fields}
+    funds = {
+        f.row_key: FundValues(f.label, f.budget_initial, f.budget, f.actual)
+        for f in evaluation.fund_lines.all()
+    }
+    lines = tuple(
+        LineData(
+            level1=line.level1,
+            level2=line.level2,
+            level3=line.level3,
+            target=line.target,
+            actual=line.actual,
+            weight=line.weight,
+            score=line.score,
+            deviation=line.deviation,
+        )
+        for line in evaluation.indicator_lines.all()
+    )
+    texts = {"deviation_reason": evaluation.deviation_reason, "remarks": evaluation.remarks}
+    return FormData(
+        template=t,
+        title=evaluation.title,
+        year=evaluation.year.year,
+        header=header,
+        header_labels=header_labels,
+        funds=funds,
+        goal_planned=evaluation.goal_planned,
+        goal_actual=evaluation.goal_actual,
+        lines=lines,
+        texts=texts,
+        preparer=evaluation.preparer,
+        preparer_phone=evaluation.preparer_phone,
+        fill_date=evaluation.fill_date,
+        status_label=evaluation.get_status_display(),
+        is_draft=evaluation.status != Evaluation.Status.APPROVED,
+    )

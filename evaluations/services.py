@@ -1,0 +1,251 @@
+"""Every write to a self-evaluation form goes through here: one function per action, keyword-only
+arguments, one transaction each. Views parse input and call these; they never save models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Evaluation, FundLine, IndicatorLine, Unit, Year
+from .permissions import can_edit, membership_of
+from .templates_def import get_template
+
+# Messages users see, kept here so tests can assert them.
+NOT_EDITABLE = "该自评表当前状态为“{status}”，不能修改。"
+YEAR_CLOSED = "{year}年度已关闭，不能再新建或修改自评表。"
+DUPLICATE = "本单位{year}年度已有名为“{name}”的{template}，请直接打开它，或换一个项目名称。"
+STALE = (
+    "保存未成功：在您打开本页之后，{who}于{when}保存了这张表的新版本。"
+    "为避免覆盖对方的修改，您的修改没有保存（仍保留在本页）。请打开最新版本核对后再填写。"
+)
+NO_PERMISSION = "您不能修改这张自评表。"
+COPY_OTHER_TEMPLATE = "只能沿用同一表样的往年自评表。"
+
+
+class EvaluationError(Exception):
+    """A refused action, with a message for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleEdit(EvaluationError):
+    pass
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One indicator line as the edit page posts it; `id` is None for a new line."""
+
+    id: int | None
+    level1: str
+    level2: str
+    level3: str
+    target: str
+    actual: str = ""
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    score_reason: str = ""
+    deviation: str = ""
+
+
+LINE_FIELDS = (
+    "level1",
+    "level2",
+    "level3",
+    "target",
+    "actual",
+    "weight",
+    "score",
+    "score_reason",
+    "deviation",
+)
+FORM_FIELDS = (
+    "title",
+    "project_name",
+    "header",
+    "goal_planned",
+    "goal_actual",
+    "deviation_reason",
+    "remarks",
+    "preparer",
+    "preparer_phone",
+    "fill_date",
+)
+AMOUNT_FIELDS = ("budget_initial", "budget", "actual")
+
+
+def _display_name(user) -> str:
+    if user is None:
+        return "其他用户"
+    return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def evaluation_create(
+    *,
+    user,
+    unit: Unit,
+    year: Year,
+    template_code: str,
+    project_name: str,
+    copy_from: Evaluation | None = None,
+    today: date | None = None,
+) -> Evaluation:
+    """A new draft form. From `copy_from` (the unit's form of an earlier year) it takes the head,
+    fund rows, goals and indicator lines, with amounts, actual values and scores cleared — most
+    bureaus repeat last year's indicators."""
+    if year.closed:
+        raise EvaluationError(YEAR_CLOSED.format(year=year.year))
+    template = get_template(template_code)
+    if copy_from is not None and copy_from.template != template_code:
+        raise EvaluationError(COPY_OTHER_TEMPLATE)
+    member = membership_of(user)
+    now = timezone.now()
+    evaluation = Evaluation(
+        unit=unit,
+        year=year,
+        template=template_code,
+        title=copy_from.title if copy_from else template.title,
+        project_name=project_name.strip(),
+        preparer=user.get_full_name(),
+        preparer_phone=member.phone if member else "",
+        fill_date=today,
+        created_by=user,
+        updated_by=user,
+        created_at=now,
+        updated_at=now,
+    )
+    if copy_from is not None:
+        evaluation.header = dict(copy_from.header)
+        evaluation.goal_planned = copy_from.goal_planned
+    else:
+        evaluation.header = {
+            f.key: unit.name for f in template.header_fields if f.prefill == "unit"
+        }
+    try:
+        with transaction.atomic():
+            evaluation.save()
+    except IntegrityError:
+        raise EvaluationError(
+            DUPLICATE.format(year=year.year, name=evaluation.project_name, template=template.name)
+        ) from None
+
+    old_labels = {}
+    if copy_from is not None:
+        old_labels = dict(copy_from.fund_lines.values_list("row_key", "label"))
+    FundLine.objects.bulk_create(
+        FundLine(
+            evaluation=evaluation,
+            row_key=row.key,
+            label=old_labels.get(row.key) or row.label,
+            order=i,
+        )
+        for i, row in enumerate(template.fund_rows)
+    )
+    if copy_from is not None:
+        IndicatorLine.objects.bulk_create(
+            IndicatorLine(
+                evaluation=evaluation,
+                order=i,
+                level1=line.level1,
+                level2=line.level2,
+                level3=line.level3,
+                target=line.target,
+                weight=line.weight,
+            )
+            for i, line in enumerate(copy_from.indicator_lines.all())
+        )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_save(
+    *,
+    evaluation_id: int,
+    user,
+    expected_version: int,
+    fields: dict,
+    funds: dict[str, dict],
+    lines: list[LineInput],
+) -> Evaluation:
+    """Save everything the edit page holds, or nothing.
+
+    `fields` holds the form's own columns (FORM_FIELDS), `funds` maps a fund row key to its label
+    and amounts, `lines` is the indicator lines in their new order; lines of the form that are not
+    in it are removed. A save that started from another version than the stored one is refused
+    with the name of whoever saved in between (optimistic locking), never silently overwritten.
+    """
+    evaluation = (
+        Evaluation.objects.select_for_update()
+        .select_related("year", "updated_by")
+        .get(pk=evaluation_id)
+    )
+    if not can_edit(user, evaluation):
+        raise EvaluationError(NO_PERMISSION)
+    if evaluation.year.closed:
+        raise EvaluationError(YEAR_CLOSED.format(year=evaluation.year.year))
+    if evaluation.status not in Evaluation.EDITABLE_STATUSES:
+        raise EvaluationError(NOT_EDITABLE.format(status=evaluation.get_status_display()))
+    if evaluation.version != expected_version:
+        when = timezone.localtime(evaluation.updated_at).strftime("%Y-%m-%d %H:%M")
+        raise StaleEdit(STALE.format(who=_display_name(evaluation.updated_by), when=when))
+
+    for name in FORM_FIELDS:
+        if name in fields:
+            setattr(evaluation, name, fields[name])
+    evaluation.version += 1
+    evaluation.updated_by = user
+    evaluation.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            evaluation.save()
+    except IntegrityError:
+        raise EvaluationError(
+            DUPLICATE.format(
+                year=evaluation.year.year,
+                name=evaluation.project_name,
+                template=evaluation.template_def.name,
+            )
+        ) from None
+
+    fund_lines = list(evaluation.fund_lines.all())
+    for fund in fund_lines:
+        values = funds.get(fund.row_key, {})
+        for name in AMOUNT_FIELDS:
+            if name in values:
+                setattr(fund, name, values[name])
+        if values.get("label"):
+            fund.label = values["label"]
+    FundLine.objects.bulk_update(fund_lines, [*AMOUNT_FIELDS, "label"])
+
+    _replace_lines(evaluation, lines)
+    return evaluation
+
+
+def _replace_lines(evaluation: Evaluation, lines: list[LineInput]) -> None:
+    existing = {line.pk: line for line in evaluation.indicator_lines.all()}
+    keep, new = [], []
+    for order, data in enumerate(lines):
+        line = existing.get(data.id) if data.id is not None else None
+        if line is None:  # new, or an id that is not this form's: never touch another form's line
+            line = IndicatorLine(evaluation=evaluation)
+            new.append(line)
+        else:
+            keep.append(line)
+        line.order = order
+        for name in LINE_FIELDS:
+            setattr(line, name, getattr(data, name))
+    kept_ids = {line.pk for line in keep}
+    removed = [pk for pk in existing if pk not in kept_ids]
+    if removed:
+        IndicatorLine.objects.filter(pk__in=removed).delete()
+    if keep:
+        IndicatorLine.objects.bulk_update(keep, ["order", *LINE_FIELDS])
+    if new:
+        IndicatorLine.objects.bulk_create(new)

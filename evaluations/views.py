@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .exports.layout import build_grid
+from .forms import (
+    EvaluationForm,
+    FundsForm,
+    LineFormSet,
+    NewEvaluationForm,
+    line_initial,
+)
+from .models import Evaluation, Membership, Year
+from .permissions import get_evaluation_for_user, membership_of, units_for_new_forms
+from .selectors import evaluations_for_list, form_data, with_lines
+
+
+@login_required
+def home(request):
+    return redirect("evaluation_list")
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def evaluation_list(request):
+    year = _int_or_none(request.GET.get("year"))
+    status = request.GET.get("status") if request.GET.get("status") in Evaluation.Status else None
+    evaluations = evaluations_for_list(request.user, year=year, status=status)
+    member = membership_of(request.user)
+    return render(
+        request,
+        "evaluations/evaluation_list.html",
+        {
+            "evaluations": evaluations,
+            "years": Year.objects.all(),
+            "statuses": Evaluation.Status.choices,
+            "selected_year": year,
+            "selected_status": status,
+            "can_create": bool(member and member.role == Membership.Role.PREPARER),
+            "member": member,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_new(request):
+    units = units_for_new_forms(request.user)
+    unit = units.first()
+    if unit is None:
+        raise PermissionDenied("只有填报人可以新建自评表。")
+    copy_choices = (
+        Evaluation.objects.filter(unit=unit).select_related("year").order_by("-year__year")
+    )
+    form = NewEvaluationForm(request.POST or None, copy_choices=copy_choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evaluation = services.evaluation_create(
+                user=request.user,
+                unit=unit,
+                year=data["year"],
+                template_code=data["template"],
+                project_name=data["project_name"],
+                copy_from=data["copy_from"],
+            )
+        except services.EvaluationError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, "已新建自评表，请填写各栏内容。")
+            return redirect("evaluation_edit", pk=evaluation.pk)
+    return render(request, "evaluations/evaluation_new.html", {"form": form, "unit": unit})
+
+
+def _edit_forms(evaluation: Evaluation, data=None):
+    t = evaluation.template_def
+    if data is None:
+        return (
+            EvaluationForm(template=t, initial=EvaluationForm.initial_for(evaluation)),
+            FundsForm(template=t, initial=FundsForm.initial_for(evaluation)),
+            LineFormSet(prefix="lines", initial=line_initial(evaluation)),
+        )
+    return (
+        EvaluationForm(data, template=t),
+        FundsForm(data, template=t),
+        LineFormSet(data, prefix="lines"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_edit(request, pk):
+    evaluation = get_evaluation_for_user(
+        request.user, pk, "edit", queryset=with_lines(Evaluation.objects.all())
+    )
+    if not evaluation.is_editable:
+        if evaluation.year.closed:
+            messages.error(request, services.YEAR_CLOSED.format(year=evaluation.year.year))
+        else:
+            status = evaluation.get_status_display()
+            messages.error(request, services.NOT_EDITABLE.format(status=status))
+        return redirect("evaluation_detail", pk=evaluation.pk)
+
+    status_code = 200
+    if request.method == "POST":
+        form, funds, lines = _edit_forms(evaluation, request.POST)
+        if form.is_valid() and funds.is_valid() and lines.is_valid():
+            try:
+                services.evaluation_save(
+                    evaluation_id=evaluation.pk,
+                    user=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    fields=form.service_fields(),
+                    funds=funds.service_funds(),
+                    lines=lines.lines(),
+                )
+            except services.EvaluationError as e:
+                # The page is shown again with everything the user typed; nothing was saved.
+                messages.error(request, e.message)
+                status_code = 409
+            else:
+                messages.success(request, "已保存。")
+                return redirect("evaluation_edit", pk=evaluation.pk)
+        else:
+            messages.error(request, "有内容需要修改，请查看标红的栏目。没有保存任何内容。")
+            status_code = 400
+    else:
+        form, funds, lines = _edit_forms(evaluation)
+
+    t = evaluation.template_def
+    columns = {c.key: c.label for c in t.indicator_columns}
+    return render(
+        request,
+        "evaluations/evaluation_edit.html",
+        {
+            "evaluation": evaluation,
+            "template_def": t,
+            "form": form,
+            "funds": funds,
+            "lines": lines,
+            "header_fields": form.header_bound_fields(),
+            "text_fields": form.text_bound_fields(),
+            "target_label": columns["target"],
+            "actual_label": columns["actual"],
+            "deviation_label": columns.get("deviation"),
+            "taxonomy": {level.name: list(level.level2) for level in t.levels},
+        },
+        status=status_code,
+    )
+
+
+@login_required
+def evaluation_detail(request, pk):
+    evaluation = get_evaluation_for_user(
+        request.user, pk, "view", queryset=with_lines(Evaluation.objects.all())
+    )
+    grid = build_grid(form_data(evaluation))
+    member = membership_of(request.user)
+    can_edit = bool(
+        member
+        and member.role == Membership.Role.PREPARER
+        and member.unit_id == evaluation.unit_id
+        and evaluation.is_editable
+    )
+    return render(
+        request,
+        "evaluations/evaluation_detail.html",
+        {"evaluation": evaluation, "grid": grid, "can_edit": can_edit},
+    )
