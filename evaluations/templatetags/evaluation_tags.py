@@ -16,17 +16,16 @@ def _options(choices, current):
 
 
 @register.simple_tag
-def level_select(bound_field, template_def, level1_value=None):
-    """A <select> for 一级 (level1_value None) or 二级 indicators from the template's taxonomy,
-    keeping any value the line already has even when the taxonomy does not list it."""
+def level_select(bound_field, template_def, kind="level1", level1_value=""):
+    """A <select> for 一级 (kind "level1") or 二级 (kind "level2", under `level1_value`)
+    indicators from the template's taxonomy, keeping any value the line already has even when
+    the taxonomy does not list it."""
     current = bound_field.value() or ""
-    if level1_value is None:
+    if kind == "level1":
         choices = [""] + list(template_def.level1_names)
-        kind = "level1"
     else:
         level = template_def.level1(level1_value or "")
         choices = [""] + list(level.level2 if level else [])
-        kind = "level2"
     return format_html(
         '<select name="{}" id="{}" class="form-select form-select-sm" data-role="{}" '
         'aria-label="{}">{}</select>',

@@ -1,0 +1,49 @@
+"""load_demo: every seed form once, however often it runs; masked phones; working logins."""
+
+from django.core.management import call_command
+
+from evaluations.demo import DEMO_PASSWORD, mask_mobile
+from evaluations.models import Evaluation, IndicatorLine, Membership
+from tests.conftest import seed_forms
+
+
+def test_load_demo_twice_leaves_one_copy_of_each_seed_form(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    for seed in seed_forms():
+        ev = Evaluation.objects.get(project_name=seed["project_name"])
+        assert ev.indicator_lines.count() == len(seed["indicators"])
+    # The seeds plus the 项目支出 form composed from seed 003.
+    assert Evaluation.objects.count() == len(seed_forms()) + 1
+    assert Evaluation.objects.filter(template="project_2020").count() == 1
+
+
+def test_every_seed_indicator_is_stored_verbatim(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    for seed in seed_forms():
+        stored = list(
+            IndicatorLine.objects.filter(evaluation__project_name=seed["project_name"])
+            .order_by("order")
+            .values_list("level1", "level2", "level3", "target", "actual")
+        )
+        assert stored == [
+            (s["level1"], s["level2"], s["level3"], s["target"], s["actual"])
+            for s in seed["indicators"]
+        ]
+
+
+def test_personal_mobile_numbers_are_masked_and_office_lines_kept(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    ev = Evaluation.objects.get(project_name="2020年城镇职工医疗保险基金支出项目")
+    assert ev.preparer_phone == "152****3376"
+    assert mask_mobile("傅勇忠 0991-8801131") == "傅勇忠 0991-8801131"
+    transfer = Evaluation.objects.get(project_name="医疗救助业务经费")
+    assert transfer.header["principal_and_phone"] == "傅勇忠 0991-8801131"
+
+
+def test_demo_logins_work_for_every_role(client, db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == {"preparer", "reviewer", "viewer"}
+    assert client.login(username="shule_tianbao", password=DEMO_PASSWORD)
+    assert client.get("/evaluations/").status_code == 200
