@@ -1,5 +1,7 @@
 """load_demo: every seed form once, however often it runs; masked phones; working logins."""
 
+from io import StringIO
+
 from django.core.management import call_command
 
 from evaluations.demo import DEMO_PASSWORD, mask_mobile
@@ -8,8 +10,8 @@ from tests.conftest import seed_forms
 
 
 def test_load_demo_twice_leaves_one_copy_of_each_seed_form(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
     for seed in seed_forms():
         ev = Evaluation.objects.get(project_name=seed["project_name"])
         assert ev.indicator_lines.count() == len(seed["indicators"])
@@ -19,7 +21,7 @@ def test_load_demo_twice_leaves_one_copy_of_each_seed_form(db):
 
 
 def test_every_seed_indicator_is_stored_verbatim(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
     for seed in seed_forms():
         stored = list(
             IndicatorLine.objects.filter(evaluation__project_name=seed["project_name"])
@@ -33,7 +35,7 @@ def test_every_seed_indicator_is_stored_verbatim(db):
 
 
 def test_personal_mobile_numbers_are_masked_and_office_lines_kept(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
     ev = Evaluation.objects.get(project_name="2020年城镇职工医疗保险基金支出项目")
     assert ev.preparer_phone == "152****3376"
     assert mask_mobile("傅勇忠 0991-8801131") == "傅勇忠 0991-8801131"
@@ -42,7 +44,7 @@ def test_personal_mobile_numbers_are_masked_and_office_lines_kept(db):
 
 
 def test_demo_logins_work_for_every_role(client, db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"preparer", "reviewer", "viewer"}
     assert client.login(username="shule_tianbao", password=DEMO_PASSWORD)

@@ -27,7 +27,8 @@ def test_full_name_reads_the_tree_from_the_top(cast):
     [("6699", "661.11", Decimal("661.11") / Decimal("6699")), ("0", "5", None), (None, "5", None)],
 )
 def test_execution_rate_is_actual_over_budget(budget, actual, rate):
-    as_decimal = lambda v: Decimal(v) if v is not None else None
+    def as_decimal(v):
+        return Decimal(v) if v is not None else None
     assert execution_rate(as_decimal(budget), as_decimal(actual)) == rate
 
 
