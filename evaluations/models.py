@@ -206,6 +206,16 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("最后保存时间", default=timezone.now)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "自评表"
@@ -299,3 +309,105 @@ class IndicatorLine(models.Model):
 
     def __str__(self):
         return self.level3
+
+
+class TransitionLog(models.Model):
+    """Every change of a form's state: who, when, from → to, why. Kept forever."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField("操作", max_length=20)
+    from_status = models.CharField("原状态", max_length=20, choices=Evaluation.Status.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=Evaluation.Status.choices)
+    reason = models.TextField("理由", blank=True)
+    version = models.PositiveIntegerField("表的版本")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "状态变更记录"
+        verbose_name_plural = "状态变更记录"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return (
+            f"{self.evaluation} {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )
+
+
+class Submission(models.Model):
+    """What the form held when it was submitted, so a resubmission can be compared field by field."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="submissions")
+    version = models.PositiveIntegerField("表的版本")
+    content = models.JSONField("内容")
+    created_at = models.DateTimeField("提交时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "提交版本"
+        verbose_name_plural = "提交版本"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.evaluation} 第{self.version}版"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's (or preparer's) remark on a whole form or on one indicator line."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="comments")
+    line = models.ForeignKey(
+        IndicatorLine,
+        verbose_name="指标行",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    # The line's 三级指标 when the comment was written: the line may be renamed or removed later.
+    line_label = models.CharField("指标", max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="意见人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField("意见")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "审核意见"
+        verbose_name_plural = "审核意见"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class Notification(models.Model):
+    """An in-app notice (提交, 退回, 通过 …) for one person."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    evaluation = models.ForeignKey(
+        Evaluation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField("内容", max_length=300)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.text

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
 
 from .exports.layout import FormData, FundValues, LineData
-from .models import Evaluation, FundLine, IndicatorLine
+from .models import Evaluation, FundLine, IndicatorLine, Membership
 from .permissions import visible_evaluations
 
 
@@ -67,4 +68,29 @@ def form_data(evaluation: Evaluation) -> FormData:
         fill_date=evaluation.fill_date,
         status_label=evaluation.get_status_display(),
         is_draft=evaluation.status != Evaluation.Status.APPROVED,
+    )
+
+
+def reviewers_of(evaluation: Evaluation) -> list:
+    """The finance reviewers whose scope holds this form (their own region, or above it where
+    their unit reviews the regions below)."""
+    region = evaluation.unit.region
+    above = [int(i) for i in region.path.strip("/").split("/") if i]
+    return list(
+        get_user_model()
+        .objects.filter(membership__role=Membership.Role.REVIEWER, is_active=True)
+        .filter(
+            Q(membership__unit__region=region)
+            | Q(membership__unit__reviews_subregions=True, membership__unit__region_id__in=above)
+        )
+    )
+
+
+def preparers_of(evaluation: Evaluation) -> list:
+    return list(
+        get_user_model().objects.filter(
+            membership__role=Membership.Role.PREPARER,
+            membership__unit_id=evaluation.unit_id,
+            is_active=True,
+        )
     )

@@ -7,11 +7,25 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Evaluation, FundLine, IndicatorLine, Unit, Year
-from .permissions import can_edit, membership_of
+from . import workflow
+from .history import snapshot
+from .models import (
+    Evaluation,
+    FundLine,
+    IndicatorLine,
+    Notification,
+    ReviewComment,
+    Submission,
+    TransitionLog,
+    Unit,
+    Year,
+)
+from .permissions import can_edit, membership_of, role_of, visible_evaluations
+from .selectors import preparers_of, reviewers_of
 from .templates_def import get_template
 
 # Messages users see, kept here so tests can assert them.
@@ -249,3 +263,151 @@ def _replace_lines(evaluation: Evaluation, lines: list[LineInput]) -> None:
         IndicatorLine.objects.bulk_update(keep, ["order", *LINE_FIELDS])
     if new:
         IndicatorLine.objects.bulk_create(new)
+
+
+# -- the review workflow ------------------------------------------------------------------------
+
+STALE_PAGE = "页面已过期：这张表在您打开页面后已有变化，请刷新后再操作。"
+NOT_FOUND = "没有找到该自评表。"
+SUBMIT_PROBLEMS = "还不能提交，请先补全："
+
+
+class SubmissionIncomplete(EvaluationError):
+    def __init__(self, problems: list[str]):
+        super().__init__(SUBMIT_PROBLEMS + "；".join(problems))
+        self.problems = problems
+
+
+@transaction.atomic
+def evaluation_transition(
+    *,
+    evaluation_id: int,
+    user,
+    action: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Evaluation:
+    """Move a form to its next state: lock the row, check scope, role, state and (for 提交) the
+    form's completeness, change it, log it and notify the people concerned — or change nothing.
+
+    Two reviewers clicking 通过 at once: the second waits for the lock, then finds the form already
+    approved and is told so (workflow.check), so exactly one transition is logged.
+    """
+    try:
+        evaluation = (
+            visible_evaluations(user)
+            .select_for_update(of=("self",))
+            .select_related("year")
+            .get(pk=evaluation_id)
+        )
+    except Evaluation.DoesNotExist:
+        raise EvaluationError(NOT_FOUND) from None
+    role = role_of(user)
+    if role == workflow.PREPARER and not can_edit(user, evaluation):
+        role = None  # a preparer of another unit in scope (none today) may not act on it
+    try:
+        transition = workflow.check(action, status=evaluation.status, role=role, reason=reason)
+    except workflow.TransitionRefused as refused:
+        raise EvaluationError(refused.message) from None
+    if expected_version is not None and expected_version != evaluation.version:
+        raise EvaluationError(STALE_PAGE)
+    if evaluation.year.closed:
+        raise EvaluationError(YEAR_CLOSED.format(year=evaluation.year.year))
+
+    now = timezone.now()
+    if action == "submit":
+        from .scoring import submission_problems
+
+        full = (
+            Evaluation.objects.filter(pk=evaluation.pk)
+            .prefetch_related("fund_lines", "indicator_lines")
+            .select_related("year")
+            .get()
+        )
+        problems = submission_problems(full)
+        if problems:
+            raise SubmissionIncomplete(problems)
+        Submission.objects.create(
+            evaluation=evaluation, version=evaluation.version + 1, content=snapshot(full)
+        )
+        evaluation.submitted_at = now
+    if action == "approve":
+        evaluation.reviewed_by, evaluation.reviewed_at = user, now
+    if action in ("reopen", "withdraw"):
+        evaluation.reviewed_by, evaluation.reviewed_at = None, None
+
+    from_status = evaluation.status
+    evaluation.status = transition.target
+    evaluation.version += 1
+    evaluation.save(
+        update_fields=["status", "version", "submitted_at", "reviewed_by", "reviewed_at"]
+    )
+    TransitionLog.objects.create(
+        evaluation=evaluation,
+        actor=user,
+        action=action,
+        from_status=from_status,
+        to_status=transition.target,
+        reason=reason.strip(),
+        version=evaluation.version,
+        created_at=now,
+    )
+    notify_transition(evaluation=evaluation, actor=user, action=action, reason=reason.strip())
+    return evaluation
+
+
+NOTICE_TEXT = {
+    "submit": "{unit}提交了{year}年度“{name}”，请审核。",
+    "withdraw": "{unit}撤回了{year}年度“{name}”。",
+    "return": "{year}年度“{name}”被退回修改：{reason}",
+    "approve": "{year}年度“{name}”已审核通过。",
+    "reopen": "{year}年度“{name}”被重新打开修改：{reason}",
+}
+
+
+def notify_transition(*, evaluation: Evaluation, actor, action: str, reason: str) -> None:
+    """In-app notices, and e-mail through Django's mailer once the transaction has committed."""
+    recipients = (
+        reviewers_of(evaluation) if action in ("submit", "withdraw") else (preparers_of(evaluation))
+    )
+    recipients = [u for u in recipients if u.pk != actor.pk]
+    text = NOTICE_TEXT[action].format(
+        unit=evaluation.unit.name,
+        year=evaluation.year.year,
+        name=evaluation.project_name,
+        reason=reason,
+    )[:300]
+    Notification.objects.bulk_create(
+        Notification(recipient=u, evaluation=evaluation, text=text) for u in recipients
+    )
+    emails = [u.email for u in recipients if u.email]
+    if emails:
+        transaction.on_commit(
+            lambda: send_mail(f"绩效自评：{text[:60]}", text, None, emails, fail_silently=True)
+        )
+
+
+@transaction.atomic
+def comment_add(
+    *, evaluation_id: int, user, text: str, line_id: int | None = None
+) -> ReviewComment:
+    """A remark on the form or on one of its lines, by anyone who may see the form."""
+    text = text.strip()
+    if not text:
+        raise EvaluationError("请填写意见内容。")
+    try:
+        evaluation = visible_evaluations(user).get(pk=evaluation_id)
+    except Evaluation.DoesNotExist:
+        raise EvaluationError(NOT_FOUND) from None
+    line = None
+    if line_id is not None:
+        line = evaluation.indicator_lines.filter(pk=line_id).first()
+        if line is None:
+            raise EvaluationError("该指标行已不存在，请刷新页面。")
+    return ReviewComment.objects.create(
+        evaluation=evaluation,
+        line=line,
+        line_label=line.level3 if line else "",
+        author=user,
+        text=text,
+    )

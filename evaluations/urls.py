@@ -8,4 +8,12 @@ urlpatterns = [
     path("evaluations/new/", views.evaluation_new, name="evaluation_new"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
     path("evaluations/<int:pk>/edit/", views.evaluation_edit, name="evaluation_edit"),
+    path(
+        "evaluations/<int:pk>/transition/<str:action>/",
+        views.evaluation_transition,
+        name="evaluation_transition",
+    ),
+    path("evaluations/<int:pk>/comments/", views.comment_add, name="comment_add"),
+    path("evaluations/<int:pk>/history/", views.evaluation_history, name="evaluation_history"),
+    path("notifications/", views.notification_list, name="notification_list"),
 ]

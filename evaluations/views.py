@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import history, services, workflow
 from .exports.layout import build_grid
 from .forms import (
     EvaluationForm,
@@ -16,7 +18,7 @@ from .forms import (
     line_initial,
 )
 from .models import Evaluation, Membership, Year
-from .permissions import get_evaluation_for_user, membership_of, units_for_new_forms
+from .permissions import get_evaluation_for_user, membership_of, role_of, units_for_new_forms
 from .selectors import evaluations_for_list, form_data, with_lines
 
 
@@ -163,7 +165,10 @@ def evaluation_edit(request, pk):
 @login_required
 def evaluation_detail(request, pk):
     evaluation = get_evaluation_for_user(
-        request.user, pk, "view", queryset=with_lines(Evaluation.objects.all())
+        request.user,
+        pk,
+        "view",
+        queryset=with_lines(Evaluation.objects.select_related("reviewed_by")),
     )
     grid = build_grid(form_data(evaluation))
     member = membership_of(request.user)
@@ -176,5 +181,133 @@ def evaluation_detail(request, pk):
     return render(
         request,
         "evaluations/evaluation_detail.html",
-        {"evaluation": evaluation, "grid": grid, "can_edit": can_edit},
+        {
+            "evaluation": evaluation,
+            "grid": grid,
+            "can_edit": can_edit,
+            **_workflow_context(request.user, evaluation),
+        },
+    )
+
+
+def lock_reason(evaluation: Evaluation) -> str:
+    """Why the form can or cannot be changed now, and what to do about it."""
+    Status = Evaluation.Status
+    if evaluation.year.closed:
+        return f"{evaluation.year.year}年度已关闭，只能查看。"
+    if evaluation.status == Status.DRAFT:
+        return "草稿：填报单位可以修改，填好后提交财政部门审核。"
+    if evaluation.status == Status.RETURNED:
+        return "已退回：请根据审核意见修改后重新提交。"
+    if evaluation.status == Status.SUBMITTED:
+        return "已提交，等待审核。审核之前，填报单位可以撤回修改。"
+    reviewer = evaluation.reviewed_by
+    who = (reviewer.get_full_name() or reviewer.get_username()) if reviewer else "审核人"
+    when = (
+        timezone.localtime(evaluation.reviewed_at).strftime("%Y-%m-%d")
+        if evaluation.reviewed_at
+        else ""
+    )
+    return f"已审核（{who}，{when}），不能再修改。如需修改，请联系审核人重新打开。"
+
+
+def _workflow_context(user, evaluation: Evaluation) -> dict:
+    role = role_of(user)
+    if role == Membership.Role.PREPARER and membership_of(user).unit_id != evaluation.unit_id:
+        role = None
+    transitions = [] if evaluation.year.closed else workflow.available(evaluation.status, role)
+    return {
+        "transitions": transitions,
+        "lock_reason": lock_reason(evaluation),
+        "comments": evaluation.comments.select_related("author"),
+        "can_comment": role in (Membership.Role.REVIEWER, Membership.Role.PREPARER),
+    }
+
+
+# -- review workflow ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["POST"])
+def evaluation_transition(request, pk, action):
+    """提交 / 撤回 / 退回 / 通过 / 重新打开: 404 outside scope, 403 for a role that never may."""
+    evaluation = get_evaluation_for_user(request.user, pk, "view")
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is None:
+        raise Http404("没有这个操作。")
+    if role_of(request.user) != transition.role:
+        raise PermissionDenied(
+            workflow.WRONG_ROLE.format(
+                role=workflow.ROLE_LABELS[transition.role], action=transition.label
+            )
+        )
+    try:
+        services.evaluation_transition(
+            evaluation_id=evaluation.pk,
+            user=request.user,
+            action=action,
+            reason=request.POST.get("reason", ""),
+            expected_version=_int_or_none(request.POST.get("version")),
+        )
+    except services.SubmissionIncomplete as e:
+        messages.error(request, services.SUBMIT_PROBLEMS)
+        for problem in e.problems:
+            messages.error(request, problem)
+    except services.EvaluationError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, transition.done)
+    return redirect("evaluation_detail", pk=evaluation.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def comment_add(request, pk):
+    evaluation = get_evaluation_for_user(request.user, pk, "view")
+    if role_of(request.user) not in (Membership.Role.REVIEWER, Membership.Role.PREPARER):
+        raise PermissionDenied("查看人不能填写意见。")
+    try:
+        services.comment_add(
+            evaluation_id=evaluation.pk,
+            user=request.user,
+            text=request.POST.get("text", ""),
+            line_id=_int_or_none(request.POST.get("line")),
+        )
+    except services.EvaluationError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "意见已保存。")
+    return redirect("evaluation_detail", pk=evaluation.pk)
+
+
+@login_required
+def evaluation_history(request, pk):
+    evaluation = get_evaluation_for_user(request.user, pk, "view")
+    submissions = list(evaluation.submissions.all())
+    rounds = [
+        {"before": old, "after": new, "changes": history.diff(old.content, new.content)}
+        for old, new in zip(submissions, submissions[1:], strict=False)
+    ]
+    return render(
+        request,
+        "evaluations/evaluation_history.html",
+        {
+            "evaluation": evaluation,
+            "transitions": evaluation.transitions.select_related("actor"),
+            "comments": evaluation.comments.select_related("author"),
+            "rounds": rounds,
+        },
+    )
+
+
+@login_required
+def notification_list(request):
+    if request.method == "POST":
+        request.user.notifications.filter(read_at=None).update(read_at=timezone.now())
+        messages.success(request, "已全部标为已读。")
+        return redirect("notification_list")
+    return render(
+        request,
+        "evaluations/notification_list.html",
+        {"notifications": request.user.notifications.select_related("evaluation")[:200]},
     )

@@ -1,0 +1,92 @@
+"""What a form held at a submission, and what changed between two submissions.
+
+A snapshot is plain JSON (stored with each submission); `diff` compares two of them field by
+field, naming each place the way the printed form does (表头·项目名称, 资金·年度资金总额·全年执行数,
+第3行·实际完成值 …). Lines are matched by their identity, so a moved line is not a change of text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LINE_LABELS = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "level3": "三级指标",
+    "target": "指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "score": "自评得分",
+    "score_reason": "得分理由",
+    "deviation": "偏差原因",
+}
+FUND_LABELS = {"budget_initial": "年初预算数", "budget": "全年预算数", "actual": "全年执行数"}
+
+
+@dataclass(frozen=True)
+class Change:
+    where: str
+    before: str
+    after: str
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def snapshot(evaluation) -> dict:
+    """The form's content as JSON-able text (uses the prefetched fund and indicator lines)."""
+    t = evaluation.template_def
+    return {
+        "template": evaluation.template,
+        "head": {
+            **{f.label: evaluation.header_value(f.key) for f in t.header_fields},
+            "表名": evaluation.title,
+            t.goal_labels[0]: evaluation.goal_planned,
+            t.goal_labels[1]: evaluation.goal_actual,
+            **{b.label: getattr(evaluation, b.key) for b in t.text_blocks},
+            t.signature_labels["preparer"]: evaluation.preparer,
+            t.signature_labels["preparer_phone"]: evaluation.preparer_phone,
+            t.signature_labels["fill_date"]: _text(evaluation.fill_date),
+        },
+        "funds": {
+            f.label: {key: _text(getattr(f, key)) for key in FUND_LABELS}
+            for f in evaluation.fund_lines.all()
+        },
+        "lines": [
+            {"id": line.pk, **{key: _text(getattr(line, key)) for key in LINE_LABELS}}
+            for line in evaluation.indicator_lines.all()
+        ],
+    }
+
+
+def diff(old: dict, new: dict) -> list[Change]:
+    changes = []
+    for label in dict.fromkeys([*old["head"], *new["head"]]):
+        before, after = old["head"].get(label, ""), new["head"].get(label, "")
+        if before != after:
+            changes.append(Change(f"表头·{label}", before, after))
+    for row in dict.fromkeys([*old["funds"], *new["funds"]]):
+        before_row, after_row = old["funds"].get(row, {}), new["funds"].get(row, {})
+        for key, label in FUND_LABELS.items():
+            before, after = before_row.get(key, ""), after_row.get(key, "")
+            if before != after:
+                changes.append(Change(f"资金·{row}·{label}", before, after))
+
+    old_lines = {line["id"]: line for line in old["lines"]}
+    new_ids = {line["id"] for line in new["lines"]}
+    for number, line in enumerate(new["lines"], start=1):
+        previous = old_lines.get(line["id"])
+        name = line["level3"] or f"第{number}行"
+        if previous is None:
+            changes.append(Change(f"新增第{number}行", "", f"{line['level3']} {line['target']}"))
+            continue
+        for key, label in LINE_LABELS.items():
+            if previous.get(key, "") != line.get(key, ""):
+                changes.append(
+                    Change(f"第{number}行（{name}）·{label}", previous.get(key, ""), line[key])
+                )
+    for line in old["lines"]:
+        if line["id"] not in new_ids:
+            changes.append(Change("删除的行", f"{line['level3']} {line['target']}", ""))
+    return changes
