@@ -174,7 +174,8 @@ def build_grid(data: FormData) -> Grid:
                 "text",
             )
         )
-    caption_width = 8
+    # Wide enough for a four-character caption (项目名称, 绩效指标) on one line at 10.5pt.
+    caption_width = 11
     widths = (caption_width, *(c.width for c in t.indicator_columns))
     signature = tuple(
         (t.signature_labels[key], value)
@@ -262,7 +263,9 @@ def _fund_cell(data: FormData, is_total: bool, values: FundValues, key: str, spa
         return Cell(DASH, span, kind="number")
     if key == "weight":
         weight = data.template.budget_weight
-        return Cell(format_points(weight), span, kind="number", value=weight, number_format="0.##")
+        return Cell(
+            format_points(weight), span, kind="number", value=weight, number_format="General"
+        )
     score = data.budget_score
     return Cell(format_points(score), span, kind="number", value=score, number_format="0.00")
 
@@ -341,7 +344,7 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
             elif key in ("weight", "score"):
                 value = getattr(line, key)
                 cells.append(
-                    Cell(format_points(value), kind="number", value=value, number_format="0.##")
+                    Cell(format_points(value), kind="number", value=value, number_format="General")
                 )
             else:
                 cells.append(Cell(getattr(line, key)))

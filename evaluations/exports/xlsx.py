@@ -1,0 +1,264 @@
+"""The printed form as an Excel workbook (openpyxl), from the grid of `layout.py`.
+
+The sheet is the paper form: title, year and unit lines, the grid with its merges and borders,
+footnotes and signature, set up to print on A4 portrait at page width with the indicator heading
+repeated. Writes to any file-like object and knows nothing of requests.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from .layout import Cell, FormData, Grid, build_grid, spread
+
+FONT_NAME = "宋体"
+FONT_SIZE = 10.5
+# Total width of the grid in Excel's units (the width of "0" in the default font); A4 portrait
+# at fit-to-width then prints at about 100 %.
+SHEET_WIDTH = 100
+LINE_HEIGHT = 14.0  # points per line of 10.5pt text
+SHEET_NAME_MAX = 31
+
+_THIN = Side(style="thin", color="000000")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+FONT = Font(name=FONT_NAME, size=FONT_SIZE)
+FONT_BOLD = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
+FONT_TITLE = Font(name=FONT_NAME, size=16, bold=True)
+FONT_NOTE = Font(name=FONT_NAME, size=9)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
+
+# A text starting with one of these is a formula to Excel when retyped; written as a string and
+# marked with Excel's quote prefix, it stays the text a person typed.
+_FORMULA_START = ("=", "+", "-", "@")
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def write_xlsx(grid_or_data: Grid | FormData, output: BinaryIO) -> None:
+    """Write one form as a one-sheet workbook to `output` (a binary file-like object)."""
+    write_xlsx_many([grid_or_data], output)
+
+
+def write_xlsx_many(
+    grids: Iterable[Grid | FormData], output: BinaryIO, names: Sequence[str] | None = None
+) -> None:
+    """Write forms as one workbook, a sheet per form.
+
+    Sheet names come from `names` or else each form's first head value (the project name); they
+    are cleaned of the characters Excel refuses, cut to 31 characters and made unique.
+    """
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for i, item in enumerate(grids):
+        grid = item if isinstance(item, Grid) else build_grid(item)
+        wanted = names[i] if names is not None else _project_name(grid)
+        ws = wb.create_sheet(sheet_name(wanted, used, fallback=f"表{i + 1}"))
+        _fill_sheet(ws, grid)
+    if not wb.worksheets:
+        wb.create_sheet("表1")
+    wb.save(output)
+
+
+def sheet_name(wanted: str, used: set[str], *, fallback: str = "表") -> str:
+    """A valid, unique sheet name for `wanted`; adds it to `used` (compared case-insensitively,
+    as Excel does)."""
+    base = _SHEET_NAME_FORBIDDEN.sub("", ILLEGAL_CHARACTERS_RE.sub("", wanted or "")).strip()
+    # Excel refuses a name that starts or ends with an apostrophe.
+    base = base.strip("'").strip() or fallback
+    name, n = base[:SHEET_NAME_MAX], 1
+    while name.casefold() in used:
+        n += 1
+        suffix = f"({n})"
+        name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+    used.add(name.casefold())
+    return name
+
+
+def _project_name(grid: Grid) -> str:
+    head = next((r for r in grid.rows if r.section == "head"), None)
+    if head and len(head.cells) > 1:
+        return head.cells[1].text
+    return grid.title
+
+
+# -- one sheet ------------------------------------------------------------------------------------
+
+
+def _fill_sheet(ws, grid: Grid) -> None:
+    ncols = grid.column_count
+    widths = _column_widths(grid.widths)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+    r = 1
+    r = _line(ws, r, ncols, grid.title, FONT_TITLE, CENTER, height=28)
+    r = _line(ws, r, ncols, grid.year_line, FONT, CENTER, height=18)
+    if grid.unit_line:
+        r = _line(ws, r, ncols, grid.unit_line, FONT, RIGHT, height=18)
+
+    first = r
+    # Excel and LibreOffice do not grow a row to fit wrapped text in merged cells: set heights.
+    for i, height in enumerate(_write_grid(ws, grid, first, widths)):
+        ws.row_dimensions[first + i].height = height
+    r = first + len(grid.rows)
+
+    for note in grid.footnotes:
+        height = _lines(note, sum(widths)) * 12.0 + 2
+        r = _line(ws, r, ncols, note, FONT_NOTE, LEFT, height=height)
+    r = _spread_line(ws, r, ncols, grid.signature)
+    r = _spread_line(ws, r, ncols, grid.approval)
+
+    heading = grid.row_index("indicators_head")
+    _page_setup(ws, grid, None if heading is None else first + heading, last_row=r - 1)
+
+
+def _column_widths(widths: tuple[int, ...]) -> list[float]:
+    total = sum(widths)
+    return [round(SHEET_WIDTH * w / total, 2) for w in widths]
+
+
+def _line(ws, r: int, ncols: int, text: str, font, alignment, *, height: float) -> int:
+    """A row with one text merged across the full width (title, year line, footnotes)."""
+    cell = ws.cell(row=r, column=1)
+    _set_text(cell, text)
+    cell.font, cell.alignment = font, alignment
+    if ncols > 1:
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+    ws.row_dimensions[r].height = height
+    return r + 1
+
+
+def _spread_line(ws, r: int, ncols: int, items) -> int:
+    """`label：value` items side by side across the width (the signature line)."""
+    if not items:
+        return r
+    spans = spread(ncols, [1] * len(items)) if ncols >= len(items) else [1] * len(items)
+    col = 1
+    for (label, value), span in zip(items, spans, strict=True):
+        cell = ws.cell(row=r, column=col)
+        _set_text(cell, f"{label}：{value}")
+        cell.font, cell.alignment = FONT, LEFT
+        if span > 1:
+            ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + span - 1)
+        col += span
+    ws.row_dimensions[r].height = 22
+    return r + 1
+
+
+def _write_grid(ws, grid: Grid, first: int, widths: list[float]) -> list[float]:
+    """Write the grid's cells from row `first`; returns each row's height in points."""
+    ncols = grid.column_count
+    held: dict[int, set[int]] = {}
+    heights = [LINE_HEIGHT + 6] * len(grid.rows)
+    tall: list[tuple[int, int, float]] = []  # merged-down cells: first row, rows, points needed
+    for i, row in enumerate(grid.rows):
+        col = 0
+        for cell in row.cells:
+            while col in held.get(i, ()):
+                col += 1
+            _write_cell(ws.cell(row=first + i, column=col + 1), cell, row.section)
+            if cell.colspan > 1 or cell.rowspan > 1:
+                ws.merge_cells(
+                    start_row=first + i,
+                    start_column=col + 1,
+                    end_row=first + i + cell.rowspan - 1,
+                    end_column=col + cell.colspan,
+                )
+            for below in range(i + 1, i + cell.rowspan):
+                held.setdefault(below, set()).update(range(col, col + cell.colspan))
+            needed = _lines(cell.text, sum(widths[col : col + cell.colspan])) * LINE_HEIGHT + 6
+            if cell.rowspan == 1:
+                heights[i] = max(heights[i], needed)
+            else:
+                tall.append((i, cell.rowspan, needed))
+            col += cell.colspan
+    # A merged-down cell whose text needs more than its rows give: the last row grows.
+    for i, n, needed in tall:
+        short = needed - sum(heights[i : i + n])
+        if short > 0:
+            heights[i + n - 1] += short
+    # Every cell of the grid gets its border, inside merged ranges too, or Excel draws gaps.
+    for row in ws.iter_rows(
+        min_row=first, max_row=first + len(grid.rows) - 1, min_col=1, max_col=ncols
+    ):
+        for c in row:
+            c.border = BORDER
+    return heights
+
+
+def _write_cell(target, cell: Cell, section: str) -> None:
+    if cell.kind == "number" and cell.value is not None:
+        target.value = _number(cell.value)
+        target.number_format = cell.number_format or "General"
+    else:
+        _set_text(target, cell.text)
+    if cell.kind == "head":
+        target.font = FONT_BOLD
+    else:
+        target.font = FONT
+    if cell.kind == "text":
+        long_text = section in ("goals", "text")
+        target.alignment = LEFT_TOP if long_text and cell.text else LEFT
+    else:
+        target.alignment = CENTER
+
+
+def _number(value: Decimal) -> Decimal | int:
+    # Whole numbers as int keep "10" rather than "10.00" in the file; others stay exact Decimals.
+    return int(value) if value == value.to_integral_value() else value
+
+
+def _set_text(target, text: str) -> None:
+    """Store `text` as a string whatever it looks like, never as a formula."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text or "")
+    if not text:
+        target.value = None
+        return
+    target.value = text
+    target.data_type = "s"
+    if text.startswith(_FORMULA_START):
+        target.quotePrefix = True
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a cell `width` units wide (CJK characters count two)."""
+    room = max(width - 1.5, 1.0)
+    lines = 0
+    for part in (text or "").split("\n"):
+        units = sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in part)
+        lines += max(1, math.ceil(units / room))
+    return max(lines, 1)
+
+
+def _page_setup(ws, grid: Grid, heading_row: int | None, last_row: int) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    ws.sheet_view.showGridLines = False  # on screen too, the sheet looks like the paper form
+    ws.print_area = f"A1:{get_column_letter(grid.column_count)}{last_row}"
+    if heading_row is not None:
+        ws.print_title_rows = f"{heading_row}:{heading_row}"
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    if grid.watermark:
+        ws.oddHeader.right.text = grid.watermark
+        ws.oddHeader.right.color = "CC0000"
+        ws.oddHeader.right.size = 14

@@ -1,0 +1,338 @@
+"""exports/pdf.py (and the fonts and checks it relies on): the printed form as PDF, read back."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db import transaction
+from pypdf import PdfReader
+
+from evaluations import checks
+from evaluations.demo import load_demo
+from evaluations.exports import fonts, pdf
+from evaluations.exports.layout import FormData, LineData, build_grid
+from evaluations.exports.pdf import pdf_bytes, render_pdf
+from evaluations.models import Evaluation, Region, Unit, Year
+from evaluations.selectors import form_data, with_lines
+from evaluations.templates_def import PROJECT_2020, TRANSFER_2019
+from tests.conftest import SEED_FORMS, seed_forms
+
+needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+
+
+def norm(text: str) -> str:
+    """As the acceptance check reads PDFs: every whitespace removed."""
+    return re.sub(r"\s+", "", text or "")
+
+
+def pdf_text(data: bytes, tmp_path, mode: str = "-raw", page: int | None = None) -> str:
+    path = tmp_path / "form.pdf"
+    path.write_bytes(data)
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    out = subprocess.run(
+        ["pdftotext", mode, *pages, str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return out.stdout
+
+
+def seed_values(seed: dict) -> Counter:
+    """Every printed value of a seed form, as often as the form has it (as check_export.py)."""
+    values = [
+        norm(line.get(key))
+        for line in seed["indicators"]
+        for key in ("level3", "target", "actual")
+        if norm(line.get(key))
+    ]
+    values += [
+        norm(f.get(k)) for f in seed["funds"] for k in ("budget", "actual") if norm(f.get(k))
+    ]
+    return Counter(values)
+
+
+def form(template=TRANSFER_2019, lines=(), **overrides) -> FormData:
+    values = {
+        "template": template,
+        "title": template.title,
+        "year": 2019,
+        "header": {"project_name": "医疗救助业务经费", "implementing_unit": "自治区医疗保障局"},
+        "header_labels": {},
+        "funds": {},
+        "goal_planned": "保障医疗救助业务正常开展。",
+        "goal_actual": "全年医疗救助业务正常开展。",
+        "lines": tuple(LineData(*line) for line in lines),
+        "preparer": "王建国",
+        "fill_date": date(2020, 4, 15),
+        "is_draft": True,
+    }
+    return FormData(**{**values, **overrides})
+
+
+def long_form(n: int, level1="产出指标", level2="数量指标") -> FormData:
+    lines = [(level1, level2, f"保障待遇享受人数第{i}项", "≥6253人", "9595人") for i in range(n)]
+    return form(lines=lines)
+
+
+@pytest.fixture(scope="module")
+def seed_pdfs(django_db_setup, django_db_blocker):
+    """{project name: (PDF bytes, grid)} of every demo form, rendered once for the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo(SEED_FORMS)
+        out = {}
+        for ev in with_lines(Evaluation.objects.all()):
+            grid = build_grid(form_data(ev))
+            out[ev.project_name] = (pdf_bytes(grid), grid)
+        transaction.set_rollback(True)
+    return out
+
+
+def small_evaluation(status: str) -> Evaluation:
+    region = Region.objects.create(name="疏勒县", level=Region.Level.COUNTY)
+    unit = Unit.objects.create(name="疏勒县医疗保障局", region=region)
+    year = Year.objects.create(year=2020)
+    ev = Evaluation.objects.create(
+        unit=unit,
+        year=year,
+        template="social_insurance_fund",
+        title="社会保险基金支出绩效自评表",
+        project_name="城镇职工医疗保险基金支出",
+        status=status,
+    )
+    ev.indicator_lines.create(
+        level1="项目完成指标",
+        level2="数量指标",
+        level3="参保人数",
+        target="≥6253人",
+        actual="9595人",
+    )
+    return with_lines(Evaluation.objects.filter(pk=ev.pk)).get()
+
+
+# -- seed forms ---------------------------------------------------------------------------------
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("seed", seed_forms(), ids=lambda s: s["project_name"])
+def test_every_seed_value_can_be_found_in_the_pdf_text(seed, seed_pdfs, tmp_path):
+    data, _ = seed_pdfs[seed["project_name"]]
+    texts = [norm(pdf_text(data, tmp_path, mode)) for mode in ("-raw", "-layout")]
+    missing = {
+        value: wanted
+        for value, wanted in seed_values(seed).items()
+        if max(text.count(value) for text in texts) < wanted
+    }
+    assert missing == {}
+    assert norm(seed["project_name"]) in texts[0]
+
+
+def test_seed_pdfs_embed_the_bundled_font_and_no_other(seed_pdfs):
+    if fonts.missing_font_files():
+        pytest.fail(f"bundled fonts missing: {fonts.missing_font_files()}")
+    bundled = {"FormSerif", fonts.postscript_name("Regular"), fonts.postscript_name("Bold")}
+    for name, (data, _) in seed_pdfs.items():
+        for page in PdfReader(BytesIO(data)).pages:
+            for font in page["/Resources"]["/Font"].values():
+                font = font.get_object()
+                base = str(font["/BaseFont"]).split("+", 1)[-1]
+                assert any(b and b in base for b in bundled), (name, base)
+                descendant = font["/DescendantFonts"][0].get_object()
+                descriptor = descendant["/FontDescriptor"].get_object()
+                assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), (name, base)
+
+
+def test_seed_forms_need_no_fallback_font(seed_pdfs):
+    for name, (_, grid) in seed_pdfs.items():
+        texts = [grid.title, grid.year_line, grid.unit_line, grid.watermark, *grid.footnotes]
+        texts += [c.text for row in grid.rows for c in row.cells]
+        texts += [f"{label}：{value}" for label, value in grid.signature + grid.approval]
+        texts.append("第 1 页 共 2 页")
+        assert fonts.missing_glyphs("".join(texts)) == set(), name
+
+
+def test_seed_pdfs_are_a4_portrait_of_one_or_two_pages(seed_pdfs):
+    for name, (data, _) in seed_pdfs.items():
+        reader = PdfReader(BytesIO(data))
+        assert 1 <= len(reader.pages) <= 2, name
+        width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+        assert (round(float(width)), round(float(height))) == (595, 842), name
+
+
+@needs_pdftotext
+def test_pdf_prints_title_year_unit_and_page_numbers(seed_pdfs, tmp_path):
+    data, grid = seed_pdfs["医疗救助业务经费"]
+    text = norm(pdf_text(data, tmp_path))
+    assert "项目支出绩效自评表" in text
+    assert "（2019年度）" in text
+    assert "单位：万元" in text
+    pages = len(PdfReader(BytesIO(data)).pages)
+    assert f"第1页共{pages}页" in text
+    assert norm(grid.footnotes[0]) in text
+
+
+# -- draft mark ---------------------------------------------------------------------------------
+
+
+@needs_pdftotext
+def test_draft_pdf_is_marked_as_draft(db, tmp_path):
+    data = pdf_bytes(form_data(small_evaluation(Evaluation.Status.DRAFT)))
+    assert "草稿" in norm(pdf_text(data, tmp_path))
+
+
+@needs_pdftotext
+def test_approved_pdf_has_no_draft_mark(db, tmp_path):
+    data = pdf_bytes(form_data(small_evaluation(Evaluation.Status.APPROVED)))
+    text = norm(pdf_text(data, tmp_path))
+    assert "草稿" not in text
+    assert "参保人数" in text
+
+
+@needs_pdftotext
+def test_approved_pdf_prints_reviewer_and_approval_date(tmp_path):
+    data = pdf_bytes(form(is_draft=False, reviewer="张审核", approved_on=date(2020, 5, 6)))
+    text = norm(pdf_text(data, tmp_path))
+    assert "审核人：张审核" in text and "审核日期：2020年5月6日" in text
+
+
+# -- pages --------------------------------------------------------------------------------------
+
+
+@needs_pdftotext
+def test_sixty_line_form_repeats_the_indicator_heading_on_every_page(tmp_path):
+    data = pdf_bytes(long_form(60))
+    pages = len(PdfReader(BytesIO(data)).pages)
+    assert pages >= 2
+    for page in range(2, pages + 1):
+        assert "三级指标" in norm(pdf_text(data, tmp_path, page=page)), page
+
+
+@needs_pdftotext
+def test_merged_level_cells_are_repeated_on_each_page_they_continue_on(tmp_path):
+    data = pdf_bytes(long_form(60, level1="产出指标", level2="质量指标"))
+    pages = len(PdfReader(BytesIO(data)).pages)
+    for page in range(1, pages + 1):
+        text = norm(pdf_text(data, tmp_path, page=page))
+        assert "产出指标" in text and "质量指标" in text, page
+        assert "绩效指标" in text, page
+
+
+@needs_pdftotext
+def test_every_line_of_a_long_form_is_printed_once(tmp_path):
+    data = pdf_bytes(long_form(60))
+    text = norm(pdf_text(data, tmp_path))
+    for i in range(60):
+        assert text.count(f"保障待遇享受人数第{i}项") == 1, i
+
+
+@needs_pdftotext
+def test_a_wrong_page_prediction_is_caught_and_measured_instead(monkeypatch, tmp_path):
+    layouts = []
+    real_layout = pdf._layout
+    monkeypatch.setattr(pdf, "_predict_pages", lambda *args: {})  # "everything on page 1"
+    monkeypatch.setattr(pdf, "_layout", lambda *a, **k: layouts.append(a) or real_layout(*a, **k))
+    data = pdf_bytes(long_form(60, level2="质量指标"))
+    assert len(layouts) >= 3  # the failed prediction, then measuring, then the cut layout
+    pages = len(PdfReader(BytesIO(data)).pages)
+    for page in range(2, pages + 1):
+        assert "质量指标" in norm(pdf_text(data, tmp_path, page=page)), page
+
+
+def test_a_right_page_prediction_takes_one_layout(monkeypatch):
+    layouts = []
+    real_layout = pdf._layout
+    monkeypatch.setattr(pdf, "_layout", lambda *a, **k: layouts.append(a) or real_layout(*a, **k))
+    pdf_bytes(long_form(40))
+    assert len(layouts) == 1
+
+
+@needs_pdftotext
+def test_signature_is_never_alone_on_a_page(tmp_path):
+    # Over this range the last line ends at every height near the bottom of page 1.
+    for n in range(18, 24):
+        data = pdf_bytes(long_form(n))
+        last_page = len(PdfReader(BytesIO(data)).pages)
+        text = norm(pdf_text(data, tmp_path, page=last_page))
+        assert "填表人" in text and "保障待遇享受人数" in text, n
+
+
+# -- API ----------------------------------------------------------------------------------------
+
+
+def test_render_pdf_takes_form_data_or_a_grid_and_writes_to_a_file_object(tmp_path):
+    data = form(lines=[("产出指标", "数量指标", "参保人数", "≥1人", "2人")])
+    with open(tmp_path / "a.pdf", "wb") as fh:
+        render_pdf(data, fh)
+    from_grid = BytesIO()
+    render_pdf(build_grid(data), from_grid)
+    assert (tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"
+    assert from_grid.getvalue()[:5] == b"%PDF-"
+
+
+@needs_pdftotext
+def test_typed_text_is_printed_verbatim_not_as_markup(tmp_path):
+    data = pdf_bytes(
+        form(lines=[("产出指标", "数量指标", "<b>粗体</b> & 1<2", "=1+1", "@SUM(A1)")])
+    )
+    text = norm(pdf_text(data, tmp_path))
+    assert "<b>粗体</b>&1<2" in text and "=1+1" in text and "@SUM(A1)" in text
+
+
+@needs_pdftotext
+def test_a_wide_rate_prints_on_one_line(tmp_path):
+    from evaluations.exports.layout import FundValues
+
+    funds = {
+        "total": FundValues("年度资金总额", Decimal("6699"), Decimal("6699"), Decimal("661.11"))
+    }
+    data = pdf_bytes(form(template=PROJECT_2020, funds=funds))
+    assert "9.87%" in pdf_text(data, tmp_path, mode="-layout")
+
+
+# -- fonts and system checks --------------------------------------------------------------------
+
+
+def test_missing_glyphs_names_characters_the_bundled_font_lacks():
+    assert fonts.missing_glyphs("项目支出绩效自评表 ≥99%\n") == set()
+    assert fonts.missing_glyphs("参保人数\U0001f600") == {"\U0001f600"}
+
+
+def test_missing_glyphs_treats_everything_as_missing_without_the_font(monkeypatch, tmp_path):
+    monkeypatch.setattr(fonts, "FONT_DIR", tmp_path)
+    assert fonts.missing_glyphs("参保 人数") == {"参", "保", "人", "数"}
+
+
+def test_font_check_warns_when_bundled_fonts_are_missing(monkeypatch, tmp_path):
+    assert checks.check_bundled_fonts() == []
+    monkeypatch.setattr(fonts, "FONT_DIR", tmp_path)
+    [warning] = checks.check_bundled_fonts()
+    assert warning.id == "evaluations.W001"
+    assert "FormSerif-Regular" in warning.msg
+
+
+def test_subsetter_check_warns_without_harfbuzz_subset(monkeypatch):
+    assert checks.check_pdf_subsetter() == []  # libharfbuzz-subset0 is installed here
+    monkeypatch.setattr(fonts, "harfbuzz_subset_available", lambda: False)
+    [warning] = checks.check_pdf_subsetter()
+    assert warning.id == "evaluations.W002"
+    assert "apt-get install libharfbuzz-subset0" in warning.hint
+
+
+def test_cut_pieces_of_a_merged_cell_share_its_text():
+    rows = [
+        pdf.PrintRow(0, "indicators", (pdf.PrintCell("产出指标", 1, 3, "k-label"),)),
+        pdf.PrintRow(1, "indicators", ()),
+        pdf.PrintRow(2, "indicators", ()),
+    ]
+    cut = pdf._cut_at_pages(pdf._place(rows), rows, {0: 0, 1: 0, 2: 1})
+    assert [[(c.text, c.rowspan) for _, c in cells] for cells in cut] == [
+        [("产出指标", 2)],
+        [],
+        [("产出指标", 1)],
+    ]
+    assert "cut" in cut[2][0][1].css and replace(cut[0][0][1], rowspan=3) == rows[0].cells[0]
