@@ -1,8 +1,9 @@
 """Demo data: the seeds' regions, units and forms, and one demo login per role.
 
 The forms come from `settings.SEED_FORMS` (the real filled-in forms transcribed cell by cell) and
-`demo/composed_forms.json` (a 项目支出 form composed from a seed report's stated figures). Loading
-is idempotent: what exists already is left as it is.
+`demo/composed_forms.json` (a 项目支出 form composed from a seed report's stated figures); every
+distinct 三级指标 of them also goes into the indicator library. Loading is idempotent: what exists
+already is left as it is.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+
+from indicators.library import library_add_from_lines
 
 from .models import Evaluation, FundLine, IndicatorLine, Membership, Region, Unit, Year
 from .templates_def import get_template
@@ -92,6 +95,7 @@ def _decimal(text) -> Decimal | None:
 class LoadReport:
     created: list[str]
     existing: list[str]
+    library_added: int = 0
 
 
 def load_forms(path: Path) -> list[dict]:
@@ -119,7 +123,8 @@ def load_demo(seed_path: Path | None = None) -> LoadReport:
     _demo_users(units)
 
     report = LoadReport([], [])
-    for data in load_forms(seed_path) + load_forms(COMPOSED_FORMS):
+    forms = load_forms(seed_path) + load_forms(COMPOSED_FORMS)
+    for data in forms:
         unit = units[REGION_UNIT[data["region"]]]
         year = years.get(data["year"]) or Year.objects.get_or_create(year=data["year"])[0]
         template = get_template(data["template"])
@@ -131,6 +136,16 @@ def load_demo(seed_path: Path | None = None) -> LoadReport:
             continue
         _create_form(data, unit, year)
         report.created.append(data["project_name"])
+    report.library_added = library_add_from_lines(
+        (
+            line.get("level1", ""),
+            line.get("level2", ""),
+            line.get("level3", ""),
+            line.get("target", ""),
+        )
+        for data in forms
+        for line in data["indicators"]
+    )
     return report
 
 

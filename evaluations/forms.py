@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .exports.layout import format_rate, rate_of
+from .exports.layout import format_points, format_rate, rate_of
 from .models import Evaluation, Year
 from .services import LineInput
 from .templates_def import TEMPLATE_CHOICES, TemplateDef
@@ -29,6 +30,18 @@ POINTS_ERRORS = {
     "max_digits": "数值过大。",
     "max_whole_digits": "数值过大。",
 }
+
+
+PERCENT_ERRORS = {
+    "invalid": "请选择完成比例。",
+    "min_value": "完成比例不能小于0%。",
+    "max_value": "完成比例不能超过100%。",
+    "max_decimal_places": "完成比例最多保留两位小数。",
+    "max_digits": "完成比例不能超过100%。",
+    "max_whole_digits": "完成比例不能超过100%。",
+}
+SCORE_OVER_WEIGHT = "自评得分不能超过分值{weight}分。"
+SCORE_WITHOUT_WEIGHT = "请先填写本行分值。"
 
 
 def _normalise_number(value):
@@ -78,6 +91,32 @@ class PointsField(forms.DecimalField):
 
     def to_python(self, value):
         return super().to_python(_normalise_number(value))
+
+
+class PercentField(forms.DecimalField):
+    """定性指标完成比例 in percent (0–100), chosen in the template's bands (see band_select)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(
+            max_digits=5,
+            decimal_places=2,
+            min_value=Decimal(0),
+            max_value=Decimal(100),
+            error_messages=PERCENT_ERRORS,
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        return super().to_python(_normalise_number(value))
+
+
+def _current(bound_field):
+    """The value now in a field, cleaned, or None where it is empty or not valid."""
+    try:
+        return bound_field.field.clean(bound_field.value())
+    except ValidationError:
+        return None
 
 
 def _text(label, *, required=False, max_length=200, textarea=False, rows=3):
@@ -162,6 +201,11 @@ class EvaluationForm(forms.Form):
         self.fields["goal_actual"] = _text(template.goal_labels[1], textarea=True, rows=4)
         for block in template.text_blocks:
             self.fields[block.key] = _text(block.label, textarea=True, rows=2)
+        if template.scored:
+            self.fields["budget_score"] = PointsField(label="预算执行率自评得分")
+            self.fields["budget_score_reason"] = _text(
+                "预算执行率自评得分理由", textarea=True, rows=2
+            )
         labels = template.signature_labels
         self.fields["preparer"] = _text(labels["preparer"], max_length=50)
         self.fields["preparer_phone"] = _text(labels["preparer_phone"], max_length=40)
@@ -180,7 +224,17 @@ class EvaluationForm(forms.Form):
             value = data.get(f.key)
             if f.required and value is not None and not value.strip():
                 self.add_error(f.key, f"请填写{f.label}。")
+        weight = self.template.budget_weight
+        claimed = data.get("budget_score")
+        if claimed is not None and weight is not None and claimed > weight:
+            self.add_error("budget_score", SCORE_OVER_WEIGHT.format(weight=format_points(weight)))
         return data
+
+    def budget_claim(self) -> tuple[Decimal | None, str]:
+        """The 预算执行率 score claimed now and its reason, as typed (invalid counts as none)."""
+        if not self.template.scored:
+            return None, ""
+        return _current(self["budget_score"]), self["budget_score_reason"].value() or ""
 
     def header_bound_fields(self):
         """The head's fields in print order, each preceded by its label choice where it has one."""
@@ -208,6 +262,9 @@ class EvaluationForm(forms.Form):
             "preparer_phone": evaluation.preparer_phone,
             "fill_date": evaluation.fill_date,
         }
+        if t.scored:
+            initial["budget_score"] = evaluation.budget_score
+            initial["budget_score_reason"] = evaluation.budget_score_reason
         for f in t.header_fields:
             initial[f.key] = evaluation.header_value(f.key)
             if f.label_choices:
@@ -236,6 +293,9 @@ class EvaluationForm(forms.Form):
         }
         for block in t.text_blocks:
             fields[block.key] = data[block.key]
+        if t.scored:
+            fields["budget_score"] = data["budget_score"]
+            fields["budget_score_reason"] = data["budget_score_reason"]
         return fields
 
 
@@ -276,10 +336,12 @@ class FundsForm(forms.Form):
 
     def _amount(self, name: str) -> Decimal | None:
         """The amount now in the field, or None where it is empty or not a valid amount."""
-        try:
-            return self.fields[name].clean(self[name].value())
-        except ValidationError:
-            return None
+        return _current(self[name])
+
+    def total_amounts(self) -> tuple[Decimal | None, Decimal | None]:
+        """全年预算数 and 全年执行数 of the 年度资金总额 row as now typed (for the 执行率 score)."""
+        key = self.template.total_fund_row.key
+        return self._amount(f"{key}__budget"), self._amount(f"{key}__actual")
 
     def service_funds(self) -> dict[str, dict]:
         data = self.cleaned_data
@@ -303,14 +365,27 @@ class IndicatorLineForm(forms.Form):
     score = PointsField(label="自评得分")
     score_reason = _text("自评得分理由", textarea=True, rows=1)
     deviation = _text("偏差原因分析及改进措施", textarea=True, rows=1)
+    qualitative_percent = PercentField(label="完成比例")
 
     TEXT_FIELDS = ("level3", "target", "actual", "deviation", "score_reason")
+    NUMBER_FIELDS = ("weight", "score", "qualitative_percent")
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
         return not any((data.get(n) or "").strip() for n in self.TEXT_FIELDS) and not any(
-            data.get(n) is not None for n in ("weight", "score")
+            data.get(n) is not None for n in self.NUMBER_FIELDS
         )
+
+    def is_removed(self) -> bool:
+        """Marked for deletion on the page (the row is hidden and not scored)."""
+        return bool(self["DELETE"].value()) if "DELETE" in self.fields else False
+
+    def current_values(self) -> SimpleNamespace:
+        """The line as now on the page (typed, or stored when unbound), numbers that are not
+        valid read as empty: what the page judges and scores, even before it can be saved."""
+        texts = {n: self[n].value() or "" for n in ("level1", *self.TEXT_FIELDS)}
+        numbers = {n: _current(self[n]) for n in self.NUMBER_FIELDS}
+        return SimpleNamespace(**texts, **numbers)
 
     def clean(self):
         data = super().clean()
@@ -322,12 +397,21 @@ class IndicatorLineForm(forms.Form):
             self.add_error("level3", "请填写三级指标。")
         if not (data.get("target") or "").strip():
             self.add_error("target", "请填写年度指标值。")
+        weight, score = data.get("weight"), data.get("score")
+        if score is not None and weight is None:
+            self.add_error("weight", SCORE_WITHOUT_WEIGHT)
+        elif score is not None and score > weight:
+            self.add_error("score", SCORE_OVER_WEIGHT.format(weight=format_points(weight)))
         return data
 
 
 class BaseLineFormSet(forms.BaseFormSet):
     def lines(self) -> list[LineInput]:
-        """The kept lines in their order on the page (ORDER, then position)."""
+        """The kept lines in their order on the page (ORDER, then position).
+
+        `kept_forms` lists their forms in the same order, so an error about the Nth line
+        (services.UnexplainedClaims) can be shown beside it.
+        """
         kept = []
         for position, form in enumerate(self.forms):
             data = form.cleaned_data
@@ -336,8 +420,9 @@ class BaseLineFormSet(forms.BaseFormSet):
             if not data.get("id") and form.is_blank():
                 continue
             order = data.get("ORDER")
-            kept.append((order if order is not None else position, position, data))
+            kept.append((order if order is not None else position, position, form))
         kept.sort(key=lambda item: (item[0], item[1]))
+        self.kept_forms = [form for _, _, form in kept]
         return [
             LineInput(
                 id=data.get("id"),
@@ -350,8 +435,9 @@ class BaseLineFormSet(forms.BaseFormSet):
                 score=data.get("score"),
                 score_reason=data["score_reason"],
                 deviation=data["deviation"],
+                qualitative_percent=data.get("qualitative_percent"),
             )
-            for _, _, data in kept
+            for data in (form.cleaned_data for form in self.kept_forms)
         ]
 
 
@@ -380,6 +466,7 @@ def line_initial(evaluation: Evaluation) -> list[dict]:
             "score": line.score,
             "score_reason": line.score_reason,
             "deviation": line.deviation,
+            "qualitative_percent": line.qualitative_percent,
             "ORDER": i + 1,
         }
         for i, line in enumerate(evaluation.indicator_lines.all())

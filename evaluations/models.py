@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -179,6 +179,10 @@ class Evaluation(models.Model):
     goal_actual = models.TextField("实际完成情况", blank=True)
     deviation_reason = models.TextField("偏差原因", blank=True)
     remarks = models.TextField("说明", blank=True)
+    # The 预算执行率 score the preparer claims (templates with points); empty means the suggested
+    # score stands. A claim that differs from the suggestion needs its reason.
+    budget_score = models.DecimalField("预算执行率得分（自评）", **POINTS)
+    budget_score_reason = models.TextField("预算执行率自评得分与建议得分不同的理由", blank=True)
     preparer = models.CharField("填表人", max_length=50, blank=True)
     preparer_phone = models.CharField("联系电话", max_length=40, blank=True)
     fill_date = models.DateField("填报日期", null=True, blank=True)
@@ -300,6 +304,16 @@ class IndicatorLine(models.Model):
     weight = models.DecimalField("分值", **POINTS)
     score = models.DecimalField("得分（自评）", **POINTS)
     score_reason = models.TextField("自评得分与建议得分不同的理由", blank=True)
+    # A qualitative line is scored by a person: the share of its weight they chose within the
+    # template's bands (100–80 %, 80–60 %, 60–0 %), in percent. Unused on lines scored by formula.
+    qualitative_percent = models.DecimalField(
+        "定性指标完成比例（%）",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
     deviation = models.TextField("偏差原因分析及改进措施", blank=True)
 
     class Meta:

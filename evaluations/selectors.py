@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from .exports.layout import FormData, FundValues, LineData
 from .models import Evaluation, FundLine, IndicatorLine, Membership
 from .permissions import visible_evaluations
+from .scoring import EvaluationScore, evaluation_score
 
 
 def evaluations_for_list(user, *, year=None, status=None, template=None) -> QuerySet[Evaluation]:
@@ -23,15 +25,21 @@ def evaluations_for_list(user, *, year=None, status=None, template=None) -> Quer
 
 def with_lines(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
     """Everything a whole form needs, in three queries however many lines it has."""
-    return qs.select_related("unit__region", "year", "updated_by").prefetch_related(
+    return qs.select_related("unit__region", "year", "updated_by", "reviewed_by").prefetch_related(
         Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
         Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
     )
 
 
-def form_data(evaluation: Evaluation) -> FormData:
-    """The printed values of a form (for the read-only page, PDF and Excel)."""
+def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> FormData:
+    """The printed values of a form (for the read-only page, PDF and Excel).
+
+    On templates with points, 得分 holds each line's final score (claimed, else suggested), the
+    预算执行率 score and the 总分 likewise; `score` spares recomputing what the caller has.
+    """
     t = evaluation.template_def
+    if score is None:
+        score = evaluation_score(evaluation)
     header = {f.key: evaluation.header_value(f.key) for f in t.header_fields}
     header_labels = {f.key: evaluation.header_label(f.key) for f in t.header_fields}
     funds = {
@@ -46,10 +54,10 @@ def form_data(evaluation: Evaluation) -> FormData:
             target=line.target,
             actual=line.actual,
             weight=line.weight,
-            score=line.score,
+            score=result.final if score.scored else None,
             deviation=line.deviation,
         )
-        for line in evaluation.indicator_lines.all()
+        for line, result in zip(evaluation.indicator_lines.all(), score.lines, strict=True)
     )
     texts = {"deviation_reason": evaluation.deviation_reason, "remarks": evaluation.remarks}
     return FormData(
@@ -68,7 +76,21 @@ def form_data(evaluation: Evaluation) -> FormData:
         fill_date=evaluation.fill_date,
         status_label=evaluation.get_status_display(),
         is_draft=evaluation.status != Evaluation.Status.APPROVED,
+        reviewer=_approver(evaluation),
+        approved_on=(
+            timezone.localtime(evaluation.reviewed_at).date()
+            if evaluation.status == Evaluation.Status.APPROVED and evaluation.reviewed_at
+            else None
+        ),
+        budget_score=score.budget_final,
+        total_score=score.total,
     )
+
+
+def _approver(evaluation: Evaluation) -> str:
+    """The approving reviewer's name, printed once the form is approved."""
+    user = evaluation.reviewed_by if evaluation.status == Evaluation.Status.APPROVED else None
+    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def reviewers_of(evaluation: Evaluation) -> list:

@@ -25,6 +25,7 @@ from .models import (
     Year,
 )
 from .permissions import can_edit, membership_of, role_of, visible_evaluations
+from .scoring import ClaimProblem, score_lines, total_fund_amounts
 from .selectors import preparers_of, reviewers_of
 from .templates_def import get_template
 
@@ -38,6 +39,7 @@ STALE = (
 )
 NO_PERMISSION = "您不能修改这张自评表。"
 COPY_OTHER_TEMPLATE = "只能沿用同一表样的往年自评表。"
+CLAIMS_NEED_REASONS = "自评得分与建议得分不同的，请填写理由。没有保存任何内容。"
 
 
 class EvaluationError(Exception):
@@ -50,6 +52,14 @@ class EvaluationError(Exception):
 
 class StaleEdit(EvaluationError):
     pass
+
+
+class UnexplainedClaims(EvaluationError):
+    """Claimed scores that differ from the suggestion without a reason; nothing was saved."""
+
+    def __init__(self, problems: list[ClaimProblem]):
+        super().__init__(CLAIMS_NEED_REASONS)
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,7 @@ class LineInput:
     score: Decimal | None = None
     score_reason: str = ""
     deviation: str = ""
+    qualitative_percent: Decimal | None = None
 
 
 LINE_FIELDS = (
@@ -78,6 +89,7 @@ LINE_FIELDS = (
     "score",
     "score_reason",
     "deviation",
+    "qualitative_percent",
 )
 FORM_FIELDS = (
     "title",
@@ -90,6 +102,8 @@ FORM_FIELDS = (
     "preparer",
     "preparer_phone",
     "fill_date",
+    "budget_score",
+    "budget_score_reason",
 )
 AMOUNT_FIELDS = ("budget_initial", "budget", "actual")
 
@@ -194,6 +208,8 @@ def evaluation_save(
     and amounts, `lines` is the indicator lines in their new order; lines of the form that are not
     in it are removed. A save that started from another version than the stored one is refused
     with the name of whoever saved in between (optimistic locking), never silently overwritten.
+    A claimed score that differs from the suggested one without a reason is refused
+    (UnexplainedClaims, with the line of each), so the reviewer always learns why.
     """
     evaluation = (
         Evaluation.objects.select_for_update()
@@ -209,6 +225,9 @@ def evaluation_save(
     if evaluation.version != expected_version:
         when = timezone.localtime(evaluation.updated_at).strftime("%Y-%m-%d %H:%M")
         raise StaleEdit(STALE.format(who=_display_name(evaluation.updated_by), when=when))
+
+    fund_lines = list(evaluation.fund_lines.all())
+    _check_claims(evaluation, fields, funds, fund_lines, lines)
 
     for name in FORM_FIELDS:
         if name in fields:
@@ -228,7 +247,6 @@ def evaluation_save(
             )
         ) from None
 
-    fund_lines = list(evaluation.fund_lines.all())
     for fund in fund_lines:
         values = funds.get(fund.row_key, {})
         for name in AMOUNT_FIELDS:
@@ -240,6 +258,33 @@ def evaluation_save(
 
     _replace_lines(evaluation, lines)
     return evaluation
+
+
+def _check_claims(
+    evaluation: Evaluation,
+    fields: dict,
+    funds: dict[str, dict],
+    fund_lines: list[FundLine],
+    lines: list[LineInput],
+) -> None:
+    """Refuse, before anything is written, claims differing from the suggestion of the form as
+    it is about to be saved (the new amounts and lines, not the stored ones)."""
+    t = evaluation.template_def
+    if not t.scored:
+        return
+    stored_budget, stored_actual = total_fund_amounts(t, fund_lines)
+    new = funds.get(t.total_fund_row.key, {})
+    result = score_lines(
+        t,
+        lines,
+        budget=new.get("budget", stored_budget),
+        actual=new.get("actual", stored_actual),
+        budget_claim=fields.get("budget_score", evaluation.budget_score),
+        budget_reason=fields.get("budget_score_reason", evaluation.budget_score_reason),
+    )
+    problems = result.claim_problems()
+    if problems:
+        raise UnexplainedClaims(problems)
 
 
 def _replace_lines(evaluation: Evaluation, lines: list[LineInput]) -> None:
@@ -382,8 +427,9 @@ def notify_transition(*, evaluation: Evaluation, actor, action: str, reason: str
     )
     emails = [u.email for u in recipients if u.email]
     if emails:
+        # robust: a mail server that is down is logged, and never undoes or breaks the move.
         transaction.on_commit(
-            lambda: send_mail(f"绩效自评：{text[:60]}", text, None, emails, fail_silently=True)
+            lambda: send_mail(f"绩效自评：{text[:60]}", text, None, emails), robust=True
         )
 
 

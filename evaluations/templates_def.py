@@ -13,8 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from indicators.taxonomy import canonical_level1, level2_choices
+
 # Amount columns hold money typed by people (万元, Decimal); the others are derived or points.
 AMOUNT_COLUMNS = ("budget_initial", "budget", "actual")
+
+# The 社会保险基金 forms of 2019–2020 (seeds 000, 001) put 产出 *and* 效益 second levels under
+# 项目完成指标. The taxonomy groups the label under 产出指标 for scoring; to choose a 二级 both
+# families are offered, under every template.
+_SPANNING_LEVEL1 = {"项目完成指标": ("产出指标", "效益指标"), "项目完成": ("产出指标", "效益指标")}
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,26 @@ class TemplateDef:
             if level.name == name:
                 return level
         return None
+
+    def level2_choices(self, level1: str) -> tuple[str, ...]:
+        """The 二级 names offered under a 一级 label: the template's own list for one of its
+        levels; for a variant or older label (满意度, 项目完成指标 on a 10号 form) the lists of
+        the template's levels it maps onto through indicators.taxonomy, else the taxonomy's."""
+        level = self.level1(level1)
+        if level is not None:
+            return level.level2
+        canonical = canonical_level1(level1)
+        if canonical is None:
+            return ()
+        names: list[str] = []
+        for target in _SPANNING_LEVEL1.get((level1 or "").strip(), (canonical,)):
+            # The level of that very name first (产出 → 产出指标, not 项目完成指标 as well).
+            own = [lv.level2 for lv in self.levels if lv.name == target] or [
+                lv.level2 for lv in self.levels if canonical_level1(lv.name) == target
+            ]
+            for group in own or [level2_choices(target, self.taxonomy)]:
+                names += [n for n in group if n not in names]
+        return tuple(names)
 
     @property
     def level1_weights(self) -> dict[str, Decimal]:

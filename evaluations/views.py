@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from io import BytesIO
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from . import history, services, workflow
+from . import history, scoring, services, workflow
+from .exports.files import file_stem
 from .exports.layout import build_grid
+from .exports.pdf import PRINT_LAYOUT_VERSION, pdf_bytes
+from .exports.xlsx import write_xlsx
 from .forms import (
     EvaluationForm,
     FundsForm,
@@ -127,6 +133,11 @@ def evaluation_edit(request, pk):
                     funds=funds.service_funds(),
                     lines=lines.lines(),
                 )
+            except services.UnexplainedClaims as e:
+                # Like any invalid input: the reason is asked for beside the claim, nothing saved.
+                _show_claim_problems(e.problems, form, lines)
+                messages.error(request, e.message)
+                status_code = 400
             except services.EvaluationError as e:
                 # The page is shown again with everything the user typed; nothing was saved.
                 messages.error(request, e.message)
@@ -142,6 +153,8 @@ def evaluation_edit(request, pk):
 
     t = evaluation.template_def
     columns = {c.key: c.label for c in t.indicator_columns}
+    line_rows, score = _page_lines(t, form, funds, lines)
+    level1_names = [*t.level1_names, *(lf["level1"].value() or "" for lf, _ in line_rows)]
     return render(
         request,
         "evaluations/evaluation_edit.html",
@@ -151,15 +164,54 @@ def evaluation_edit(request, pk):
             "form": form,
             "funds": funds,
             "lines": lines,
+            "line_rows": line_rows,
+            "score": score,
             "header_fields": form.header_bound_fields(),
             "text_fields": form.text_bound_fields(),
             "target_label": columns["target"],
             "actual_label": columns["actual"],
             "deviation_label": columns.get("deviation"),
-            "taxonomy": {level.name: list(level.level2) for level in t.levels},
+            "deviation_place": scoring.deviation_place(t),
+            "reason_note": scoring.REASON_NOTE,
+            "show_picker": True,
+            # 二级 choices per 一级 label, including older labels the lines carry (满意度 …).
+            "taxonomy": {name: list(t.level2_choices(name)) for name in level1_names if name},
         },
         status=status_code,
     )
+
+
+def _page_lines(t, form, funds, lines):
+    """The line forms in the order the user left them, each with its judgement and scores as it
+    stands on the page (typed values after a refused save, stored ones otherwise)."""
+
+    def order(item):
+        position, lf = item
+        value = _int_or_none(lf["ORDER"].value())
+        return (value if value is not None else position, position)
+
+    forms = [lf for _, lf in sorted(enumerate(lines.forms), key=order)]
+    shown = [lf for lf in forms if not lf.is_removed()]
+    budget, actual = funds.total_amounts()
+    claim, reason = form.budget_claim()
+    score = scoring.score_lines(
+        t,
+        (lf.current_values() for lf in shown),
+        budget=budget,
+        actual=actual,
+        budget_claim=claim,
+        budget_reason=reason,
+    )
+    results = dict(zip(map(id, shown), score.lines, strict=True))
+    return [(lf, results.get(id(lf))) for lf in forms], score
+
+
+def _show_claim_problems(problems, form, lines) -> None:
+    for problem in problems:
+        if problem.index is None:
+            form.add_error("budget_score_reason", problem.message)
+        else:
+            lines.kept_forms[problem.index].add_error("score_reason", problem.message)
 
 
 @login_required
@@ -170,7 +222,8 @@ def evaluation_detail(request, pk):
         "view",
         queryset=with_lines(Evaluation.objects.select_related("reviewed_by")),
     )
-    grid = build_grid(form_data(evaluation))
+    score = scoring.evaluation_score(evaluation)
+    grid = build_grid(form_data(evaluation, score=score))
     member = membership_of(request.user)
     can_edit = bool(
         member
@@ -185,6 +238,13 @@ def evaluation_detail(request, pk):
             "evaluation": evaluation,
             "grid": grid,
             "can_edit": can_edit,
+            "score": score,
+            "line_results": [
+                (line, result, scoring.reason_given(evaluation, line))
+                for line, result in zip(evaluation.indicator_lines.all(), score.lines, strict=True)
+            ],
+            "deviation_place": scoring.deviation_place(evaluation.template_def),
+            "reason_note": scoring.REASON_NOTE,
             **_workflow_context(request.user, evaluation),
         },
     )
@@ -310,4 +370,43 @@ def notification_list(request):
         request,
         "evaluations/notification_list.html",
         {"notifications": request.user.notifications.select_related("evaluation")[:200]},
+    )
+
+
+# -- downloads ----------------------------------------------------------------------------------
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _form_for_download(request, pk) -> Evaluation:
+    return get_evaluation_for_user(
+        request.user, pk, "view", queryset=with_lines(Evaluation.objects.all())
+    )
+
+
+@login_required
+def evaluation_pdf(request, pk):
+    """The printed form. An approved form cannot change, so its PDF is rendered once per version
+    (and per print layout) and served from the cache after that."""
+    evaluation = _form_for_download(request, pk)
+    if evaluation.status == Evaluation.Status.APPROVED:
+        key = f"evaluation-pdf:{evaluation.pk}:v{evaluation.version}:{PRINT_LAYOUT_VERSION}"
+        content = cache.get_or_set(key, lambda: pdf_bytes(form_data(evaluation)), timeout=None)
+    else:
+        content = pdf_bytes(form_data(evaluation))
+    return FileResponse(
+        BytesIO(content),
+        filename=f"{file_stem(evaluation)}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def evaluation_xlsx(request, pk):
+    evaluation = _form_for_download(request, pk)
+    buffer = BytesIO()
+    write_xlsx(form_data(evaluation), buffer)
+    buffer.seek(0)
+    return FileResponse(
+        buffer, as_attachment=True, filename=f"{file_stem(evaluation)}.xlsx", content_type=XLSX_TYPE
     )

@@ -55,6 +55,8 @@ from indicators.taxonomy import canonical_level1
 KINDS = ("quantitative", "range", "deadline", "qualitative", "empty")
 COMPARATORS = ("≥", ">", "≤", "<", "=")
 STATUSES = ("met", "not_met", "needs_review")
+# As the entry form and the read-only page show them.
+STATUS_LABELS = MappingProxyType({"met": "达成", "not_met": "未达成", "needs_review": "需人工判断"})
 
 POSITIVE_COMPARATORS = ("≥", ">", None)  # None: a bare target means "at least this"
 REVERSE_COMPARATORS = ("≤", "<")

@@ -16,6 +16,7 @@ the cuts).
 from __future__ import annotations
 
 import atexit
+import hashlib
 import math
 import threading
 import unicodedata
@@ -34,6 +35,11 @@ from .layout import FormData, Grid, build_grid
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 PRINT_CSS = STATIC_DIR / "css" / "print.css"
 TEMPLATE = "evaluations/print.html"
+# Part of the cache key of stored PDFs: a change to the print template or stylesheet renders anew.
+PRINT_LAYOUT_VERSION = hashlib.sha1(
+    PRINT_CSS.read_bytes()
+    + (Path(__file__).resolve().parents[2] / "templates" / TEMPLATE).read_bytes()
+).hexdigest()[:12]
 # Measured layouts: a cut can make a row taller and move a break, so allow a few (two suffice in
 # practice).
 MAX_PASSES = 4

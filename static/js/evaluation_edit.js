@@ -1,6 +1,7 @@
 // The edit page: add, remove and reorder indicator lines without a page reload, keep 二级指标
-// choices in step with 一级指标, and show 执行率 as amounts are typed. The server decides
-// everything that matters; this only spares the user round trips.
+// choices in step with 一级指标, show 执行率 as amounts are typed, judge each line as its target
+// and actual are typed, and pick 三级指标 from the indicator library. The server decides
+// everything that matters (and recomputes it on save); this only spares the user round trips.
 (function () {
   "use strict";
   var form = document.getElementById("evaluation-form");
@@ -35,6 +36,7 @@
     var row = body.lastElementChild;
     var first = row.querySelector("select, textarea, input:not([type=hidden])");
     if (first) first.focus();
+    return row;
   }
 
   function removeRow(tr) {
@@ -73,7 +75,7 @@
     });
   }
 
-  document.getElementById("line-add").addEventListener("click", addRow);
+  document.getElementById("line-add").addEventListener("click", function () { addRow(); });
   body.addEventListener("click", function (event) {
     var button = event.target.closest("button");
     if (!button) return;
@@ -81,6 +83,7 @@
     if (button.classList.contains("line-remove")) removeRow(tr);
     else if (button.classList.contains("line-up")) move(tr, true);
     else if (button.classList.contains("line-down")) move(tr, false);
+    else if (button.classList.contains("picker-open")) openPickerFor(tr);
   });
   body.addEventListener("change", function (event) {
     if (event.target.matches('select[data-role="level1"]')) fillLevel2(event.target);
@@ -120,6 +123,243 @@
     tr.addEventListener("input", function () { updateRate(tr); });
     updateRate(tr);
   });
+
+  // -- The judgement of each line, as its target and actual are typed --------------------------
+  // One small request per line after the typing pauses; an answer to an older request of the
+  // same line is dropped. The badge only informs: the server judges again on save.
+  var judgeUrl = form.getAttribute("data-judge-url");
+  var JUDGE_DELAY = 400;
+
+  function field(tr, suffix) {
+    return tr.querySelector('[name$="-' + suffix + '"]');
+  }
+
+  function showJudgement(tr, data) {
+    var box = tr.querySelector(".judgement");
+    var note = tr.querySelector(".reason-note");
+    var band = tr.querySelector(".band");
+    var suggested = tr.querySelector("output.suggested");
+    box.textContent = "";
+    if (data) {
+      var badge = document.createElement("span");
+      badge.className = "badge judgement-" + data.status;
+      badge.textContent = data.label;
+      var text = document.createElement("span");
+      text.className = "judgement-text";
+      text.textContent = data.explanation;
+      box.appendChild(badge);
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(text);
+    }
+    var needsReason = Boolean(data && data.needs_reason);
+    tr.classList.toggle("needs-reason", needsReason);
+    if (note) note.hidden = !needsReason;
+    if (band) band.hidden = !(data && data.needs_person);
+    if (suggested) {
+      suggested.textContent = data && data.suggested !== null ? data.suggested : "—";
+      suggested.title = (data && data.basis) || "";
+    }
+  }
+
+  function judgeRow(tr) {
+    var target = field(tr, "target"), actual = field(tr, "actual");
+    if (!judgeUrl || !target || !actual) return;
+    if (!target.value.trim() && !actual.value.trim()) {
+      showJudgement(tr, null);
+      return;
+    }
+    var params = new URLSearchParams({ target: target.value, actual: actual.value });
+    var weight = field(tr, "weight"), percent = field(tr, "qualitative_percent");
+    if (weight && weight.value.trim()) params.set("weight", weight.value.trim());
+    if (percent && percent.value) params.set("percent", percent.value);
+    var ticket = (tr._judgeTicket || 0) + 1;
+    tr._judgeTicket = ticket;
+    fetch(judgeUrl + "?" + params.toString(), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && tr._judgeTicket === ticket) showJudgement(tr, data); })
+      .catch(function () { /* offline or logged out: the badge keeps its last state */ });
+  }
+
+  function scheduleJudge(tr) {
+    clearTimeout(tr._judgeTimer);
+    tr._judgeTimer = setTimeout(function () { judgeRow(tr); }, JUDGE_DELAY);
+  }
+
+  body.addEventListener("input", function (event) {
+    if (event.target.matches('[name$="-target"], [name$="-actual"], [name$="-weight"]')) {
+      scheduleJudge(event.target.closest("tr[data-line]"));
+    }
+  });
+  body.addEventListener("change", function (event) {
+    if (event.target.matches('select[data-role="band"]')) judgeRow(event.target.closest("tr[data-line]"));
+  });
+
+  // -- The indicator library picker (ARIA combobox with a listbox) -----------------------------
+  var pickerInput = document.getElementById("picker-input");
+  var pickerList = document.getElementById("picker-list");
+  var pickerStatus = document.getElementById("picker-status");
+  var SEARCH_DELAY = 250;
+  var results = [];
+  var active = -1;
+  var searchTimer = null;
+  var searchTicket = 0;
+  var lastRow = null;       // the line the user was last working in
+  var chosenRow = null;     // the line whose 指标库 button opened the picker: filled whatever it holds
+
+  body.addEventListener("focusin", function (event) {
+    var tr = event.target.closest("tr[data-line]");
+    if (tr) lastRow = tr;
+  });
+
+  function closeList() {
+    pickerList.hidden = true;
+    pickerList.textContent = "";
+    pickerInput.setAttribute("aria-expanded", "false");
+    pickerInput.removeAttribute("aria-activedescendant");
+    results = [];
+    active = -1;
+  }
+
+  function setActive(index) {
+    var options = pickerList.querySelectorAll('[role="option"]');
+    if (!options.length) return;
+    active = (index + options.length) % options.length;
+    options.forEach(function (option, i) {
+      option.setAttribute("aria-selected", i === active ? "true" : "false");
+      option.classList.toggle("active", i === active);
+    });
+    pickerInput.setAttribute("aria-activedescendant", options[active].id);
+    options[active].scrollIntoView({ block: "nearest" });
+  }
+
+  function showResults(found) {
+    closeList();
+    results = found;
+    if (!found.length) {
+      pickerStatus.textContent = "指标库中没有找到，请直接在表中填写。";
+      return;
+    }
+    found.forEach(function (item, i) {
+      var option = document.createElement("li");
+      option.id = "picker-option-" + i;
+      option.className = "list-group-item list-group-item-action py-1";
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      var name = document.createElement("span");
+      name.textContent = item.name;
+      var detail = document.createElement("span");
+      detail.className = "small text-muted ms-2";
+      detail.textContent = [item.level1, item.level2].filter(Boolean).join(" / ") +
+        (item.typical_target ? " · " + item.typical_target : "");
+      option.appendChild(name);
+      option.appendChild(detail);
+      // mousedown, not click: keep the focus in the box until the choice is made.
+      option.addEventListener("mousedown", function (event) {
+        event.preventDefault();
+        choose(i);
+      });
+      pickerList.appendChild(option);
+    });
+    pickerList.hidden = false;
+    pickerInput.setAttribute("aria-expanded", "true");
+    pickerStatus.textContent = "找到 " + found.length + " 个指标，↑/↓ 选择，Enter 确认。";
+  }
+
+  function search() {
+    var query = pickerInput.value.trim();
+    var ticket = ++searchTicket;
+    if (!query) {
+      closeList();
+      return;
+    }
+    var url = pickerInput.getAttribute("data-url") + "?" + new URLSearchParams({ q: query });
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (data) { if (ticket === searchTicket) showResults(data.results || []); })
+      .catch(function () {
+        if (ticket === searchTicket) pickerStatus.textContent = "指标库暂时无法查询，请直接在表中填写。";
+      });
+  }
+
+  function setSelect(select, value) {
+    if (!select || !value) return;
+    var exists = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+    if (!exists) {
+      var option = document.createElement("option");
+      option.value = value;
+      option.textContent = value;
+      select.appendChild(option);
+    }
+    select.value = value;
+  }
+
+  function isEmptyRow(tr) {
+    return !field(tr, "level3").value.trim() && !field(tr, "target").value.trim();
+  }
+
+  function choose(index) {
+    var item = results[index];
+    if (!item) return;
+    var tr = chosenRow;
+    if (!tr || tr.hidden) tr = lastRow && !lastRow.hidden && isEmptyRow(lastRow) ? lastRow : null;
+    if (!tr) tr = addRow();
+    var level1 = tr.querySelector('select[data-role="level1"]');
+    setSelect(level1, item.level1);
+    fillLevel2(level1);
+    setSelect(tr.querySelector('select[data-role="level2"]'), item.level2);
+    field(tr, "level3").value = item.name;
+    if (item.typical_target) field(tr, "target").value = item.typical_target;
+    judgeRow(tr);
+    closeList();
+    pickerInput.value = "";
+    chosenRow = null;
+    lastRow = tr;
+    var number = tr.querySelector(".line-no").textContent;
+    pickerStatus.textContent = "已填入第 " + number + " 行：" + item.name + "。请填写实际完成值。";
+    field(tr, "actual").focus();
+  }
+
+  function openPickerFor(tr) {
+    chosenRow = tr;
+    pickerStatus.textContent = "选中的指标将填入第 " + tr.querySelector(".line-no").textContent + " 行。";
+    pickerInput.focus();
+  }
+
+  if (pickerInput) {
+    pickerInput.addEventListener("input", function () {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(search, SEARCH_DELAY);
+    });
+    pickerInput.addEventListener("keydown", function (event) {
+      var open = !pickerList.hidden;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!open) return;
+        event.preventDefault();
+        var down = event.key === "ArrowDown";
+        setActive(active < 0 ? (down ? 0 : -1) : active + (down ? 1 : -1));
+      } else if (event.key === "Enter") {
+        event.preventDefault(); // never submit the whole form from the search box
+        if (open && active >= 0) choose(active);
+        else if (open && results.length === 1) choose(0);
+      } else if (event.key === "Escape") {
+        if (open) {
+          event.preventDefault();
+          closeList();
+        } else if (chosenRow) {
+          // Nothing chosen: back to the line whose 指标库 button was pressed.
+          event.preventDefault();
+          field(chosenRow, "level3").focus();
+          chosenRow = null;
+        }
+      }
+    });
+    pickerInput.addEventListener("blur", function () {
+      setTimeout(closeList, 150);
+    });
+  }
 
   renumber();
 })();

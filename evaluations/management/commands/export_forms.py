@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from functools import reduce
 from operator import or_
@@ -14,26 +13,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from evaluations.exports.files import file_stem
 from evaluations.exports.layout import build_grid
 from evaluations.models import Evaluation, Region
 from evaluations.selectors import form_data, with_lines
 
 FORMATS = {"pdf": "PDF", "xlsx": "Excel"}
-# Characters no file system (or zip tool) takes in a name, and control characters.
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
-NAME_PART_MAX = 60  # characters per part: three parts stay well under 255 bytes in UTF-8
-
-
-def file_stem(evaluation: Evaluation) -> str:
-    """`<year>_<unit>_<project>`, safe as a file name on every system."""
-    parts = (str(evaluation.year.year), evaluation.unit.name, evaluation.project_name)
-    return "_".join(_clean(p) for p in parts)
-
-
-def _clean(part: str) -> str:
-    part = _UNSAFE.sub("-", part)
-    part = re.sub(r"\s+", " ", part).strip(" .-")  # Windows refuses names ending in a dot
-    return part[:NAME_PART_MAX] or "未命名"
 
 
 class Command(BaseCommand):

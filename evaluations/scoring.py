@@ -1,0 +1,350 @@
+"""The judgements and scores of a self-evaluation form, computed in one place.
+
+The edit page, the read-only page, the printed grid (`selectors.form_data`) and the submission
+checks all read them from `score_lines` — through `evaluation_score` for a stored form — which
+applies `indicators.judgement.score_form` with the template's first-level weights, 预算执行率
+weight and qualitative bands. The app only *suggests* a score; the preparer may claim another
+with a reason (IndicatorLine.score / score_reason, Evaluation.budget_score / budget_score_reason),
+and wherever nothing is claimed the suggestion is what is printed.
+
+No queries here: a stored form's lines and fund rows come prefetched (`selectors.with_lines`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from indicators.judgement import (
+    BUDGET_KEY,
+    STATUS_LABELS,
+    Judgement,
+    LineInput,
+    LineScore,
+    grade,
+    judge,
+    score_form,
+)
+
+from .exports.layout import format_points
+from .templates_def import TemplateDef
+
+# Messages people see, kept here so tests can assert them.
+CLAIM_NEEDS_REASON = (
+    "第{number}行 {name}：自评得分{claimed}分与建议得分{suggested}分不同，请填写自评得分理由。"
+)
+CLAIM_WITHOUT_SUGGESTION = (
+    "第{number}行 {name}：该行需人工确定得分，请选择完成比例；"
+    "直接填写自评得分{claimed}分的，请填写自评得分理由。"
+)
+BUDGET_CLAIM_NEEDS_REASON = (
+    "预算执行率：自评得分{claimed}分与建议得分{suggested}分不同，请填写自评得分理由。"
+)
+HEADER_MISSING = "请填写表头“{label}”。"
+NO_LINES = "请至少填写一行绩效指标。"
+LEVEL3_MISSING = "第{number}行：请填写三级指标。"
+TARGET_MISSING = "第{number}行 {name}：请填写{label}。"
+REASON_MISSING = "第{number}行 {name}：{explanation}请在“{where}”栏填写。"
+SCORE_PENDING = (
+    "第{number}行 {name}：该行需人工确定得分，请选择定性指标完成比例，或填写自评得分及理由。"
+)
+REASON_NOTE = "提交前需填写偏差原因"
+
+_HUNDRED = Decimal(100)
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """One indicator line: its judgement and, on templates with points, its scores.
+
+    `suggested` is None where the line has no weight or a person must decide; `needs_person`
+    says the written rules cannot score the line (qualitative targets, verdicts needing review),
+    so the completion share a person chose decides it.
+    """
+
+    number: int
+    name: str
+    judgement: Judgement
+    weight: Decimal | None = None
+    suggested: Decimal | None = None
+    basis: str = ""
+    claimed: Decimal | None = None
+    reason: str = ""
+    needs_person: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.judgement.status]
+
+    @property
+    def needs_reason(self) -> bool:
+        """Not met, or overshoots by more than half: a 偏差原因 is due before submission."""
+        return self.judgement.needs_reason
+
+    @property
+    def final(self) -> Decimal | None:
+        """What is printed in 得分: the claimed score, else the suggested one."""
+        return self.claimed if self.claimed is not None else self.suggested
+
+    @property
+    def claim_differs(self) -> bool:
+        return self.claimed is not None and self.claimed != self.suggested
+
+
+@dataclass(frozen=True)
+class ClaimProblem:
+    """A claimed score that differs from the suggestion without a reason. `index` is the line's
+    position in the lines scored, None for the 预算执行率 score."""
+
+    index: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class EvaluationScore:
+    """Judgements of every line and, where the template has points, the suggested and claimed
+    scores of the lines, of 预算执行率 and of the whole form."""
+
+    scored: bool
+    lines: tuple[LineResult, ...]
+    budget_rate: Decimal | None = None
+    budget_weight: Decimal | None = None
+    budget_suggested: Decimal | None = None
+    budget_basis: str = ""
+    budget_claimed: Decimal | None = None
+    budget_reason: str = ""
+    suggested_total: Decimal | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def budget_final(self) -> Decimal | None:
+        return self.budget_claimed if self.budget_claimed is not None else self.budget_suggested
+
+    @property
+    def budget_claim_differs(self) -> bool:
+        return self.budget_claimed is not None and self.budget_claimed != self.budget_suggested
+
+    @property
+    def total(self) -> Decimal | None:
+        """The printed 总分: final 预算执行率 score plus every line's final score."""
+        if not self.scored:
+            return None
+        finals = (line.final for line in self.lines if line.final is not None)
+        return sum(finals, self.budget_final or Decimal(0)).quantize(_CENT)
+
+    @property
+    def grade(self) -> str:
+        return grade(self.total) if self.scored else ""
+
+    @property
+    def suggested_grade(self) -> str:
+        return grade(self.suggested_total) if self.scored else ""
+
+    @property
+    def has_claims(self) -> bool:
+        return self.budget_claim_differs or any(line.claim_differs for line in self.lines)
+
+    def claim_problems(self) -> list[ClaimProblem]:
+        """Claimed scores that differ from the suggestion and give no reason."""
+        if not self.scored:
+            return []
+        problems = []
+        if self.budget_claim_differs and not self.budget_reason.strip():
+            problems.append(
+                ClaimProblem(
+                    None,
+                    BUDGET_CLAIM_NEEDS_REASON.format(
+                        claimed=format_points(self.budget_claimed),
+                        suggested=format_points(self.budget_suggested),
+                    ),
+                )
+            )
+        for i, line in enumerate(self.lines):
+            if not line.claim_differs or line.reason.strip():
+                continue
+            claimed = format_points(line.claimed)
+            if line.suggested is None:
+                message = CLAIM_WITHOUT_SUGGESTION.format(
+                    number=line.number, name=line.name, claimed=claimed
+                )
+            else:
+                message = CLAIM_NEEDS_REASON.format(
+                    number=line.number,
+                    name=line.name,
+                    claimed=claimed,
+                    suggested=format_points(line.suggested),
+                )
+            problems.append(ClaimProblem(i, message))
+        return problems
+
+
+def _fraction(percent: Decimal | None) -> Decimal | None:
+    # Passed as a fraction, never as a percent: score_form reads 1 as 100 % but 1 % is meant.
+    return None if percent is None else Decimal(percent) / _HUNDRED
+
+
+def _needs_person(score: LineScore) -> bool:
+    # A chosen share was used (band set) or nothing could be computed without one.
+    return score.band is not None or score.suggested is None
+
+
+def score_lines(
+    template: TemplateDef,
+    lines: Iterable[object],
+    *,
+    budget: Decimal | None,
+    actual: Decimal | None,
+    budget_claim: Decimal | None = None,
+    budget_reason: str = "",
+) -> EvaluationScore:
+    """Judge and score lines as they stand (stored, or as typed on the edit page).
+
+    `lines` are objects with level1, level3, target, actual, weight, score (claimed),
+    score_reason and qualitative_percent. `budget`/`actual` are the 全年预算数 and 全年执行数 of
+    the 年度资金总额 row.
+    """
+    lines = list(lines)
+    if not template.scored:
+        return EvaluationScore(
+            scored=False,
+            lines=tuple(
+                LineResult(i + 1, line.level3.strip(), judge(line.target, line.actual))
+                for i, line in enumerate(lines)
+            ),
+        )
+
+    weights: dict[str, object] = dict(template.level1_weights)
+    if template.budget_weight is not None:
+        weights[BUDGET_KEY] = template.budget_weight
+    bands = template.qualitative_bands
+    inputs = [
+        LineInput(
+            line.level1, line.target, line.actual, line.weight, _fraction(line.qualitative_percent)
+        )
+        for line in lines
+    ]
+    form = score_form(inputs, budget, actual, weights, bands)
+    scores = {s.index: s for s in form.lines}
+    # Lines without a weight get no score, but the page still says whether a person will have to
+    # score them once a weight is typed: probe them with weight 1.
+    unweighted = [i for i in range(len(lines)) if i not in scores]
+    probes = {}
+    if unweighted:
+        probe = score_form([replace(inputs[i], weight=1) for i in unweighted], None, None)
+        probes = {unweighted[s.index]: s for s in probe.lines}
+
+    results = []
+    for i, line in enumerate(lines):
+        weighted = i in scores
+        s = scores[i] if weighted else probes[i]
+        results.append(
+            LineResult(
+                number=i + 1,
+                name=line.level3.strip(),
+                judgement=s.judgement,
+                weight=s.weight if weighted else None,
+                suggested=s.suggested if weighted else None,
+                basis=s.basis if weighted else "",
+                claimed=line.score,
+                reason=line.score_reason or "",
+                needs_person=_needs_person(s),
+            )
+        )
+    return EvaluationScore(
+        scored=True,
+        lines=tuple(results),
+        budget_rate=form.budget_rate,
+        budget_weight=form.budget_weight,
+        budget_suggested=form.budget_score,
+        budget_basis=form.budget_explanation,
+        budget_claimed=budget_claim,
+        budget_reason=budget_reason or "",
+        suggested_total=form.total,
+        warnings=form.warnings,
+    )
+
+
+def total_fund_amounts(template: TemplateDef, fund_lines) -> tuple[Decimal | None, Decimal | None]:
+    """全年预算数 and 全年执行数 of the 年度资金总额 row among a form's (prefetched) fund lines."""
+    key = template.total_fund_row.key
+    row = next((f for f in fund_lines if f.row_key == key), None)
+    return (row.budget, row.actual) if row is not None else (None, None)
+
+
+def evaluation_score(evaluation) -> EvaluationScore:
+    """The judgements and scores of a stored form (lines and fund rows prefetched)."""
+    t = evaluation.template_def
+    budget, actual = total_fund_amounts(t, evaluation.fund_lines.all())
+    return score_lines(
+        t,
+        evaluation.indicator_lines.all(),
+        budget=budget,
+        actual=actual,
+        budget_claim=evaluation.budget_score,
+        budget_reason=evaluation.budget_score_reason,
+    )
+
+
+def deviation_place(template: TemplateDef) -> tuple[str, str] | None:
+    """Where a line's 偏差原因 is written: ("line", column label) where the template has a
+    deviation column, ("form", block label) where it has one 偏差原因 block, else None."""
+    for column in template.indicator_columns:
+        if column.key == "deviation":
+            return "line", column.label
+    for block in template.text_blocks:
+        if block.key == "deviation_reason":
+            return "form", block.label
+    return None
+
+
+def reason_given(evaluation, line) -> bool:
+    """Whether a 偏差原因 is written where the template keeps it for this line."""
+    place = deviation_place(evaluation.template_def)
+    if place is None:
+        return False
+    text = line.deviation if place[0] == "line" else evaluation.deviation_reason
+    return bool(text.strip())
+
+
+def submission_problems(evaluation) -> list[str]:
+    """What must be completed before the form can be submitted, one Chinese sentence each,
+    naming the line (第N行 三级指标). Empty when the form may be submitted.
+
+    Checks: required head cells; at least one line; every line has its 三级指标 and target; a
+    line that is not met or overshoots by more than half has its 偏差原因 (in the line's column
+    where the template has one, else in the form's 偏差原因 block); on templates with points,
+    every weighted line has a score and every claim differing from the suggestion a reason.
+    """
+    t = evaluation.template_def
+    problems = []
+    for f in t.header_fields:
+        if f.required and not evaluation.header_value(f.key).strip():
+            problems.append(HEADER_MISSING.format(label=evaluation.header_label(f.key)))
+
+    lines = list(evaluation.indicator_lines.all())
+    if not lines:
+        problems.append(NO_LINES)
+    result = evaluation_score(evaluation)
+    place = deviation_place(t)
+    target_label = next(c.label for c in t.indicator_columns if c.key == "target")
+    for line, r in zip(lines, result.lines, strict=True):
+        if not r.name:
+            problems.append(LEVEL3_MISSING.format(number=r.number))
+        if not line.target.strip():
+            problems.append(TARGET_MISSING.format(number=r.number, name=r.name, label=target_label))
+            continue  # nothing to judge against
+        if r.needs_reason and place is not None and not reason_given(evaluation, line):
+            problems.append(
+                REASON_MISSING.format(
+                    number=r.number,
+                    name=r.name,
+                    explanation=r.judgement.explanation,
+                    where=place[1],
+                )
+            )
+        if result.scored and r.weight is not None and r.final is None:
+            problems.append(SCORE_PENDING.format(number=r.number, name=r.name))
+    problems += [p.message for p in result.claim_problems()]
+    return problems
