@@ -134,7 +134,8 @@ def load_demo(seed_path: Path | None = None) -> LoadReport:
         if exists:
             report.existing.append(data["project_name"])
             continue
-        _create_form(data, unit, year)
+        evaluation = _create_form(data, unit, year)
+        _play_history(evaluation, DEMO_HISTORY.get(data["project_name"], ()))
         report.created.append(data["project_name"])
     report.library_added = library_add_from_lines(
         (
@@ -147,6 +148,61 @@ def load_demo(seed_path: Path | None = None) -> LoadReport:
         for line in data["indicators"]
     )
     return report
+
+
+# What happened to each demo form, so the reviewer's queue and the history pages have something
+# to show: (action, who, reason). Forms not named here stay drafts.
+DEMO_HISTORY = {
+    "自治区本级医疗生育保险基金支出": [("submit", "xj_tianbao", ""), ("approve", "xj_shenhe", "")],
+    "医疗救助业务经费": [("submit", "xj_tianbao", "")],
+    "社会保险业务专项经费": [
+        ("submit", "xj_tianbao", ""),
+        ("return", "xj_shenhe", "“购置办公设备”的实际完成值写成了“≥33套”，请填写实际购置套数。"),
+    ],
+    "2020年城镇职工医疗保险基金支出项目": [("submit", "shule_tianbao", "")],
+    "城乡居民基本医疗保险配套资金": [
+        ("submit", "bazhou_tianbao", ""),
+        ("approve", "bazhou_shenhe", ""),
+    ],
+}
+
+
+def _play_history(evaluation: Evaluation, steps) -> None:
+    """Write a demo form's past moves as they would have been logged. The seeds are published
+    forms, so this records their history rather than re-running today's submission checks."""
+    from django.utils import timezone
+
+    from .history import snapshot
+    from .models import Submission, TransitionLog
+    from .workflow import TRANSITIONS
+
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=[s[1] for s in steps])
+    }
+    for action, username, reason in steps:
+        transition = TRANSITIONS[action]
+        user, now = users[username], timezone.now()
+        if action == "submit":
+            evaluation.submitted_at = now
+            Submission.objects.create(
+                evaluation=evaluation, version=evaluation.version + 1, content=snapshot(evaluation)
+            )
+        if action == "approve":
+            evaluation.reviewed_by, evaluation.reviewed_at = user, now
+        TransitionLog.objects.create(
+            evaluation=evaluation,
+            actor=user,
+            action=action,
+            from_status=evaluation.status,
+            to_status=transition.target,
+            reason=reason,
+            version=evaluation.version + 1,
+            created_at=now,
+        )
+        evaluation.status = transition.target
+        evaluation.version += 1
+    if steps:
+        evaluation.save()
 
 
 def _demo_users(units):

@@ -49,3 +49,14 @@ def test_demo_logins_work_for_every_role(client, db):
     assert roles == {"preparer", "reviewer", "viewer"}
     assert client.login(username="shule_tianbao", password=DEMO_PASSWORD)
     assert client.get("/evaluations/").status_code == 200
+
+
+def test_the_demo_has_forms_in_every_state_with_their_history(db):
+    call_command("load_demo", stdout=StringIO())
+    statuses = set(Evaluation.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "returned", "approved"}
+    returned = Evaluation.objects.get(project_name="社会保险业务专项经费")
+    assert returned.transitions.last().reason.startswith("“购置办公设备”")
+    approved = Evaluation.objects.get(project_name="自治区本级医疗生育保险基金支出")
+    assert approved.reviewed_by.username == "xj_shenhe"
+    assert approved.submissions.count() == 1

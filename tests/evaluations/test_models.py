@@ -29,6 +29,7 @@ def test_full_name_reads_the_tree_from_the_top(cast):
 def test_execution_rate_is_actual_over_budget(budget, actual, rate):
     def as_decimal(v):
         return Decimal(v) if v is not None else None
+
     assert execution_rate(as_decimal(budget), as_decimal(actual)) == rate
 
 
