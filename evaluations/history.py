@@ -18,6 +18,7 @@ LINE_LABELS = {
     "weight": "分值",
     "score": "自评得分",
     "score_reason": "得分理由",
+    "qualitative_percent": "完成比例",
     "deviation": "偏差原因",
 }
 FUND_LABELS = {"budget_initial": "年初预算数", "budget": "全年预算数", "actual": "全年执行数"}
@@ -48,6 +49,8 @@ def snapshot(evaluation) -> dict:
             t.signature_labels["preparer"]: evaluation.preparer,
             t.signature_labels["preparer_phone"]: evaluation.preparer_phone,
             t.signature_labels["fill_date"]: _text(evaluation.fill_date),
+            "预算执行率自评得分": _text(evaluation.budget_score),
+            "预算执行率得分理由": evaluation.budget_score_reason,
         },
         "funds": {
             f.label: {key: _text(getattr(f, key)) for key in FUND_LABELS}

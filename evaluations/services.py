@@ -25,7 +25,7 @@ from .models import (
     Year,
 )
 from .permissions import can_edit, membership_of, role_of, visible_evaluations
-from .scoring import ClaimProblem, score_lines, total_fund_amounts
+from .scoring import ClaimProblem, score_lines, submission_problems, total_fund_amounts
 from .selectors import preparers_of, reviewers_of
 from .templates_def import get_template
 
@@ -361,8 +361,6 @@ def evaluation_transition(
 
     now = timezone.now()
     if action == "submit":
-        from .scoring import submission_problems
-
         full = (
             Evaluation.objects.filter(pk=evaluation.pk)
             .prefetch_related("fund_lines", "indicator_lines")
