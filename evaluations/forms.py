@@ -53,62 +53,53 @@ def _normalise_number(value):
     return value
 
 
-class AmountField(forms.DecimalField):
-    """万元, not negative, at most two decimals."""
+class NumberField(forms.DecimalField):
+    """A non-negative number with at most two decimals, typed the way people do (full-width
+    digits, thousands separators), with the Chinese messages of its kind."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, max_digits, error_messages, max_value=None, widget_class="", **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(
-            max_digits=14,
+            max_digits=max_digits,
             decimal_places=2,
             min_value=Decimal(0),
-            error_messages=AMOUNT_ERRORS,
+            max_value=max_value,
+            error_messages=error_messages,
             localize=False,
             **kwargs,
         )
-        self.widget = forms.TextInput(
-            attrs={"inputmode": "decimal", "class": "form-control form-control-sm text-end"}
-        )
+        if widget_class:
+            self.widget = forms.TextInput(attrs={"inputmode": "decimal", "class": widget_class})
 
     def to_python(self, value):
         return super().to_python(_normalise_number(value))
 
 
-class PointsField(forms.DecimalField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(
-            max_digits=6,
-            decimal_places=2,
-            min_value=Decimal(0),
-            max_value=Decimal(100),
-            error_messages=POINTS_ERRORS,
-            **kwargs,
-        )
-        self.widget = forms.TextInput(
-            attrs={"inputmode": "decimal", "class": "form-control form-control-sm text-end"}
-        )
-
-    def to_python(self, value):
-        return super().to_python(_normalise_number(value))
+NUMBER_INPUT = "form-control form-control-sm text-end"
 
 
-class PercentField(forms.DecimalField):
+def AmountField(**kwargs):  # noqa: N802 - used like a field class
+    """万元, not negative, at most two decimals."""
+    return NumberField(
+        max_digits=14, error_messages=AMOUNT_ERRORS, widget_class=NUMBER_INPUT, **kwargs
+    )
+
+
+def PointsField(**kwargs):  # noqa: N802
+    return NumberField(
+        max_digits=6,
+        max_value=Decimal(100),
+        error_messages=POINTS_ERRORS,
+        widget_class=NUMBER_INPUT,
+        **kwargs,
+    )
+
+
+def PercentField(**kwargs):  # noqa: N802
     """定性指标完成比例 in percent (0–100), chosen in the template's bands (see band_select)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(
-            max_digits=5,
-            decimal_places=2,
-            min_value=Decimal(0),
-            max_value=Decimal(100),
-            error_messages=PERCENT_ERRORS,
-            **kwargs,
-        )
-
-    def to_python(self, value):
-        return super().to_python(_normalise_number(value))
+    return NumberField(
+        max_digits=5, max_value=Decimal(100), error_messages=PERCENT_ERRORS, **kwargs
+    )
 
 
 def _current(bound_field):
