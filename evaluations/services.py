@@ -212,7 +212,7 @@ def evaluation_save(
     (UnexplainedClaims, with the line of each), so the reviewer always learns why.
     """
     evaluation = (
-        Evaluation.objects.select_for_update()
+        Evaluation.objects.select_for_update(of=("self",))
         .select_related("year", "updated_by")
         .get(pk=evaluation_id)
     )

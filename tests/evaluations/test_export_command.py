@@ -85,7 +85,11 @@ def test_status_filters_the_forms(demo, db, tmp_path):
     ev.status = Evaluation.Status.APPROVED
     ev.save(update_fields=["status"])
     export("--year", "2019", "--status", "approved", "--format", "xlsx", "--out", str(tmp_path))
-    assert [p.name for p in tmp_path.iterdir()] == ["2019_自治区医疗保障局_医疗救助业务经费.xlsx"]
+    names = {p.name for p in tmp_path.iterdir()}
+    approved = Evaluation.objects.filter(year__year=2019, status=Evaluation.Status.APPROVED)
+    assert len(names) == approved.count()
+    assert "2019_自治区医疗保障局_医疗救助业务经费.xlsx" in names
+    assert "2019_自治区医疗保障局_医疗服务与保障能力提升补助资金.xlsx" not in names  # a draft
 
 
 def test_nothing_to_export_says_so(demo, db, tmp_path):
