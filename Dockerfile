@@ -11,7 +11,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install . gunicorn
 COPY . .
-RUN DJANGO_DEBUG=1 python manage.py collectstatic --noinput
+# Collected with the production storage, so the hashed names and manifest whitenoise serves exist.
+RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 
 RUN useradd --system --home /app app && mkdir -p /app/media && chown app /app/media
 USER app
