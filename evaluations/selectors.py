@@ -12,7 +12,9 @@ from .permissions import visible_evaluations
 from .scoring import EvaluationScore, evaluation_score
 
 
-def evaluations_for_list(user, *, year=None, status=None, template=None) -> QuerySet[Evaluation]:
+def evaluations_for_list(
+    user, *, year=None, status=None, template=None, unit=None
+) -> QuerySet[Evaluation]:
     qs = visible_evaluations(user).select_related("unit", "year", "updated_by")
     if year:
         qs = qs.filter(year__year=year)
@@ -20,7 +22,22 @@ def evaluations_for_list(user, *, year=None, status=None, template=None) -> Quer
         qs = qs.filter(status=status)
     if template:
         qs = qs.filter(template=template)
+    if unit:
+        qs = qs.filter(unit_id=unit)
     return qs.order_by("-year__year", "unit__name", "project_name")
+
+
+def overdue_label(evaluation: Evaluation, today) -> str:
+    """逾期未交 (past the year's deadline and not handed in) or 逾期提交 (handed in late)."""
+    deadline = evaluation.year.deadline
+    if deadline is None:
+        return ""
+    if evaluation.status in Evaluation.EDITABLE_STATUSES and today > deadline:
+        return "逾期未交"
+    submitted = evaluation.submitted_at
+    if submitted and timezone.localtime(submitted).date() > deadline:
+        return "逾期提交"
+    return ""
 
 
 def with_lines(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:

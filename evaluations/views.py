@@ -23,9 +23,16 @@ from .forms import (
     NewEvaluationForm,
     line_initial,
 )
-from .models import Evaluation, Membership, Year
-from .permissions import get_evaluation_for_user, membership_of, role_of, units_for_new_forms
-from .selectors import evaluations_for_list, form_data, with_lines
+from .models import Evaluation, Membership, Unit, Year
+from .permissions import (
+    get_evaluation_for_user,
+    membership_of,
+    role_of,
+    units_for_new_forms,
+    visible_evaluations,
+)
+from .selectors import evaluations_for_list, form_data, overdue_label, with_lines
+from .templates_def import TEMPLATES
 
 
 @login_required
@@ -44,17 +51,30 @@ def _int_or_none(value):
 def evaluation_list(request):
     year = _int_or_none(request.GET.get("year"))
     status = request.GET.get("status") if request.GET.get("status") in Evaluation.Status else None
-    evaluations = evaluations_for_list(request.user, year=year, status=status)
+    template = request.GET.get("template") if request.GET.get("template") in TEMPLATES else None
+    unit = _int_or_none(request.GET.get("unit"))
+    evaluations = evaluations_for_list(
+        request.user, year=year, status=status, template=template, unit=unit
+    )
+    today = timezone.localdate()
+    rows = [(ev, overdue_label(ev, today)) for ev in evaluations]
     member = membership_of(request.user)
+    units = Unit.objects.filter(
+        pk__in=visible_evaluations(request.user).values("unit_id")
+    ).order_by("name")
     return render(
         request,
         "evaluations/evaluation_list.html",
         {
-            "evaluations": evaluations,
+            "rows": rows,
             "years": Year.objects.all(),
             "statuses": Evaluation.Status.choices,
+            "templates": [(t.code, t.name) for t in TEMPLATES.values()],
+            "units": units,
             "selected_year": year,
             "selected_status": status,
+            "selected_template": template,
+            "selected_unit": unit,
             "can_create": bool(member and member.role == Membership.Role.PREPARER),
             "member": member,
         },

@@ -91,3 +91,19 @@ def test_the_read_only_page_shows_the_printed_grid(client, cast):
         "年度绩效指标完成情况",
     ):
         assert text in page
+
+
+def test_reviewers_filter_by_unit_and_template_and_see_overdue_forms(client, cast, forms):
+    from datetime import date
+
+    Evaluation.objects.filter(pk=forms["same_county"].pk).update(template="project_2020")
+    cast.year.deadline = date(2021, 4, 30)  # long past: drafts are overdue
+    cast.year.save()
+    login(client, cast.reviewer)
+    url = reverse("evaluation_list")
+
+    page = client.get(url, {"unit": cast.health.pk}).content.decode()
+    assert "卫健委的表" in page and "本单位的表" not in page
+    page = client.get(url, {"template": "social_insurance_fund"}).content.decode()
+    assert "本单位的表" in page and "卫健委的表" not in page
+    assert "逾期未交" in client.get(url).content.decode()
