@@ -18,11 +18,24 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from indicators.library import library_add_from_lines
 
-from .models import Evaluation, FundLine, IndicatorLine, Membership, Region, Unit, Year
+from .history import snapshot
+from .models import (
+    Evaluation,
+    FundLine,
+    IndicatorLine,
+    Membership,
+    Region,
+    Submission,
+    TransitionLog,
+    Unit,
+    Year,
+)
 from .templates_def import get_template
+from .workflow import TRANSITIONS
 
 COMPOSED_FORMS = Path(__file__).resolve().parent / "demo" / "composed_forms.json"
 DEMO_PASSWORD = "jixiao2026"
@@ -170,12 +183,6 @@ DEMO_HISTORY = {
 def _play_history(evaluation: Evaluation, steps) -> None:
     """Write a demo form's past moves as they would have been logged. The seeds are published
     forms, so this records their history rather than re-running today's submission checks."""
-    from django.utils import timezone
-
-    from .history import snapshot
-    from .models import Submission, TransitionLog
-    from .workflow import TRANSITIONS
-
     users = {
         u.username: u for u in get_user_model().objects.filter(username__in=[s[1] for s in steps])
     }
