@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "indicators",
     "evaluations",
 ]
@@ -144,6 +145,15 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ["DJANGO_CACHE_DIR"],
+    }
+}
+
+# Background work (batch exports, reminders) goes through django.tasks. The default backend keeps
+# the queue in the database; `python manage.py db_worker` runs it. DJANGO_TASKS_BACKEND swaps it
+# (django.tasks.backends.immediate.ImmediateBackend runs tasks inline, e.g. for a one-off script).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
