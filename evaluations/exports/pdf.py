@@ -11,16 +11,24 @@ breaks, repeating its text in each piece. Where the breaks fall is first predict
 advance widths (one layout, breaks forced where predicted); the prediction is checked against the
 layout, and when it was wrong the breaks are measured instead (a layout to find them, another with
 the cuts).
+
+Speed (benchmarks/render.py): a render is one WeasyPrint layout of a few hundred table cells,
+most of it WeasyPrint's own Python. What this module controls is kept cheap: rows carry no `id`
+in the predicted layout (an `id` gives each row, and so each of its cells, a computed style of its
+own instead of one shared by every row of its kind), and the cyclic garbage collector is paused
+during a render and run once after it (see `_collect_after`).
 """
 
 from __future__ import annotations
 
 import atexit
+import gc
 import hashlib
 import math
 import threading
 import unicodedata
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
 from io import BytesIO
@@ -96,11 +104,38 @@ def render_pdf(grid_or_data: Grid | FormData, output: BinaryIO) -> None:
     grid = grid_or_data if isinstance(grid_or_data, Grid) else build_grid(grid_or_data)
     form = _print_form(grid)
     predicted = _predict_pages(form)
-    with _lock:
-        document = _layout(form, predicted, forced=True)
-        if _row_pages(document) != predicted:
-            document = _measured_layout(form)
-        document.write_pdf(output)
+    with _lock, _collect_after():
+        _write(form, predicted, output)
+
+
+def _write(form: PrintForm, predicted: dict[int, int], output: BinaryIO) -> None:
+    document = _layout(form, predicted, forced=True)
+    # Breaks are forced where predicted, so the layout can differ from the prediction only by
+    # breaking somewhere else too, which adds a page: the page count checks every row's page.
+    if len(document.pages) != max(predicted.values(), default=0) + 1:
+        document = _measured_layout(form)
+    document.write_pdf(output)
+
+
+@contextmanager
+def _collect_after():
+    """Pause the cyclic garbage collector during a render and run it once afterwards.
+
+    A render allocates some 45,000 objects (boxes, styles, text layouts) that all live until the
+    PDF is written and then die together, in reference cycles. With the collector on, Python
+    scans them over and over while they are still alive (dozens of young collections per render,
+    and now and then a full collection of the whole process); one young collection once they are
+    garbage frees them all and costs less. Renders hold `_lock`, so they cannot interleave here.
+    """
+    if not gc.isenabled():  # someone else is managing the collector
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
 
 
 def pdf_bytes(grid_or_data: Grid | FormData) -> bytes:
@@ -114,7 +149,7 @@ def _measured_layout(form: PrintForm):
     no merged cell crosses a page."""
     pages: dict[int, int] = {}
     for _ in range(MAX_PASSES):
-        document = _layout(form, pages, forced=False)
+        document = _layout(form, pages, forced=False, anchors=True)
         found = _row_pages(document)
         top, body = form.cut(pages)
         if not _crosses_page(top, form.top, found) and not _crosses_page(body, form.body, found):
@@ -123,8 +158,9 @@ def _measured_layout(form: PrintForm):
     return document
 
 
-def _layout(form: PrintForm, pages: dict[int, int], *, forced: bool):
-    """Lay out the form with merged cells cut where `pages` changes, breaks forced there if asked."""
+def _layout(form: PrintForm, pages: dict[int, int], *, forced: bool, anchors: bool = False):
+    """Lay out the form with merged cells cut where `pages` changes, breaks forced there if asked;
+    with `anchors`, each row carries its index as an `id` so `_row_pages` can find it."""
     css, font_config, fetcher = _resources()
     cut_top, cut_body = form.cut(pages)
     breaks = pages if forced else None
@@ -138,6 +174,7 @@ def _layout(form: PrintForm, pages: dict[int, int], *, forced: bool):
         "heading": form.heading,
         "body": _rows(body, cut_body, breaks),
         "body_brk": body_brk,
+        "anchors": anchors,
     }
     html = render_to_string(TEMPLATE, context)
     return _html(html, fetcher).render(stylesheets=[css], font_config=font_config)
