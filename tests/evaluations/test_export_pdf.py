@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
+from xml.etree import ElementTree
 
 import pytest
 from django.db import transaction
@@ -281,6 +282,36 @@ def test_typed_text_is_printed_verbatim_not_as_markup(tmp_path):
     )
     text = norm(pdf_text(data, tmp_path))
     assert "<b>粗体</b>&1<2" in text and "=1+1" in text and "@SUM(A1)" in text
+
+
+def test_the_quick_reading_of_the_print_html_gives_the_same_pdf_as_an_html5_parser(monkeypatch):
+    data = form(
+        lines=[("产出指标", "数量指标", "参保人数\n（含异地）", "<b>≥1</b> & 'x'", "2人\r\n3人")]
+    )
+    parsed = []
+    real_fromstring = ElementTree.fromstring
+
+    def fromstring(text):
+        root = real_fromstring(text)
+        parsed.append(root)
+        return root
+
+    monkeypatch.setattr(pdf.ElementTree, "fromstring", fromstring)
+    quick = pdf_bytes(data)
+    assert parsed  # the XML parser read the page, no fallback
+
+    def refuse(text):
+        raise ElementTree.ParseError("refused")
+
+    monkeypatch.setattr(pdf.ElementTree, "fromstring", refuse)
+    assert pdf_bytes(data) == quick
+
+
+@needs_pdftotext
+def test_a_control_character_typed_into_a_value_still_prints_the_form(tmp_path):
+    data = pdf_bytes(form(lines=[("产出指标", "数量指标", "参保\x0b人数", "≥6253人", "9595人")]))
+    text = norm(pdf_text(data, tmp_path))
+    assert "参保" in text and "人数" in text and "9595人" in text
 
 
 @needs_pdftotext
