@@ -15,8 +15,9 @@ the cuts).
 Speed (benchmarks/render.py): a render is one WeasyPrint layout of a few hundred table cells,
 most of it WeasyPrint's own Python. What this module controls is kept cheap: rows carry no `id`
 in the predicted layout (an `id` gives each row, and so each of its cells, a computed style of its
-own instead of one shared by every row of its kind), and the cyclic garbage collector is paused
-during a render and run once after it (see `_collect_after`).
+own instead of one shared by every row of its kind), the page is read by the standard library's
+XML parser (see `_html`), and the cyclic garbage collector is paused during a render and run once
+after it (see `_collect_after`).
 """
 
 from __future__ import annotations
