@@ -20,15 +20,14 @@ EXPIRED = "登录已超过{hours}小时，请重新登录。"
 
 
 class LoginDeadlineMiddleware:
-    def __init__(self, get_response, clock=time.time):
+    def __init__(self, get_response):
         self.get_response = get_response
-        self.clock = clock
 
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             login_at = request.session.get(KEY)
-            if login_at is not None and self.clock() - login_at > settings.SESSION_COOKIE_AGE:
+            if login_at is not None and time.time() - login_at > settings.SESSION_COOKIE_AGE:
                 logout(request)
                 hours = round(settings.SESSION_COOKIE_AGE / 3600, 1)
                 messages.info(request, EXPIRED.format(hours=f"{hours:g}"))
@@ -42,5 +41,5 @@ class LoginDeadlineMiddleware:
             and hasattr(request, "session")
             and KEY not in request.session
         ):
-            request.session[KEY] = self.clock()
+            request.session[KEY] = time.time()
         return response

@@ -176,7 +176,10 @@ def test_the_admin_shows_the_log_read_only(client, cast, admin_user):
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
     event = AuditEvent.objects.get(username="preparer")
-    assert client.post(
-        reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"}
-    ).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert AuditEvent.objects.count() == 2  # the entry, and the admin's own login

@@ -14,7 +14,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import audit_record
-
 from evaluations.exports.files import file_stem
 from evaluations.exports.layout import build_grid
 from evaluations.models import Evaluation, Region
