@@ -90,7 +90,11 @@ def test_the_whole_life_of_a_form_is_in_the_audit_log(client, cast):
     assert changes["新增第1行"] == ("", "保障城镇职工基本医疗待遇享受人数 ≥10万人")
     assert changes["新增第2行"] == ("", "参保人员满意度 ≥90%")
     assert second_save.detail["changes"] == [
-        {"where": "表头·实际完成目标", "before": "全部完成", "after": "全部完成，满意度调查报告附后"}
+        {
+            "where": "表头·实际完成目标",
+            "before": "全部完成",
+            "after": "全部完成，满意度调查报告附后",
+        }
     ]
     returned = by_action["return"][0]
     assert returned.detail == {
