@@ -1,4 +1,4 @@
-# 绩效自评: the web app (gunicorn) and, with another command, the task worker.
+# 绩效自评: one image for the web app (gunicorn) and the task worker (manage.py db_worker).
 FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
@@ -9,12 +9,16 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
-RUN pip install . gunicorn
+# The project's dependencies (gunicorn among them); the app itself runs from /app.
+RUN pip install .
 COPY . .
 # Collected with the production storage, so the hashed names and manifest whitenoise serves exist.
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 
-RUN useradd --system --home /app app && mkdir -p /app/media && chown app /app/media
+RUN useradd --system --home /app app && mkdir -p /app/media /app/cache && chown app /app/media /app/cache
 USER app
+ENV DJANGO_MEDIA_ROOT=/app/media DJANGO_CACHE_DIR=/app/cache
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn config.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["python", "-c", "import sys, urllib.request as u; sys.exit(u.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn config.wsgi --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --timeout 120 --access-logfile -"]

@@ -11,8 +11,10 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.services import audit_record
+
 from . import workflow
-from .history import snapshot
+from .history import diff, snapshot
 from .models import (
     Evaluation,
     FundLine,
@@ -189,6 +191,16 @@ def evaluation_create(
             )
             for i, line in enumerate(copy_from.indicator_lines.all())
         )
+    audit_record(
+        user=user,
+        action="create",
+        evaluation=evaluation,
+        detail={
+            "template": template_code,
+            "project_name": evaluation.project_name,
+            "copied_from": copy_from.pk if copy_from is not None else None,
+        },
+    )
     return evaluation
 
 
@@ -228,6 +240,7 @@ def evaluation_save(
 
     fund_lines = list(evaluation.fund_lines.all())
     _check_claims(evaluation, fields, funds, fund_lines, lines)
+    before = snapshot(evaluation)
 
     for name in FORM_FIELDS:
         if name in fields:
@@ -257,7 +270,32 @@ def evaluation_save(
     FundLine.objects.bulk_update(fund_lines, [*AMOUNT_FIELDS, "label"])
 
     _replace_lines(evaluation, lines)
+    _audit_save(user, evaluation, before)
     return evaluation
+
+
+AUDIT_MAX_CHANGES = 100
+
+
+def _audit_save(user, evaluation: Evaluation, before: dict) -> None:
+    """The save in the audit log, with what changed (the history page's diff, as text)."""
+    after = snapshot(
+        Evaluation.objects.prefetch_related("fund_lines", "indicator_lines").get(pk=evaluation.pk)
+    )
+    changes = diff(before, after)
+    audit_record(
+        user=user,
+        action="save",
+        evaluation=evaluation,
+        detail={
+            "version": evaluation.version,
+            "changed": len(changes),
+            "changes": [
+                {"where": c.where, "before": c.before[:200], "after": c.after[:200]}
+                for c in changes[:AUDIT_MAX_CHANGES]
+            ],
+        },
+    )
 
 
 def _check_claims(
@@ -396,6 +434,17 @@ def evaluation_transition(
         created_at=now,
     )
     notify_transition(evaluation=evaluation, actor=user, action=action, reason=reason.strip())
+    audit_record(
+        user=user,
+        action=action,
+        evaluation=evaluation,
+        detail={
+            "from": from_status,
+            "to": transition.target,
+            "reason": reason.strip(),
+            "version": evaluation.version,
+        },
+    )
     return evaluation
 
 
@@ -448,10 +497,17 @@ def comment_add(
         line = evaluation.indicator_lines.filter(pk=line_id).first()
         if line is None:
             raise EvaluationError("该指标行已不存在，请刷新页面。")
-    return ReviewComment.objects.create(
+    comment = ReviewComment.objects.create(
         evaluation=evaluation,
         line=line,
         line_label=line.level3 if line else "",
         author=user,
         text=text,
     )
+    audit_record(
+        user=user,
+        action="comment",
+        evaluation=evaluation,
+        detail={"text": text[:1000], "line": comment.line_label},
+    )
+    return comment

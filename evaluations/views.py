@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit.services import audit_record
+
 from . import history, scoring, services, workflow
 from .exports.files import file_stem
 from .exports.layout import build_grid
@@ -414,6 +416,13 @@ def evaluation_pdf(request, pk):
         content = cache.get_or_set(key, lambda: pdf_bytes(form_data(evaluation)), timeout=None)
     else:
         content = pdf_bytes(form_data(evaluation))
+    audit_record(
+        user=request.user,
+        action="download_pdf",
+        evaluation=evaluation,
+        detail={"version": evaluation.version, "status": evaluation.status},
+        request=request,
+    )
     return FileResponse(
         BytesIO(content),
         filename=f"{file_stem(evaluation)}.pdf",
@@ -427,6 +436,13 @@ def evaluation_xlsx(request, pk):
     buffer = BytesIO()
     write_xlsx(form_data(evaluation), buffer)
     buffer.seek(0)
+    audit_record(
+        user=request.user,
+        action="download_xlsx",
+        evaluation=evaluation,
+        detail={"version": evaluation.version, "status": evaluation.status},
+        request=request,
+    )
     return FileResponse(
         buffer, as_attachment=True, filename=f"{file_stem(evaluation)}.xlsx", content_type=XLSX_TYPE
     )

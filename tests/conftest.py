@@ -16,12 +16,29 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from django.test import Client
 
 from evaluations import services
 from evaluations.models import Evaluation, IndicatorLine, Membership, Region, Unit, Year
 
 SEED_FORMS = Path(__file__).resolve().parents[1] / "evaluations" / "demo" / "seed_forms.json"
 PASSWORD = "correct-horse-42"
+
+
+class LoginClient(Client):
+    """Django's test client, whose login() gives authenticate() a request: django-axes (login
+    throttling) refuses to judge a login without one, as a real login page always has one."""
+
+    def login(self, **credentials):
+        request = HttpRequest()
+        request.META.update(self._base_environ())
+        return super().login(request=request, **credentials)
+
+
+@pytest.fixture
+def client():
+    return LoginClient()
 
 
 def seed_forms() -> list[dict]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.services import audit_record
 from evaluations.exports.files import file_stem
 from evaluations.exports.layout import build_grid
 from evaluations.models import Evaluation, Region
@@ -84,6 +85,18 @@ class Command(BaseCommand):
                 counts[ext] += 1
 
         seconds = time.perf_counter() - started
+        audit_record(
+            user=None,
+            action="export_forms",
+            detail={
+                "year": year,
+                "region": region or "",
+                "status": status or "",
+                "formats": list(writers),
+                "forms": [e.pk for e in evaluations],
+                "out": str(out_dir.resolve()),
+            },
+        )
         made = "，".join(f"{FORMATS[ext]} {n} 个" for ext, n in counts.items())
         scope = f"{year}年度" + (f"{region}及下级区划" if region else "")
         if not evaluations:

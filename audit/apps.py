@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "audit"
+    verbose_name = "审计日志"
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - logins, logouts and failed logins
