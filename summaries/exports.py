@@ -83,9 +83,12 @@ def _value(cell, value) -> None:
             cell.number_format = "0.00%"
     elif isinstance(value, bool):
         _text(cell, "是" if value else "否")
-    elif isinstance(value, int | Decimal):
-        cell.value = int(value) if value == value.to_integral_value() else value
-        if isinstance(value, Decimal) and value != value.to_integral_value():
+    elif isinstance(value, int):
+        cell.value = value
+    elif isinstance(value, Decimal):
+        whole = value == value.to_integral_value()
+        cell.value = int(value) if whole else value
+        if not whole:
             cell.number_format = "0.00"
     elif value is None:
         cell.value = None
