@@ -2,26 +2,31 @@
 
 `region_summary` answers with the same handful of queries whatever the number of units, forms
 or lines: counts are aggregated in the database (one GROUP BY per table), and the Python work —
-scores of 项目支出 forms and the indicator roll-up — runs over rows fetched in one query each
-(the scored forms with their lines and fund rows prefetched, three queries in all).
-"""
+the indicator roll-up and the scores of 项目支出 forms — runs over rows fetched in one query
+each (scores are cached by form version; the forms not yet scored are loaded with their lines
+and fund rows prefetched, three queries however many there are)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from functools import reduce
 from operator import or_
+from pathlib import Path
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from evaluations import scoring, templates_def
 from evaluations.models import Evaluation, FundLine, IndicatorLine, Region, Unit, Year
 from evaluations.permissions import visible_evaluations
 from evaluations.scoring import evaluation_score
 from evaluations.templates_def import TEMPLATES
+from indicators import judgement
 
 from .permissions import summary_regions, summary_units_q
 from .rollup import LineValue, Rollup, roll_up
@@ -174,6 +179,50 @@ def _scored_templates() -> list[str]:
     return [t.code for t in TEMPLATES.values() if t.scored]
 
 
+# Part of every cached score's key: a change to the scoring rules or the 表样 scores anew.
+SCORING_RULES = hashlib.sha1(
+    b"".join(Path(m.__file__).read_bytes() for m in (scoring, judgement, templates_def))
+).hexdigest()[:12]
+
+
+def _score_key(pk: int, version: int, created_at) -> str:
+    # created_at guards against a recreated database handing an old id to a new form.
+    return f"summary-score:{SCORING_RULES}:{pk}:v{version}:{created_at.timestamp()}"
+
+
+def form_scores(forms: QuerySet[Evaluation]) -> dict[int, tuple[int, Decimal, str]]:
+    """总分 and 等级 of the scored (项目支出) forms among `forms`: {pk: (unit_id, total, grade)}.
+
+    Scoring runs in Python over each form's lines, so results are cached by form and version: a
+    handed-in form cannot change without a new version (every save and every transition raises
+    it). One query when every score is cached; four when some are not (the forms still to score
+    are loaded with their lines and fund rows prefetched) — never one per form.
+    """
+    heads = forms.filter(template__in=_scored_templates()).values_list(
+        "pk", "unit_id", "version", "created_at"
+    )
+    keys = {
+        pk: (unit_id, _score_key(pk, version, created)) for pk, unit_id, version, created in heads
+    }
+    cached = cache.get_many([key for _, key in keys.values()])
+    result = {pk: (unit_id, *cached[key]) for pk, (unit_id, key) in keys.items() if key in cached}
+    missing = [pk for pk in keys if pk not in result]
+    if missing:
+        fresh = {}
+        to_score = Evaluation.objects.filter(pk__in=missing).prefetch_related(
+            Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
+            Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
+        )
+        for evaluation in to_score:
+            score = evaluation_score(evaluation)
+            if score.total is None:
+                continue
+            result[evaluation.pk] = (evaluation.unit_id, score.total, score.grade)
+            fresh[keys[evaluation.pk][1]] = (score.total, score.grade)
+        cache.set_many(fresh, timeout=None)
+    return result
+
+
 def _status_counts(forms: QuerySet[Evaluation], year: Year, today) -> dict[int, dict]:
     aggregates = {s: Count("pk", filter=Q(status=s)) for s in STATUSES}
     if year.deadline is not None:
@@ -223,14 +272,9 @@ def region_summary(
         if unit_id in rows:
             rows[unit_id].money.add(budget, actual)
 
-    scored = counted.filter(template__in=_scored_templates()).prefetch_related(
-        Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
-        Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
-    )
-    for evaluation in scored:
-        score = evaluation_score(evaluation)
-        if score.total is not None and evaluation.unit_id in rows:
-            rows[evaluation.unit_id].scores.add(score.total, score.grade)
+    for unit_id, total, grade in form_scores(counted).values():
+        if unit_id in rows:
+            rows[unit_id].scores.add(total, grade)
 
     lines = IndicatorLine.objects.filter(evaluation__in=counted).values_list(
         "evaluation_id", "evaluation__unit_id", "level3", "target", "actual"

@@ -17,12 +17,21 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from evaluations.models import Evaluation
 from tests.conftest import make_evaluation
 
 S = Evaluation.Status
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Scores are cached by form id and version; tests start without any."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def project_form(preparer, year, name, *, budget, actual, lines, status):

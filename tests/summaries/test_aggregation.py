@@ -104,3 +104,15 @@ def test_viewer_sees_the_prefecture_with_its_counties(cast, region_forms):
     # (9000 + 4000 + 17000 + 100×1000) / 1350 = 130000 / 1350 = 96.296…
     assert aware.actual.quantize(Decimal("0.01")) == Decimal("96.30")
     assert summary.total.scores.average == Decimal("93.04")  # (93 + 86.11 + 100) / 3 = 93.036…
+
+
+def test_a_new_version_of_a_form_is_scored_anew(cast, region_forms):
+    before = region_summary(cast.reviewer, cast.regions.shule, cast.year, today=TODAY)
+    assert sorted(before.total.scores.totals) == [Decimal("86.11"), Decimal("93.00")]
+    # B is returned, its 满意度 corrected to 90% and handed in again: a new version.
+    b = region_forms.b
+    b.indicator_lines.filter(level3="满意度").update(actual="90%")
+    Evaluation.objects.filter(pk=b.pk).update(version=b.version + 2)
+    after = region_summary(cast.reviewer, cast.regions.shule, cast.year, today=TODAY)
+    # 10 + 40 + 26.67 + 10 = 86.67
+    assert sorted(after.total.scores.totals) == [Decimal("86.67"), Decimal("93.00")]
