@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "indicators",
     "evaluations",
     "audit",
+    "summaries",
 ]
 
 MIDDLEWARE = [

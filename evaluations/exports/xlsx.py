@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -54,16 +54,25 @@ def write_xlsx(grid_or_data: Grid | FormData, output: BinaryIO) -> None:
 
 
 def write_xlsx_many(
-    grids: Iterable[Grid | FormData], output: BinaryIO, names: Sequence[str] | None = None
+    grids: Iterable[Grid | FormData],
+    output: BinaryIO,
+    names: Sequence[str] | None = None,
+    *,
+    first_sheet: tuple[str, Callable] | None = None,
 ) -> None:
     """Write forms as one workbook, a sheet per form.
 
     Sheet names come from `names` or else each form's first head value (the project name); they
     are cleaned of the characters Excel refuses, cut to 31 characters and made unique.
+    `first_sheet` is (name, fill): a sheet put before the forms and filled by `fill(worksheet)`
+    (a batch export's summary).
     """
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
+    if first_sheet is not None:
+        title, fill = first_sheet
+        fill(wb.create_sheet(sheet_name(title, used)))
     for i, item in enumerate(grids):
         grid = item if isinstance(item, Grid) else build_grid(item)
         wanted = names[i] if names is not None else _project_name(grid)
