@@ -11,6 +11,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+# The 自评报告 goes with the form: its required sections must be filled before submission.
+from reports.checks import report_problems
+
 from . import workflow
 from .history import snapshot
 from .models import (
@@ -364,10 +367,10 @@ def evaluation_transition(
         full = (
             Evaluation.objects.filter(pk=evaluation.pk)
             .prefetch_related("fund_lines", "indicator_lines")
-            .select_related("year")
+            .select_related("year", "unit")
             .get()
         )
-        problems = submission_problems(full)
+        problems = submission_problems(full) + report_problems(full)
         if problems:
             raise SubmissionIncomplete(problems)
         Submission.objects.create(
