@@ -127,7 +127,8 @@ class SectionDef:
 
 _SUB = "（{n}）{title}"
 _CN_NUMBERS = "一二三四五六七八九十"
-SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）\S{1,30}$")
+# A line of its own: （一） and a short title without sentence punctuation.
+SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）[^\s。；，！？,;!?]{1,30}$")
 
 
 def cn(n: int) -> str:

@@ -128,6 +128,7 @@ def report_pdf(request, pk):
     content = report_pdf_bytes(evaluation)
     return FileResponse(
         BytesIO(content),
+        as_attachment=True,
         filename=f"{file_stem(evaluation)}_自评报告.pdf",
         content_type="application/pdf",
     )
