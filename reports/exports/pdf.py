@@ -60,9 +60,9 @@ def write_report_pdf(document: ReportDocument, form_pdf: bytes, output: BinaryIO
     first_form_page = len(writer.pages)
     for page in form.pages:
         writer.add_page(page)
-    writer.add_outline_item(document.title, 0)
+    writer.add_outline_item(title=document.title, page_number=0)
     for title in document.attachments:
-        writer.add_outline_item(f"附件：{title}", first_form_page)
+        writer.add_outline_item(title=f"附件：{title}", page_number=first_form_page)
     writer.add_metadata({"/Title": document.title, "/Author": document.unit})
     writer.write(output)
 
