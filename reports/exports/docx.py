@@ -12,6 +12,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
 
 from evaluations.exports.layout import Grid, build_grid
 from evaluations.selectors import form_data
@@ -132,20 +133,23 @@ def _grid(doc, grid: Grid) -> None:
         for cell in column.cells:
             cell.width = int(width * grid.widths[i] / total)
 
+    # Cells are reached through their rows' XML by grid offset: Table.cell() rebuilds the whole
+    # cell list on every call, which made a 20-line form take seconds.
+    trs = table._tbl.tr_lst
     taken: set[tuple[int, int]] = set()  # slots covered by a merge from an earlier row
     for r, row in enumerate(grid.rows):
         c = 0
         for cell in row.cells:
             while (r, c) in taken:
                 c += 1
-            first = table.cell(r, c)
             last_r, last_c = r + cell.rowspan - 1, c + cell.colspan - 1
-            target = (
-                first.merge(table.cell(last_r, last_c)) if (last_r, last_c) != (r, c) else first
-            )
+            tc = trs[r].tc_at_grid_offset(c)
+            if (last_r, last_c) != (r, c):
+                tc = tc.merge(trs[last_r].tc_at_grid_offset(last_c))
             for rr in range(r, last_r + 1):
                 for cc in range(c, last_c + 1):
                     taken.add((rr, cc))
+            target = _Cell(tc, table)
             target.text = cell.text
             paragraph = target.paragraphs[0]
             bold = cell.kind in ("caption", "head")
