@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "evaluations",
     "audit",
     "summaries",
+    "reports",
 ]
 
 MIDDLEWARE = [

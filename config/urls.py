@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("indicators/", include("indicators.urls")),
     path("summaries/", include("summaries.urls")),
+    path("", include("reports.urls")),
     path("", include("evaluations.urls")),
 ]

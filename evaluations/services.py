@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+# The 自评报告 goes with the form: its required sections must be filled before submission.
+from reports.checks import report_problems
 
 from . import workflow
 from .history import diff, snapshot
@@ -402,10 +404,10 @@ def evaluation_transition(
         full = (
             Evaluation.objects.filter(pk=evaluation.pk)
             .prefetch_related("fund_lines", "indicator_lines")
-            .select_related("year")
+            .select_related("year", "unit")
             .get()
         )
-        problems = submission_problems(full)
+        problems = submission_problems(full) + report_problems(full)
         if problems:
             raise SubmissionIncomplete(problems)
         Submission.objects.create(

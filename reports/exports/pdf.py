@@ -1,0 +1,76 @@
+"""The report as PDF: the narrative laid out by WeasyPrint (templates/reports/print.html,
+static/css/report_print.css — the same bundled FormSerif faces as the forms), then the form's own
+PDF (evaluations.exports.pdf) appended page by page as 附件, with bookmarks for both parts."""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from functools import cache
+from io import BytesIO
+from typing import BinaryIO
+
+from django.template.loader import render_to_string
+from pypdf import PdfReader, PdfWriter
+
+from evaluations.exports.pdf import STATIC_DIR, pdf_bytes
+from evaluations.selectors import form_data
+
+from ..selectors import report_view
+from .document import ReportDocument, build_document
+
+REPORT_CSS = STATIC_DIR / "css" / "report_print.css"
+TEMPLATE = "reports/print.html"
+
+_lock = threading.Lock()
+
+
+@cache
+def _resources():
+    """Stylesheet and fonts loaded once per process (as the form renderer does)."""
+    from weasyprint import CSS, URLFetcher
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = URLFetcher(allowed_protocols={"file", "data"})
+    font_config = FontConfiguration()
+    css = CSS(filename=str(REPORT_CSS), font_config=font_config, url_fetcher=fetcher)
+    atexit.register(_resources.cache_clear)
+    return css, font_config, fetcher
+
+
+def narrative_pdf(document: ReportDocument) -> bytes:
+    """The report's own pages."""
+    from weasyprint import HTML
+
+    html = render_to_string(TEMPLATE, {"doc": document})
+    css, font_config, fetcher = _resources()
+    with _lock:
+        return HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=fetcher).write_pdf(
+            stylesheets=[css], font_config=font_config
+        )
+
+
+def write_report_pdf(document: ReportDocument, form_pdf: bytes, output: BinaryIO) -> None:
+    """The report followed by the form's pages (附件), as one PDF written to `output`."""
+    writer = PdfWriter()
+    report = PdfReader(BytesIO(narrative_pdf(document)))
+    form = PdfReader(BytesIO(form_pdf))
+    for page in report.pages:
+        writer.add_page(page)
+    first_form_page = len(writer.pages)
+    for page in form.pages:
+        writer.add_page(page)
+    writer.add_outline_item(title=document.title, page_number=0)
+    for title in document.attachments:
+        writer.add_outline_item(title=f"附件：{title}", page_number=first_form_page)
+    writer.add_metadata({"/Title": document.title, "/Author": document.unit})
+    writer.write(output)
+
+
+def report_pdf_bytes(evaluation) -> bytes:
+    """The whole report of a form (lines prefetched: `evaluations.selectors.with_lines`)."""
+    view = report_view(evaluation)
+    form = pdf_bytes(form_data(evaluation))
+    buffer = BytesIO()
+    write_report_pdf(build_document(view), form, buffer)
+    return buffer.getvalue()
