@@ -194,13 +194,18 @@ def _size(n: int) -> str:
     return f"{n / MB:.1f} MB" if n >= MB / 10 else f"{max(n // 1024, 1)} KB"
 
 
+def size_error(size: int, limit: int) -> CellError:
+    """The refusal of a file over the size limit (also used before the upload is read)."""
+    return CellError("", "", FILE_TOO_LARGE.format(size=_size(size), limit=_size(limit)))
+
+
 def check_file(data: bytes, limits: Limits = Limits()) -> None:
     """Refuse (ImportRefused) bytes that are not a bounded, real xlsx package — read from the zip
     directory only, before anything is decompressed."""
     if not data:
         _refuse(FILE_EMPTY)
     if len(data) > limits.max_bytes:
-        _refuse(FILE_TOO_LARGE.format(size=_size(len(data)), limit=_size(limits.max_bytes)))
+        raise ImportRefused([size_error(len(data), limits.max_bytes)])
     if data.startswith(_OLE):
         _refuse(OLD_XLS)
     if not data.startswith(b"PK\x03\x04"):
