@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from . import history, scoring, services, workflow
-from .exports import xlsx_import
+from .exports import xlsx_checks, xlsx_import
 from .exports.files import file_stem
 from .exports.layout import build_grid
 from .exports.pdf import PRINT_LAYOUT_VERSION, pdf_bytes
@@ -460,7 +460,7 @@ def evaluation_import(request):
     limit = settings.XLSX_IMPORT_MAX_BYTES
     length = _int_or_none(request.META.get("CONTENT_LENGTH")) or 0
     if request.method == "POST" and length > limit + IMPORT_ENVELOPE:
-        errors = [xlsx_import.size_error(length, limit)]
+        errors = [xlsx_checks.size_error(length, limit)]
         return _import_render(request, unit, ImportForm(), errors, status=413)
     return _import_page(request, unit, limit)
 
@@ -479,15 +479,15 @@ def _import_page(request, unit, limit):
     parsed = None
     try:
         if upload.size > limit:
-            raise xlsx_import.ImportRefused([xlsx_import.size_error(upload.size, limit)])
-        limits = xlsx_import.Limits(max_bytes=limit)
+            raise xlsx_checks.ImportRefused([xlsx_checks.size_error(upload.size, limit)])
+        limits = xlsx_checks.Limits(max_bytes=limit)
         parsed = xlsx_import.parse_workbook(upload.read(limit + 1), limits, year=year.year)
         evaluation = services.evaluation_import(user=request.user, year=year, parsed=parsed)
-    except xlsx_import.ImportRefused as e:
+    except xlsx_checks.ImportRefused as e:
         return _import_render(request, unit, form, e.errors, status=400)
     except services.EvaluationError as e:
         cell = parsed.cells.get("project_name", "") if parsed else ""
-        error = xlsx_import.CellError(parsed.sheet if parsed else "", cell, e.message)
+        error = xlsx_checks.CellError(parsed.sheet if parsed else "", cell, e.message)
         return _import_render(request, unit, form, [error], status=409)
 
     messages.success(

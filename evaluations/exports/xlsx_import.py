@@ -7,10 +7,8 @@ Both are read the same way: the template is recognised by its labels (`templates
 block — head, funds, goals, indicator lines, text blocks, signature — is located by its labels,
 never by fixed row numbers.
 
-The bytes are checked before openpyxl touches them (`check_file`): size, a real xlsx package (a
-zip whose content types name a spreadsheet workbook), and the zip directory's declared sizes and
-compression ratios (zip bombs). Then each sheet's extent is checked in read-only mode, stopping
-early, so a sheet of 100,000 rows is refused after reading a few hundred.
+The bytes are checked before openpyxl loads them in full (`xlsx_checks`: size, a real xlsx
+package, zip bombs, each sheet's extent read in read-only mode and stopping early).
 
 The result is a `ParsedForm`, or `ImportRefused` with every problem found, each naming its sheet
 and cell in Chinese. Plain Python: nothing here imports Django.
@@ -20,60 +18,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from io import BytesIO
-from xml.etree import ElementTree
 
 import openpyxl
 from openpyxl.utils import get_column_letter
 
 from ..templates_def import TEMPLATES, TemplateDef
-
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what is read. `max_bytes` comes from settings (XLSX_IMPORT_MAX_BYTES)."""
-
-    max_bytes: int = 5 * MB
-    # Sum of the uncompressed sizes the zip directory declares, and the largest ratio of one
-    # entry's declared size to its compressed size (entries over 1 MB; real workbooks stay
-    # under about 20:1, a file of zeros deflates about 1000:1).
-    max_uncompressed: int = 50 * MB
-    max_ratio: int = 100
-    max_entries: int = 1000
-    max_sheets: int = 20
-    max_rows: int = 500
-    max_columns: int = 30
-
+from .xlsx_checks import (
+    BROKEN,
+    DEFAULT_LIMITS,
+    CellError,
+    ImportRefused,
+    Limits,
+    check_extent,
+    check_file,
+    refuse,
+)
 
 # -- messages (constants, so tests can assert them) -------------------------------------------
 
-FILE_EMPTY = "文件是空的，请选择要导入的 Excel 文件。"
-FILE_TOO_LARGE = "文件大小为 {size}，超过上限 {limit}。请删除多余的工作表或图片后再导入。"
-NOT_XLSX = "不是 Excel 工作簿（.xlsx）文件，无法读取。请在 Excel 或 WPS 中“另存为 Excel 工作簿（*.xlsx）”后再导入。"
-OLD_XLS = (
-    "这是旧版 Excel 97-2003 工作簿（.xls），或是设置了打开密码的文件，无法读取。"
-    "请在 Excel 或 WPS 中取消密码并“另存为 Excel 工作簿（*.xlsx）”后再导入。"
-)
-MACRO_XLSM = "这是含宏的工作簿（.xlsm），不能导入。请“另存为 Excel 工作簿（*.xlsx）”后再导入。"
-OTHER_OFFICE = "这是 {kind} 文件，不是 Excel 工作簿（.xlsx）。"
-ZIP_BOMB = (
-    "文件解压后的大小异常（声明解压后共 {size}，{detail}），可能是恶意构造的文件，已拒绝。"
-    "正常的自评表解压后不超过几 MB。"
-)
-ZIP_TOO_MANY = "文件包含 {count} 个部件，超过上限 {limit}，不像是自评表，已拒绝。"
-ZIP_ENCRYPTED = "文件已加密，无法读取。请取消密码后再导入。"
-BROKEN = "文件已损坏，无法读取（{detail}）。请在 Excel 中打开并重新保存后再导入。"
-TOO_MANY_SHEETS = "工作簿有 {count} 张工作表，超过上限 {limit}。请只保留自评表所在的工作表。"
-TOO_MANY_ROWS = "工作表有 {rows} 行，超过上限 {limit} 行。自评表不会这么长，请检查是否选错了文件。"
-TOO_MANY_COLUMNS = (
-    "工作表有 {columns} 列，超过上限 {limit} 列。自评表不会这么宽，请检查是否选错了文件。"
-)
 NO_FORM = (
     "没有找到自评表：工作簿中没有同时含“项目名称”和“三级指标”等栏目的工作表。"
     "请上传本系统导出的 Excel，或按纸质自评表的格式填写的 Excel。"
@@ -101,35 +67,6 @@ FUND_ROW_UNKNOWN = "无法识别的资金行「{text}」，应为：{expected}�
 FUND_ROW_TWICE = "资金行「{text}」出现了两次。"
 FUND_LABEL_MISSING = "这一行有金额，但没有资金行名称（如“{example}”）。"
 DATE_INVALID = "应为日期（如 2020年4月15日），实际为「{text}」。"
-
-
-@dataclass(frozen=True)
-class CellError:
-    """One problem: the sheet and cell (both empty for a problem of the whole file)."""
-
-    sheet: str
-    cell: str
-    message: str
-
-    def __str__(self) -> str:
-        where = ""
-        if self.sheet:
-            where = f"工作表「{self.sheet}」{self.cell}："
-        elif self.cell:
-            where = f"{self.cell}："
-        return where + self.message
-
-
-class ImportRefused(Exception):
-    """The file cannot be imported; `errors` lists every problem found."""
-
-    def __init__(self, errors: list[CellError]):
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = list(errors)
-
-
-def _refuse(message: str, sheet: str = "", cell: str = ""):
-    raise ImportRefused([CellError(sheet, cell, message)])
 
 
 @dataclass(frozen=True)
@@ -174,122 +111,6 @@ class ParsedForm:
     # "preparer", "preparer_phone" (str), "fill_date" (date or None), where the sheet has them.
     signature: dict[str, object] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
-
-
-# -- 1. the file --------------------------------------------------------------------------------
-
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_CONTENT_TYPES = "[Content_Types].xml"
-_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-_XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-_OTHER_MAIN = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "Word",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": "PowerPoint",
-}
-_RATIO_FROM = MB  # small entries (styles, shared strings of a few KB) may compress very well
-
-
-def _size(n: int) -> str:
-    return f"{n / MB:.1f} MB" if n >= MB / 10 else f"{max(n // 1024, 1)} KB"
-
-
-def size_error(size: int, limit: int) -> CellError:
-    """The refusal of a file over the size limit (also used before the upload is read)."""
-    return CellError("", "", FILE_TOO_LARGE.format(size=_size(size), limit=_size(limit)))
-
-
-def check_file(data: bytes, limits: Limits = Limits()) -> None:
-    """Refuse (ImportRefused) bytes that are not a bounded, real xlsx package — read from the zip
-    directory only, before anything is decompressed."""
-    if not data:
-        _refuse(FILE_EMPTY)
-    if len(data) > limits.max_bytes:
-        raise ImportRefused([size_error(len(data), limits.max_bytes)])
-    if data.startswith(_OLE):
-        _refuse(OLD_XLS)
-    if not data.startswith(b"PK\x03\x04"):
-        _refuse(NOT_XLSX)
-    try:
-        archive = zipfile.ZipFile(BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        _refuse(NOT_XLSX)
-    if len(infos) > limits.max_entries:
-        _refuse(ZIP_TOO_MANY.format(count=len(infos), limit=limits.max_entries))
-    total = sum(info.file_size for info in infos)
-    if total > limits.max_uncompressed:
-        detail = f"上限为 {_size(limits.max_uncompressed)}"
-        _refuse(ZIP_BOMB.format(size=_size(total), detail=detail))
-    for info in infos:
-        if info.file_size > _RATIO_FROM and info.file_size > limits.max_ratio * max(
-            info.compress_size, 1
-        ):
-            ratio = info.file_size // max(info.compress_size, 1)
-            detail = f"其中“{info.filename}”压缩比约 {ratio}:1"
-            _refuse(ZIP_BOMB.format(size=_size(total), detail=detail))
-        if info.flag_bits & 0x1:
-            _refuse(ZIP_ENCRYPTED)
-    try:
-        types = archive.getinfo(_CONTENT_TYPES)
-    except KeyError:
-        _refuse(NOT_XLSX)
-    if types.file_size > MB:
-        _refuse(NOT_XLSX)
-    try:
-        root = ElementTree.fromstring(archive.read(types))
-    except (ElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError) as e:
-        _refuse(BROKEN.format(detail=type(e).__name__))
-    main = {
-        el.get("ContentType", "")
-        for el in root.iter(f"{_CT_NS}Override")
-        if el.get("ContentType", "").endswith(".main+xml")
-    }
-    if _XLSX_MAIN in main:
-        return
-    if _XLSM_MAIN in main:
-        _refuse(MACRO_XLSM)
-    for content_type, kind in _OTHER_MAIN.items():
-        if content_type in main:
-            _refuse(OTHER_OFFICE.format(kind=kind))
-    _refuse(NOT_XLSX)
-
-
-def _check_extent(data: bytes, limits: Limits) -> None:
-    """Every sheet within max_rows × max_columns: the declared dimension first, then the rows
-    themselves in read-only mode (the dimension may be missing or wrong), stopping early."""
-    book = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
-    try:
-        if len(book.sheetnames) > limits.max_sheets:
-            _refuse(TOO_MANY_SHEETS.format(count=len(book.sheetnames), limit=limits.max_sheets))
-        for ws in book.worksheets:
-            if not hasattr(ws, "iter_rows"):
-                continue  # a chart sheet
-            declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0
-            if declared_rows > limits.max_rows:
-                _refuse(TOO_MANY_ROWS.format(rows=declared_rows, limit=limits.max_rows), ws.title)
-            if declared_cols > limits.max_columns:
-                _refuse(
-                    TOO_MANY_COLUMNS.format(columns=declared_cols, limit=limits.max_columns),
-                    ws.title,
-                )
-            rows = ws.iter_rows(max_col=limits.max_columns + 1, values_only=True)
-            for number, row in enumerate(rows, start=1):
-                filled = [v for v in row if v is not None and v != ""]
-                if number > limits.max_rows and (filled or number > 2 * limits.max_rows):
-                    _refuse(
-                        TOO_MANY_ROWS.format(rows=f"超过 {number - 1}", limit=limits.max_rows),
-                        ws.title,
-                    )
-                if len(row) > limits.max_columns and row[limits.max_columns] not in (None, ""):
-                    _refuse(
-                        TOO_MANY_COLUMNS.format(
-                            columns=f"超过 {limits.max_columns}", limit=limits.max_columns
-                        ),
-                        ws.title,
-                    )
-    finally:
-        book.close()
 
 
 # -- 2. the sheet as text -----------------------------------------------------------------------
@@ -1012,7 +833,7 @@ def _points(value: Decimal) -> str:
 
 
 def parse_workbook(
-    data: bytes, limits: Limits = Limits(), *, year: int | None = None
+    data: bytes, limits: Limits = DEFAULT_LIMITS, *, year: int | None = None
 ) -> ParsedForm:
     """The one form in an uploaded workbook, or ImportRefused listing every problem.
 
@@ -1020,12 +841,12 @@ def parse_workbook(
     """
     check_file(data, limits)
     try:
-        _check_extent(data, limits)
+        check_extent(data, limits)
         book = openpyxl.load_workbook(BytesIO(data), data_only=True)
     except ImportRefused:
         raise
     except Exception as e:  # noqa: BLE001 - anything openpyxl trips over is a broken file
-        _refuse(BROKEN.format(detail=type(e).__name__))
+        refuse(BROKEN.format(detail=type(e).__name__))
     forms, problems = [], []
     for ws in book.worksheets:
         sheet = _Sheet(ws, limits)
@@ -1040,6 +861,6 @@ def parse_workbook(
         raise ImportRefused(problems if len(problems) == 1 else [CellError("", "", NO_FORM)])
     if len(forms) > 1:
         names = "、".join(f"「{s.name}」" for s, _ in forms)
-        _refuse(MANY_FORMS.format(count=len(forms), names=names))
+        refuse(MANY_FORMS.format(count=len(forms), names=names))
     sheet, t = forms[0]
     return _Reader(sheet, t, year).read()

@@ -11,6 +11,7 @@ import pytest
 
 from evaluations import services
 from evaluations.demo import COMPOSED_FORMS, FUND_ROW_ALIASES, _create_form, load_forms
+from evaluations.exports import xlsx_checks as xc
 from evaluations.exports import xlsx_import as xi
 from evaluations.exports.xlsx import write_xlsx_many
 from evaluations.models import Evaluation, Year
@@ -237,11 +238,11 @@ def test_a_typed_project_form_reads_weights_and_scores(cast, years):
 @pytest.mark.parametrize(
     "data, message",
     [
-        (b"\xef\xbb\xbf\xe9\xa1\xb9\xe7\x9b\xae\xe5\x90\x8d\xe7\xa7\xb0,x\n", xi.NOT_XLSX),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096), xi.OLD_XLS),
-        (b"MZ\x90\x00" + bytes(1024), xi.NOT_XLSX),
-        (b"PK\x03\x04 not really a zip", xi.NOT_XLSX),
-        (zip_with({"readme.txt": b"hello"}), xi.NOT_XLSX),
+        (b"\xef\xbb\xbf\xe9\xa1\xb9\xe7\x9b\xae\xe5\x90\x8d\xe7\xa7\xb0,x\n", xc.NOT_XLSX),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096), xc.OLD_XLS),
+        (b"MZ\x90\x00" + bytes(1024), xc.NOT_XLSX),
+        (b"PK\x03\x04 not really a zip", xc.NOT_XLSX),
+        (zip_with({"readme.txt": b"hello"}), xc.NOT_XLSX),
     ],
     ids=["csv", "xls", "exe", "broken-zip", "zip-of-text"],
 )
@@ -256,7 +257,7 @@ def test_a_word_document_renamed_to_xlsx_is_named_as_such():
         'officedocument.wordprocessingml.document.main+xml"/></Types>'
     )
     errors = refused(zip_with({"[Content_Types].xml": types.encode()}))
-    assert [e.message for e in errors] == [xi.OTHER_OFFICE.format(kind="Word")]
+    assert [e.message for e in errors] == [xc.OTHER_OFFICE.format(kind="Word")]
 
 
 def test_an_oversized_file_is_refused_before_it_is_opened():
@@ -411,3 +412,13 @@ def test_labels_match_whatever_the_spacing_and_punctuation():
     assert xi.norm("项 目 名 称：") == xi.norm("项目名称")
     assert xi.norm("专项（项目）名称") == xi.norm("专项(项目)名称")
     assert xi.norm("其中: 社会保险基金") == xi.norm("其中：社会保险基金")
+
+
+def test_a_merged_range_over_the_whole_sheet_is_refused_before_openpyxl_expands_it():
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "项目名称"
+    wb.active.merged_cells.add("A1:XFD1048576")  # written as is; loading it would make 17 G cells
+    errors = refused(book_bytes(wb))
+    assert [e.message for e in errors] == [
+        xc.MERGE_TOO_LARGE.format(cells="A1:XFD1048576", rows=500, columns=30)
+    ]
