@@ -2,11 +2,12 @@
 
 From the bytes and the zip directory alone: size, a real xlsx package (a zip whose content types
 name a spreadsheet workbook, not a renamed .xls, .csv, .docx or .exe), and the declared sizes and
-compression ratios of its parts (zip bombs), and the merged ranges each sheet declares. Then each
-sheet's extent, from its declared dimension and then its rows in openpyxl's read-only mode,
-stopping early, so a sheet of 100,000 rows is refused after a few hundred. Python's zipfile never
-inflates a part beyond the size the directory declares, so the declared sizes are a real bound.
-Plain Python: nothing here imports Django.
+compression ratios of its parts (zip bombs). Then each sheet's extent — declared dimension, rows,
+columns, merged ranges — from its XML read as a stream and stopped at the first row too far down,
+so a sheet of 100,000 rows is refused after a few hundred, before openpyxl opens the workbook.
+Python's zipfile never inflates a part beyond the size the directory declares, so the declared
+sizes are a real bound; expat (≥ 2.4.1) refuses entity-expansion XML. Plain Python: nothing
+here imports Django.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import zipfile
 from dataclasses import dataclass
 from io import BytesIO
 from xml.etree import ElementTree
-
-import openpyxl
 
 MB = 1024 * 1024
 
@@ -173,7 +172,7 @@ def check_file(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
         if el.get("ContentType", "").endswith(".main+xml")
     }
     if _XLSX_MAIN in main:
-        _check_merges(archive, limits)
+        check_extent(archive, limits)
         return
     if _XLSM_MAIN in main:
         refuse(MACRO_XLSM)
@@ -183,71 +182,109 @@ def check_file(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     refuse(NOT_XLSX)
 
 
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_SHARED_STRINGS_MAX = 5 * MB  # a form's shared strings take a few tens of KB
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
+def _cell_position(ref: str) -> tuple[int, int]:
+    """(row, column) of a reference like AB12; (0, 0) for anything else."""
+    m = _CELL_REF.fullmatch(ref or "")
+    if not m:
+        return 0, 0
+    column = 0
+    for ch in m.group(1):
+        column = column * 26 + ord(ch) - 64
+    return int(m.group(2)), column
 
 
-def _check_merges(archive: zipfile.ZipFile, limits: Limits) -> None:
-    """openpyxl makes a cell object for every cell of every merged range when it loads a sheet in
-    full, so one range A1:XFD1048576 (or a million small ones) would stall it: the merged ranges
-    are counted and bounded from the sheets' XML first."""
-    for info in archive.infolist():
-        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-            continue
-        merges = _MERGE.findall(archive.read(info))
-        if len(merges) > limits.max_merges:
-            refuse(TOO_MANY_MERGES.format(count=len(merges), limit=limits.max_merges))
-        for col1, row1, col2, row2 in merges:
-            last_row, last_col = int(row2 or row1), _column_number(col2 or col1)
-            if last_row > limits.max_rows or last_col > limits.max_columns:
-                cells = (
-                    f"{col1.decode()}{row1.decode()}:{(col2 or col1).decode()}{int(row2 or row1)}"
-                )
-                refuse(
-                    MERGE_TOO_LARGE.format(
-                        cells=cells, rows=limits.max_rows, columns=limits.max_columns
-                    )
-                )
-
-
-def check_extent(data: bytes, limits: Limits) -> None:
-    """Every sheet within max_rows × max_columns: the declared dimension first, then the rows
-    themselves in read-only mode (the dimension may be missing or wrong), stopping early."""
-    book = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, part name) of every worksheet, from workbook.xml and its relationships."""
     try:
-        if len(book.sheetnames) > limits.max_sheets:
-            refuse(TOO_MANY_SHEETS.format(count=len(book.sheetnames), limit=limits.max_sheets))
-        for ws in book.worksheets:
-            if not hasattr(ws, "iter_rows"):
-                continue  # a chart sheet
-            declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0
-            if declared_rows > limits.max_rows:
-                refuse(TOO_MANY_ROWS.format(rows=declared_rows, limit=limits.max_rows), ws.title)
-            if declared_cols > limits.max_columns:
-                refuse(
-                    TOO_MANY_COLUMNS.format(columns=declared_cols, limit=limits.max_columns),
-                    ws.title,
-                )
-            rows = ws.iter_rows(max_col=limits.max_columns + 1, values_only=True)
-            for number, row in enumerate(rows, start=1):
-                filled = [v for v in row if v is not None and v != ""]
-                if number > limits.max_rows and (filled or number > 2 * limits.max_rows):
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError) as e:
+        refuse(BROKEN.format(detail=type(e).__name__))
+    targets = {
+        rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL_NS}Relationship")
+    }
+    parts = []
+    for sheet in book.iter(f"{_MAIN_NS}sheet"):
+        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part.startswith("xl/worksheets/"):
+            parts.append((sheet.get("name", ""), part))
+    return parts
+
+
+def check_extent(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Every sheet within max_rows × max_columns and max_merges, read from its XML as a stream
+    and stopped at the first row too far down: the declared dimension may be missing or wrong,
+    and without one openpyxl would read the whole sheet just to size it. A merged range is
+    bounded too: loading a sheet in full, openpyxl makes an object for every cell a merge
+    covers, so one range A1:XFD1048576 would stall it."""
+    try:
+        strings = archive.getinfo("xl/sharedStrings.xml")
+    except KeyError:
+        strings = None
+    if strings is not None and strings.file_size > _SHARED_STRINGS_MAX:
+        refuse(BROKEN.format(detail="sharedStrings"))
+    parts = _sheet_parts(archive)
+    if len(parts) > limits.max_sheets:
+        refuse(TOO_MANY_SHEETS.format(count=len(parts), limit=limits.max_sheets))
+    for name, part in parts:
+        try:
+            with archive.open(part) as source:
+                _scan_sheet(source, name, limits)
+        except KeyError:
+            refuse(BROKEN.format(detail=part))
+        except (ElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError) as e:
+            refuse(BROKEN.format(detail=type(e).__name__), name)
+
+
+def _scan_sheet(source, name: str, limits: Limits) -> None:
+    rows_limit, cols_limit = limits.max_rows, limits.max_columns
+    too_many_rows = TOO_MANY_ROWS.format(rows=f"超过 {rows_limit}", limit=rows_limit)
+    too_wide = TOO_MANY_COLUMNS.format(columns=f"超过 {cols_limit}", limit=cols_limit)
+    row_number, merges = 0, 0
+    for event, element in ElementTree.iterparse(source, events=("start", "end")):
+        tag = element.tag.rsplit("}", 1)[-1]
+        if event == "start":
+            if tag == "dimension":
+                last = (element.get("ref") or "").split(":")[-1]
+                rows, cols = _cell_position(last)
+                if rows > rows_limit:
+                    refuse(TOO_MANY_ROWS.format(rows=rows, limit=rows_limit), name)
+                if cols > cols_limit:
+                    refuse(TOO_MANY_COLUMNS.format(columns=cols, limit=cols_limit), name)
+            elif tag == "row":
+                row_number = int(element.get("r") or row_number + 1)
+                # Styled empty rows below the form are allowed, but not without end.
+                if row_number > 2 * rows_limit:
+                    refuse(too_many_rows, name)
+            elif tag == "mergeCell":
+                merges += 1
+                if merges > limits.max_merges:
+                    refuse(TOO_MANY_MERGES.format(count=merges, limit=limits.max_merges), name)
+                last = (element.get("ref") or "").split(":")[-1]
+                rows, cols = _cell_position(last)
+                if rows > rows_limit or cols > cols_limit:
                     refuse(
-                        TOO_MANY_ROWS.format(rows=f"超过 {number - 1}", limit=limits.max_rows),
-                        ws.title,
-                    )
-                if len(row) > limits.max_columns and row[limits.max_columns] not in (None, ""):
-                    refuse(
-                        TOO_MANY_COLUMNS.format(
-                            columns=f"超过 {limits.max_columns}", limit=limits.max_columns
+                        MERGE_TOO_LARGE.format(
+                            cells=element.get("ref"), rows=rows_limit, columns=cols_limit
                         ),
-                        ws.title,
+                        name,
                     )
-    finally:
-        book.close()
+            continue
+        if tag == "c":
+            filled = any(child.tag.rsplit("}", 1)[-1] in ("v", "is", "f") for child in element)
+            if filled:
+                rows, cols = _cell_position(element.get("r") or "")
+                if max(rows, row_number) > rows_limit:
+                    refuse(too_many_rows, name)
+                if cols > cols_limit:
+                    refuse(too_wide, name)
+        elif tag == "row":
+            element.clear()

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from io import BytesIO
 
 import openpyxl
@@ -33,7 +34,6 @@ from .xlsx_checks import (
     CellError,
     ImportRefused,
     Limits,
-    check_extent,
     check_file,
     refuse,
 )
@@ -119,6 +119,7 @@ _SPACE = re.compile(r"[\s\u200b\ufeff]+")
 _TRAILING_NOTE = re.compile(r"\([^()]*\)$")
 
 
+@lru_cache(maxsize=8192)
 def norm(text) -> str:
     """A label compared the way people read it: full-width and half-width alike (NFKC), no
     spaces anywhere, no trailing colon. “项 目 名 称：” → “项目名称”."""
@@ -126,6 +127,7 @@ def norm(text) -> str:
     return _SPACE.sub("", text).rstrip(":")
 
 
+@lru_cache(maxsize=8192)
 def _bare(text) -> str:
     """norm() without a trailing parenthesised note: 预期指标值（包含数字及文字描述） → 预期指标值."""
     return _TRAILING_NOTE.sub("", norm(text)).rstrip(":")
@@ -841,7 +843,6 @@ def parse_workbook(
     """
     check_file(data, limits)
     try:
-        check_extent(data, limits)
         book = openpyxl.load_workbook(BytesIO(data), data_only=True)
     except ImportRefused:
         raise
