@@ -267,6 +267,9 @@ SEED_FORMS = Path(
     os.environ.get("SEED_FORMS", BASE_DIR / "evaluations" / "demo" / "seed_forms.json")
 )
 
+# 导入Excel: the largest workbook accepted, in MB (the file is refused before it is read).
+XLSX_IMPORT_MAX_BYTES = int(os.environ.get("XLSX_IMPORT_MAX_MB", "5")) * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -462,3 +462,29 @@ def line_initial(evaluation: Evaluation) -> list[dict]:
         }
         for i, line in enumerate(evaluation.indicator_lines.all())
     ]
+
+
+class ImportForm(forms.Form):
+    """导入Excel: the year the form is for and the workbook."""
+
+    year = forms.ModelChoiceField(
+        label="年度",
+        queryset=Year.objects.filter(closed=False),
+        empty_label=None,
+        error_messages={"invalid_choice": "请选择一个未关闭的年度。"},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        error_messages={
+            "required": "请选择要导入的 Excel 文件。",
+            "empty": "文件是空的，请选择要导入的 Excel 文件。",
+            "invalid": "没有收到文件，请重新选择。",
+        },
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control",
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ),
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -28,7 +29,13 @@ from .models import (
     Unit,
     Year,
 )
-from .permissions import can_edit, membership_of, role_of, visible_evaluations
+from .permissions import (
+    can_edit,
+    membership_of,
+    role_of,
+    units_for_new_forms,
+    visible_evaluations,
+)
 from .scoring import ClaimProblem, score_lines, submission_problems, total_fund_amounts
 from .selectors import preparers_of, reviewers_of
 from .templates_def import get_template
@@ -513,3 +520,106 @@ def comment_add(
         detail={"text": text[:1000], "line": comment.line_label},
     )
     return comment
+
+
+# -- import from Excel --------------------------------------------------------------------------
+
+IMPORT_NOT_PREPARER = "只有填报人可以导入自评表。"
+
+
+@transaction.atomic
+def evaluation_import(*, user, year: Year, parsed, today: date | None = None) -> Evaluation:
+    """A draft form of the user's unit from a workbook read by `exports.xlsx_import` (a
+    ParsedForm), or nothing (EvaluationError).
+
+    Texts are stored as read; amounts and points as the Decimals read. A 得分 that equals the
+    score the app suggests is left unclaimed (the suggestion stands, as on a form filled in
+    here); a qualitative line's 得分 becomes its 完成比例 (得分 ÷ 分值); any other 得分 is kept
+    as the preparer's claim, whose reason the form asks for before submission.
+    """
+    unit = units_for_new_forms(user).first()
+    if unit is None:
+        raise EvaluationError(IMPORT_NOT_PREPARER)
+    template = get_template(parsed.template_code)
+    evaluation = evaluation_create(
+        user=user,
+        unit=unit,
+        year=year,
+        template_code=template.code,
+        project_name=parsed.project_name,
+        today=today,
+    )
+    header = dict(evaluation.header)
+    header.update(parsed.header)
+    header.update({f"{key}__label": label for key, label in parsed.header_labels.items()})
+    evaluation.header = header
+    evaluation.title = parsed.title or template.title
+    evaluation.goal_planned = parsed.goal_planned
+    evaluation.goal_actual = parsed.goal_actual
+    evaluation.deviation_reason = parsed.texts.get("deviation_reason", "")
+    evaluation.remarks = parsed.texts.get("remarks", "")
+    for key in ("preparer", "preparer_phone", "fill_date"):
+        if key in parsed.signature:
+            setattr(evaluation, key, parsed.signature[key])
+
+    fund_lines = list(evaluation.fund_lines.all())
+    for fund in fund_lines:
+        read = parsed.funds.get(fund.row_key)
+        if read is None:
+            continue
+        fund.label = read.label or fund.label
+        fund.budget_initial, fund.budget, fund.actual = (
+            read.budget_initial,
+            read.budget,
+            read.actual,
+        )
+    FundLine.objects.bulk_update(fund_lines, ["label", *AMOUNT_FIELDS])
+
+    budget, actual = total_fund_amounts(template, fund_lines)
+    lines, evaluation.budget_score = _imported_scores(
+        template, parsed.lines, budget, actual, parsed.budget_score
+    )
+    evaluation.save()
+    IndicatorLine.objects.bulk_create(
+        IndicatorLine(evaluation=evaluation, order=i, **line) for i, line in enumerate(lines)
+    )
+    return evaluation
+
+
+def _imported_scores(template, parsed_lines, budget, actual, budget_score):
+    """The lines to store and the 预算执行率 claim, with 得分 read back as described above."""
+    lines = [
+        {
+            "level1": p.level1,
+            "level2": p.level2,
+            "level3": p.level3,
+            "target": p.target,
+            "actual": p.actual,
+            "weight": p.weight,
+            "score": None,
+            "score_reason": "",
+            "deviation": p.deviation,
+            "qualitative_percent": None,
+        }
+        for p in parsed_lines
+    ]
+    if not template.scored:
+        return lines, None
+
+    def score():
+        return score_lines(
+            template, [SimpleNamespace(**line) for line in lines], budget=budget, actual=actual
+        )
+
+    for line, p, result in zip(lines, parsed_lines, score().lines, strict=True):
+        if p.score is not None and p.weight and result.needs_person and result.suggested is None:
+            share = (p.score / p.weight * 100).quantize(Decimal("0.01"))
+            line["qualitative_percent"] = min(share, Decimal(100))
+    suggested = score()
+    for line, p, result in zip(lines, parsed_lines, suggested.lines, strict=True):
+        if p.score is not None and p.score != result.suggested:
+            line["score"] = p.score
+    claim = budget_score
+    if claim is not None and claim == suggested.budget_suggested:
+        claim = None
+    return lines, claim

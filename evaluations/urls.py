@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("evaluations/", views.evaluation_list, name="evaluation_list"),
     path("evaluations/new/", views.evaluation_new, name="evaluation_new"),
+    path("evaluations/import/", views.evaluation_import, name="evaluation_import"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
     path("evaluations/<int:pk>/edit/", views.evaluation_edit, name="evaluation_edit"),
     path(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -9,11 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from audit.services import audit_record
 
 from . import history, scoring, services, workflow
+from .exports import xlsx_checks, xlsx_import
 from .exports.files import file_stem
 from .exports.layout import build_grid
 from .exports.pdf import PRINT_LAYOUT_VERSION, pdf_bytes
@@ -21,6 +24,7 @@ from .exports.xlsx import write_xlsx
 from .forms import (
     EvaluationForm,
     FundsForm,
+    ImportForm,
     LineFormSet,
     NewEvaluationForm,
     line_initial,
@@ -445,4 +449,90 @@ def evaluation_xlsx(request, pk):
     )
     return FileResponse(
         buffer, as_attachment=True, filename=f"{file_stem(evaluation)}.xlsx", content_type=XLSX_TYPE
+    )
+
+
+# -- import from Excel --------------------------------------------------------------------------
+
+# Room for the multipart envelope and the other fields around the file itself.
+IMPORT_ENVELOPE = 64 * 1024
+IMPORT_DONE = "已从“{name}”导入{template}“{project}”（{lines}行绩效指标），现为草稿。请核对后保存。"
+IMPORT_CLAIMS = "导入的得分中有与建议得分不同的，提交前请填写理由："
+
+
+@csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_import(request):
+    """导入Excel: a workbook becomes a draft form of the preparer's unit, or the page lists
+    every problem (sheet, cell, what was expected) and nothing is created.
+
+    The request's length is looked at before its body is parsed, so an oversized upload is
+    refused without being stored; CSRF is checked right after, by `_import_page`.
+    """
+    unit = units_for_new_forms(request.user).first()
+    if unit is None:
+        raise PermissionDenied(services.IMPORT_NOT_PREPARER)
+    limit = settings.XLSX_IMPORT_MAX_BYTES
+    length = _int_or_none(request.META.get("CONTENT_LENGTH")) or 0
+    if request.method == "POST" and length > limit + IMPORT_ENVELOPE:
+        errors = [xlsx_checks.size_error(length, limit)]
+        return _import_render(request, unit, ImportForm(), errors, status=413)
+    return _import_page(request, unit, limit)
+
+
+@csrf_protect
+def _import_page(request, unit, limit):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return _import_render(request, unit, form, [])
+    claimed = request.POST.get("unit")
+    if claimed and claimed != str(unit.pk):
+        raise PermissionDenied("只能导入到本单位。")
+    if not form.is_valid():
+        return _import_render(request, unit, form, [], status=400)
+    upload, year = form.cleaned_data["file"], form.cleaned_data["year"]
+    parsed = None
+    try:
+        if upload.size > limit:
+            raise xlsx_checks.ImportRefused([xlsx_checks.size_error(upload.size, limit)])
+        limits = xlsx_checks.Limits(max_bytes=limit)
+        parsed = xlsx_import.parse_workbook(upload.read(limit + 1), limits, year=year.year)
+        evaluation = services.evaluation_import(user=request.user, year=year, parsed=parsed)
+    except xlsx_checks.ImportRefused as e:
+        return _import_render(request, unit, form, e.errors, status=400)
+    except services.EvaluationError as e:
+        cell = parsed.cells.get("project_name", "") if parsed else ""
+        error = xlsx_checks.CellError(parsed.sheet if parsed else "", cell, e.message)
+        return _import_render(request, unit, form, [error], status=409)
+
+    messages.success(
+        request,
+        IMPORT_DONE.format(
+            name=upload.name,
+            template=evaluation.template_def.name,
+            project=evaluation.project_name,
+            lines=len(parsed.lines),
+        ),
+    )
+    stored = with_lines(Evaluation.objects.filter(pk=evaluation.pk)).get()
+    problems = scoring.evaluation_score(stored).claim_problems()
+    if problems:
+        messages.warning(request, IMPORT_CLAIMS + "；".join(p.message for p in problems))
+    return redirect("evaluation_edit", pk=evaluation.pk)
+
+
+def _import_render(request, unit, form, errors, status=200):
+    return render(
+        request,
+        "evaluations/evaluation_import.html",
+        {
+            "form": form,
+            "unit": unit,
+            "errors": errors,
+            "max_bytes": settings.XLSX_IMPORT_MAX_BYTES,
+            "max_mb": settings.XLSX_IMPORT_MAX_BYTES // (1024 * 1024),
+            "templates": [t.name for t in TEMPLATES.values()],
+        },
+        status=status,
     )
