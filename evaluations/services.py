@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+
 # The 自评报告 goes with the form: its required sections must be filled before submission.
 from reports.checks import report_problems
 
