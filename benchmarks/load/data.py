@@ -90,6 +90,8 @@ def verify(path: Path) -> int:
     for form, token in last.items():
         if stored.get(form) != token:
             problems.append(f"form {form}: holds {stored.get(form)!r}, last save was {token!r}")
+    if not saves:
+        problems.append("no save was acknowledged at all")
     for p in problems[:20]:
         print("LOST:", p)
     print(f"saves acknowledged: {len(saves)}; forms: {len(last)}; lost writes: {len(problems)}")
