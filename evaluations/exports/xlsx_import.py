@@ -66,6 +66,8 @@ TARGET_MISSING = "请填写{label}。"
 FUND_ROW_UNKNOWN = "无法识别的资金行「{text}」，应为：{expected}。"
 FUND_ROW_TWICE = "资金行「{text}」出现了两次。"
 FUND_LABEL_MISSING = "这一行有金额，但没有资金行名称（如“{example}”）。"
+FUNDS_NOT_FOUND = "没有找到资金栏：应有“{labels}”等栏目。"
+GOALS_NOT_FOUND = "没有找到年度目标栏：应有“{labels}”两栏，其下一行填写内容。"
 DATE_INVALID = "应为日期（如 2020年4月15日），实际为「{text}」。"
 
 
@@ -527,6 +529,10 @@ class _Reader:
 
     def goals(self, row: int | None, before: int) -> tuple[str, str]:
         if row is None or row + 1 >= before:
+            labels = "”“".join(self.t.goal_labels)
+            self.errors.append(
+                CellError(self.sheet.name, "", GOALS_NOT_FOUND.format(labels=labels))
+            )
             return "", ""
         sheet = self.sheet
         (_, c1), (_, c2) = (
@@ -577,6 +583,8 @@ class _Reader:
                 heading = r, spans
                 break
         if heading is None:
+            labels = "”“".join(c.label for c in t.amount_columns)
+            self.errors.append(CellError(sheet.name, "", FUNDS_NOT_FOUND.format(labels=labels)))
             return {}, None
         r0, spans = heading
         first_amount = min(c for c, _ in spans.values())
@@ -622,6 +630,8 @@ class _Reader:
                 total = r, lhs[0][1], rhs[0][1]
                 break
         if total is None:
+            labels = "”“".join(label.rstrip("：") for label in t.paired_total_labels)
+            self.errors.append(CellError(sheet.name, "", FUNDS_NOT_FOUND.format(labels=labels)))
             return {}, None
         r0, cb, ca = total
         budget_cols = (sheet.end(r0, cb) + 1, ca - 1)

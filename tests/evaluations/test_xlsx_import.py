@@ -422,3 +422,15 @@ def test_a_merged_range_over_the_whole_sheet_is_refused_before_openpyxl_expands_
     assert [e.message for e in errors] == [
         xc.MERGE_TOO_LARGE.format(cells="A1:XFD1048576", rows=500, columns=30)
     ]
+
+
+def test_a_form_whose_fund_and_goal_blocks_cannot_be_found_is_refused_not_emptied():
+    seed = seed_named("2020年城镇职工医疗保险基金支出项目")
+    wb = openpyxl.load_workbook(BytesIO(social_insurance_typed(seed)))
+    wb.active["B7"] = "预算"  # instead of 预算数：
+    wb.active["D10"] = "完成目标"  # instead of 实际完成目标
+    errors = refused(book_bytes(wb))
+    assert [e.message for e in errors] == [
+        xi.FUNDS_NOT_FOUND.format(labels="预算数”“执行数"),
+        xi.GOALS_NOT_FOUND.format(labels="预期目标”“实际完成目标"),
+    ]
