@@ -41,7 +41,6 @@ from .selectors import (
     edit_scope,
     evaluations_for_list,
     form_data,
-    latest_return,
     overdue_label,
     review_started,
     with_lines,
@@ -355,16 +354,12 @@ def _workflow_context(user, evaluation: Evaluation) -> dict:
     if started:  # 撤回 is for a form nobody has started reviewing
         transitions = [t for t in transitions if t.name != "withdraw"]
     scope = edit_scope(evaluation)
-    last_return = (
-        latest_return(evaluation) if evaluation.status == Evaluation.Status.RETURNED else None
-    )
     return {
         "transitions": transitions,
         "lock": locks.lock_reason(
             evaluation, today=timezone.localdate(), scope=scope, review_started=started
         ),
         "scope": scope,
-        "last_return": last_return,
         "part_choices": [(key, ReopenedPart.Section(key).label) for key in partial.SECTIONS],
         "comments": evaluation.comments.select_related("author"),
         "can_comment": role in (Membership.Role.REVIEWER, Membership.Role.PREPARER),
