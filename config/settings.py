@@ -218,6 +218,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Files attached to forms live under MEDIA_ROOT and are served only through the form's download
+# view (no MEDIA_URL route): the largest file accepted, in MB.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 
 # Approved forms' PDFs are cached; a shared directory lets every gunicorn worker use them.
 CACHES = {

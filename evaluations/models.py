@@ -6,6 +6,7 @@ with at most two decimals; 执行率 and scores that can be derived are never st
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -425,3 +426,132 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class ReopenedPart(models.Model):
+    """One part a reviewer sent back with a 退回 or 重新打开 (部分退回): a section of the form or one
+    indicator line, with what to change. Tied to the log row of that move and kept forever; the
+    parts of the latest 退回/重新打开 are what the preparer may change (none marked: everything)."""
+
+    class Section(models.TextChoices):
+        HEADER = "header", "表头"
+        FUNDS = "funds", "资金（含预算执行率得分）"
+        GOALS = "goals", "绩效目标"
+        LINES = "lines", "绩效指标（全部指标行，可增删、调整顺序）"
+        OTHER = "other", "其他（说明、偏差原因、填表人、电话、填报日期）"
+
+    transition = models.ForeignKey(
+        TransitionLog, verbose_name="退回记录", on_delete=models.CASCADE, related_name="parts"
+    )
+    section = models.CharField("部分", max_length=20, choices=Section.choices, blank=True)
+    line = models.ForeignKey(
+        IndicatorLine,
+        verbose_name="指标行",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The line's number and 三级指标 when it was marked: the line may be renamed or removed later.
+    line_label = models.CharField("指标", max_length=320, blank=True)
+    comment = models.TextField("修改意见", blank=True)
+
+    class Meta:
+        verbose_name = "退回修改的部分"
+        verbose_name_plural = "退回修改的部分"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """“表头” or 第2行“参保人员满意度”, as messages and pages name the part."""
+        if not self.section:
+            return self.line_label
+        return f"“{self.get_section_display().split('（')[0]}”"
+
+
+def _attachment_path(instance, filename):
+    """A random stored name: the uploaded name is kept only as text (Attachment.original_name)."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"attachments/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{extension}"
+
+
+class Attachment(models.Model):
+    """A file attached to a form: evidence, the stamped scan of the signed printout, or a file the
+    reviewer sent with a return. Stored under MEDIA_ROOT with a random name and served only
+    through the form's download view (never from a media URL)."""
+
+    class Kind(models.TextChoices):
+        EVIDENCE = "evidence", "证明材料"
+        STAMPED_SCAN = "stamped_scan", "盖章扫描件"
+        REVIEW = "review", "审核附件"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    transition = models.ForeignKey(
+        TransitionLog,
+        verbose_name="随附的退回",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
+    file = models.FileField("文件", upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField("文件名", max_length=120)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    content_type = models.CharField("类型", max_length=100)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class AttachmentEvent(models.Model):
+    """Every upload, download and deletion of a form's files, for its history. The file's name is
+    copied so the row still reads after the file is deleted."""
+
+    class Action(models.TextChoices):
+        UPLOAD = "upload", "上传"
+        DOWNLOAD = "download", "下载"
+        DELETE = "delete", "删除"
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="attachment_events"
+    )
+    attachment = models.ForeignKey(
+        Attachment, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    kind = models.CharField("类别", max_length=20, choices=Attachment.Kind.choices)
+    file_name = models.CharField("文件名", max_length=120)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "附件记录"
+        verbose_name_plural = "附件记录"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.file_name}"

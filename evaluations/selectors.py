@@ -7,7 +7,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .exports.layout import FormData, FundValues, LineData
-from .models import Evaluation, FundLine, IndicatorLine, Membership
+from .models import Evaluation, FundLine, IndicatorLine, Membership, ReviewComment, TransitionLog
+from .partial import Scope, scope_of
 from .permissions import visible_evaluations
 from .scoring import EvaluationScore, evaluation_score
 
@@ -133,3 +134,34 @@ def preparers_of(evaluation: Evaluation) -> list:
             is_active=True,
         )
     )
+
+
+def latest_return(evaluation: Evaluation) -> TransitionLog | None:
+    """The form's latest 退回 or 重新打开, with its marked parts prefetched."""
+    return (
+        evaluation.transitions.filter(action__in=("return", "reopen"))
+        .prefetch_related("parts")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def edit_scope(evaluation: Evaluation) -> Scope | None:
+    """What the preparer may change now (部分退回): the parts of the latest 退回/重新打开 while the
+    form is editable; None when everything may change (never returned, or returned whole)."""
+    if evaluation.status not in Evaluation.EDITABLE_STATUSES:
+        return None
+    log = latest_return(evaluation)
+    return scope_of(log.parts.all()) if log is not None else None
+
+
+def review_started(evaluation: Evaluation) -> bool:
+    """A reviewer has written an opinion on the form since it was last submitted: from then on
+    the preparer can no longer withdraw it (撤回 is for a form nobody has started reviewing)."""
+    if evaluation.status != Evaluation.Status.SUBMITTED or evaluation.submitted_at is None:
+        return False
+    return ReviewComment.objects.filter(
+        evaluation=evaluation,
+        author__membership__role=Membership.Role.REVIEWER,
+        created_at__gte=evaluation.submitted_at,
+    ).exists()

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,13 +18,16 @@ from audit.services import audit_record
 # The 自评报告 goes with the form: its required sections must be filled before submission.
 from reports.checks import report_problems
 
-from . import workflow
+from . import attachments, locks, partial, workflow
 from .history import diff, snapshot
 from .models import (
+    Attachment,
+    AttachmentEvent,
     Evaluation,
     FundLine,
     IndicatorLine,
     Notification,
+    ReopenedPart,
     ReviewComment,
     Submission,
     TransitionLog,
@@ -38,7 +42,7 @@ from .permissions import (
     visible_evaluations,
 )
 from .scoring import ClaimProblem, score_lines, submission_problems, total_fund_amounts
-from .selectors import preparers_of, reviewers_of
+from .selectors import edit_scope, preparers_of, review_started, reviewers_of
 from .templates_def import get_template
 
 # Messages users see, kept here so tests can assert them.
@@ -64,6 +68,16 @@ class EvaluationError(Exception):
 
 class StaleEdit(EvaluationError):
     pass
+
+
+class PartLocked(EvaluationError):
+    """An edit of a part the reviewer did not send back (部分退回); nothing was saved."""
+
+    def __init__(self, problems: list[str], scope: partial.Scope):
+        super().__init__(
+            partial.REFUSED.format(open=scope.describe(), problems="；".join(problems))
+        )
+        self.problems = problems
 
 
 class UnexplainedClaims(EvaluationError):
@@ -244,11 +258,31 @@ def evaluation_save(
         raise EvaluationError(YEAR_CLOSED.format(year=evaluation.year.year))
     if evaluation.status not in Evaluation.EDITABLE_STATUSES:
         raise EvaluationError(NOT_EDITABLE.format(status=evaluation.get_status_display()))
+    extra = locks.extra_lock_reasons(evaluation, timezone.localdate())
+    if extra:
+        raise EvaluationError(extra[0])
     if evaluation.version != expected_version:
         when = timezone.localtime(evaluation.updated_at).strftime("%Y-%m-%d %H:%M")
         raise StaleEdit(STALE.format(who=_display_name(evaluation.updated_by), when=when))
 
     fund_lines = list(evaluation.fund_lines.all())
+    scope = edit_scope(evaluation)
+    if scope is not None:
+        # 部分退回: refuse a change to any part the reviewer did not send back, then keep the
+        # stored values of those parts (what the page posts back may differ only in line breaks).
+        stored_lines = list(evaluation.indicator_lines.all())
+        problems = partial.locked_changes(
+            scope,
+            evaluation,
+            fields=fields,
+            funds=funds,
+            fund_lines=fund_lines,
+            stored_lines=stored_lines,
+            lines=lines,
+        )
+        if problems:
+            raise PartLocked(problems, scope)
+        fields, funds, lines = _open_parts_only(scope, fields, funds, stored_lines, lines)
     _check_claims(evaluation, fields, funds, fund_lines, lines)
     before = snapshot(evaluation)
 
@@ -306,6 +340,19 @@ def _audit_save(user, evaluation: Evaluation, before: dict) -> None:
             ],
         },
     )
+def _open_parts_only(scope, fields, funds, stored_lines, lines):
+    """The posted values of the open parts; the stored values everywhere else."""
+    fields = {name: value for name, value in fields.items() if scope.field_open(name)}
+    if not scope.section_open(partial.FUNDS):
+        funds = {}
+    if not scope.section_open(partial.LINES):
+        lines = [
+            data
+            if scope.line_open(stored.pk)
+            else LineInput(id=stored.pk, **{n: getattr(stored, n) for n in LINE_FIELDS})
+            for data, stored in zip(lines, stored_lines, strict=True)
+        ]
+    return fields, funds, lines
 
 
 def _check_claims(
@@ -365,6 +412,22 @@ NOT_FOUND = "没有找到该自评表。"
 SUBMIT_PROBLEMS = "还不能提交，请先补全："
 
 
+PARTS_ONLY_ON_RETURN = "只有退回或重新打开时才能标出需要修改的部分。"
+UNKNOWN_PART = "没有这个部分，请刷新页面后重新勾选。"
+LINE_GONE = "勾选的指标行已不存在，请刷新页面后重新勾选。"
+REVIEW_STARTED = "审核人已开始审核（已填写意见），不能再撤回；如需修改，请联系审核人退回。"
+FILES_ONLY_ON_RETURN = "只有退回或重新打开时才能随附文件。"
+
+
+@dataclass(frozen=True)
+class PartInput:
+    """A part a reviewer sends back (部分退回): a section key, or the id of one indicator line."""
+
+    section: str = ""
+    line_id: int | None = None
+    comment: str = ""
+
+
 class SubmissionIncomplete(EvaluationError):
     def __init__(self, problems: list[str]):
         super().__init__(SUBMIT_PROBLEMS + "；".join(problems))
@@ -379,9 +442,15 @@ def evaluation_transition(
     action: str,
     reason: str = "",
     expected_version: int | None = None,
+    parts: list[PartInput] = (),
+    files=(),
 ) -> Evaluation:
     """Move a form to its next state: lock the row, check scope, role, state and (for 提交) the
     form's completeness, change it, log it and notify the people concerned — or change nothing.
+
+    A 退回 or 重新打开 may name `parts` (部分退回: only those stay editable, each with a comment)
+    and carry `files` (uploaded files the reviewer attaches); none named reopens the whole form.
+    A bad part or file refuses the whole move.
 
     Two reviewers clicking 通过 at once: the second waits for the lock, then finds the form already
     approved and is told so (workflow.check), so exactly one transition is logged.
@@ -406,6 +475,18 @@ def evaluation_transition(
         raise EvaluationError(STALE_PAGE)
     if evaluation.year.closed:
         raise EvaluationError(YEAR_CLOSED.format(year=evaluation.year.year))
+    if action == "withdraw" and review_started(evaluation):
+        raise EvaluationError(REVIEW_STARTED)
+    returning = action in ("return", "reopen")
+    if parts and not returning:
+        raise EvaluationError(PARTS_ONLY_ON_RETURN)
+    if files and not returning:
+        raise EvaluationError(FILES_ONLY_ON_RETURN)
+    marked = _parts_to_mark(evaluation, parts)
+    max_size = settings.ATTACHMENT_MAX_BYTES
+    checked = [
+        (upload, _inspect(upload, max_size, attachments.ALL_TYPES)) for upload in files or ()
+    ]
 
     now = timezone.now()
     if action == "submit":
@@ -433,7 +514,7 @@ def evaluation_transition(
     evaluation.save(
         update_fields=["status", "version", "submitted_at", "reviewed_by", "reviewed_at"]
     )
-    TransitionLog.objects.create(
+    log = TransitionLog.objects.create(
         evaluation=evaluation,
         actor=user,
         action=action,
@@ -443,6 +524,18 @@ def evaluation_transition(
         version=evaluation.version,
         created_at=now,
     )
+    for part in marked:
+        part.transition = log
+    ReopenedPart.objects.bulk_create(marked)
+    for upload, inspected in checked:
+        _store_attachment(
+            evaluation=evaluation,
+            user=user,
+            upload=upload,
+            inspected=inspected,
+            kind=Attachment.Kind.REVIEW,
+            transition=log,
+        )
     notify_transition(evaluation=evaluation, actor=user, action=action, reason=reason.strip())
     audit_record(
         user=user,
@@ -456,6 +549,31 @@ def evaluation_transition(
         },
     )
     return evaluation
+
+
+def _parts_to_mark(evaluation: Evaluation, parts) -> list[ReopenedPart]:
+    """Unsaved ReopenedPart rows for the parts named, each section or line once, or refusal."""
+    lines = {line.pk: line for line in evaluation.indicator_lines.all()} if parts else {}
+    numbers = {pk: n for n, pk in enumerate(lines, start=1)}
+    marked, seen = [], set()
+    for part in parts:
+        comment = part.comment.strip()
+        if part.section:
+            if part.section not in partial.SECTIONS:
+                raise EvaluationError(UNKNOWN_PART)
+            key = ("section", part.section)
+            row = ReopenedPart(section=part.section, comment=comment)
+        else:
+            line = lines.get(part.line_id)
+            if line is None:
+                raise EvaluationError(LINE_GONE)
+            key = ("line", line.pk)
+            label = partial.line_name(numbers[line.pk], line.level3)[:320]
+            row = ReopenedPart(line=line, line_label=label, comment=comment)
+        if key not in seen:
+            seen.add(key)
+            marked.append(row)
+    return marked
 
 
 NOTICE_TEXT = {
@@ -624,3 +742,135 @@ def _imported_scores(template, parsed_lines, budget, actual, budget_score):
     if claim is not None and claim == suggested.budget_suggested:
         claim = None
     return lines, claim
+
+
+# -- attachments --------------------------------------------------------------------------------
+
+ATTACH_NOT_ALLOWED = "只有本单位的填报人可以上传或删除{kind}。"
+EVIDENCE_LOCKED = "该自评表当前不能修改（{status}），不能上传或删除证明材料。"
+SCAN_NOT_YET = "审核通过后才能上传或删除盖章扫描件。"
+REVIEW_FILE_NOT_YOURS = "只有上传该文件的审核人，在表退回期间可以删除它。"
+ATTACHMENT_GONE = "没有找到该附件，可能已被删除。"
+
+
+def _inspect(upload, max_size: int, allowed) -> attachments.Inspected:
+    try:
+        return attachments.inspect(
+            upload, name=upload.name or "", size=upload.size, max_size=max_size, allowed=allowed
+        )
+    except attachments.AttachmentRefused as refused:
+        raise EvaluationError(refused.message) from None
+
+
+def _store_attachment(*, evaluation, user, upload, inspected, kind, transition=None) -> Attachment:
+    attachment = Attachment(
+        evaluation=evaluation,
+        kind=kind,
+        transition=transition,
+        original_name=inspected.name,
+        size=inspected.size,
+        content_type=inspected.type.content_type,
+        sha256=inspected.sha256,
+        uploaded_by=user,
+    )
+    upload.seek(0)
+    # Through the storage API, under a random name (models._attachment_path); only the
+    # extension of the detected type is kept from what the user sent.
+    attachment.file.save(f"upload.{inspected.type.extension}", upload, save=False)
+    stored = attachment.file.name
+    try:
+        attachment.save()
+        AttachmentEvent.objects.create(
+            evaluation=evaluation,
+            attachment=attachment,
+            action=AttachmentEvent.Action.UPLOAD,
+            kind=kind,
+            file_name=attachment.original_name,
+            actor=user,
+        )
+    except Exception:
+        attachment.file.storage.delete(stored)
+        raise
+    return attachment
+
+
+def _check_attach(evaluation: Evaluation, user, kind: str) -> None:
+    """May `user` add or remove a file of `kind` on the form now? Refusal says why."""
+    Kind = Attachment.Kind
+    if kind not in (Kind.EVIDENCE, Kind.STAMPED_SCAN) or not can_edit(user, evaluation):
+        label = Kind(kind).label if kind in Kind.values else "附件"
+        raise EvaluationError(ATTACH_NOT_ALLOWED.format(kind=label))
+    if evaluation.year.closed:
+        raise EvaluationError(YEAR_CLOSED.format(year=evaluation.year.year))
+    if kind == Kind.EVIDENCE:
+        locked = locks.extra_lock_reasons(evaluation, timezone.localdate())
+        if evaluation.status not in Evaluation.EDITABLE_STATUSES or locked:
+            status = locked[0] if locked else evaluation.get_status_display()
+            raise EvaluationError(EVIDENCE_LOCKED.format(status=status))
+    elif evaluation.status != Evaluation.Status.APPROVED:
+        raise EvaluationError(SCAN_NOT_YET)
+
+
+def _locked_form(user, evaluation_id: int) -> Evaluation:
+    try:
+        return (
+            visible_evaluations(user)
+            .select_for_update(of=("self",))
+            .select_related("year")
+            .get(pk=evaluation_id)
+        )
+    except Evaluation.DoesNotExist:
+        raise EvaluationError(NOT_FOUND) from None
+
+
+@transaction.atomic
+def attachment_add(*, evaluation_id: int, user, upload, kind: str) -> Attachment:
+    """Attach a file: 证明材料 while the preparer may edit the form, 盖章扫描件 once it is
+    approved. The type is judged by the content, the size against ATTACHMENT_MAX_BYTES; a
+    refused file changes nothing and the message says why (类型不允许 / 超过上限 / 文件为空)."""
+    evaluation = _locked_form(user, evaluation_id)
+    _check_attach(evaluation, user, kind)
+    allowed = (
+        attachments.SCAN_TYPES if kind == Attachment.Kind.STAMPED_SCAN else attachments.ALL_TYPES
+    )
+    inspected = _inspect(upload, settings.ATTACHMENT_MAX_BYTES, allowed)
+    return _store_attachment(
+        evaluation=evaluation, user=user, upload=upload, inspected=inspected, kind=kind
+    )
+
+
+@transaction.atomic
+def attachment_delete(*, evaluation_id: int, attachment_id: int, user) -> None:
+    """Remove a file: the preparer's under the same rules as adding it; a file sent with a return
+    by the reviewer who sent it, while the form is still returned. The history keeps its name."""
+    evaluation = _locked_form(user, evaluation_id)
+    attachment = evaluation.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise EvaluationError(ATTACHMENT_GONE)
+    if attachment.kind == Attachment.Kind.REVIEW:
+        if attachment.uploaded_by_id != user.pk or evaluation.status != Evaluation.Status.RETURNED:
+            raise EvaluationError(REVIEW_FILE_NOT_YOURS)
+    else:
+        _check_attach(evaluation, user, attachment.kind)
+    AttachmentEvent.objects.create(
+        evaluation=evaluation,
+        action=AttachmentEvent.Action.DELETE,
+        kind=attachment.kind,
+        file_name=attachment.original_name,
+        actor=user,
+    )
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def attachment_downloaded(*, attachment: Attachment, user) -> None:
+    """Note a download in the form's history (the view has checked the user may see the form)."""
+    AttachmentEvent.objects.create(
+        evaluation_id=attachment.evaluation_id,
+        attachment=attachment,
+        action=AttachmentEvent.Action.DOWNLOAD,
+        kind=attachment.kind,
+        file_name=attachment.original_name,
+        actor=user,
+    )

@@ -18,5 +18,16 @@ urlpatterns = [
     path("evaluations/<int:pk>/history/", views.evaluation_history, name="evaluation_history"),
     path("evaluations/<int:pk>/pdf/", views.evaluation_pdf, name="evaluation_pdf"),
     path("evaluations/<int:pk>/xlsx/", views.evaluation_xlsx, name="evaluation_xlsx"),
+    path("evaluations/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path(
+        "evaluations/<int:pk>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "evaluations/<int:pk>/attachments/<int:attachment_id>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
     path("notifications/", views.notification_list, name="notification_list"),
 ]

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from io import BytesIO
+from types import SimpleNamespace
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.services import audit_record
 
-from . import history, scoring, services, workflow
+from . import attachments, history, locks, partial, scoring, services, workflow
 from .exports import xlsx_checks, xlsx_import
 from .exports.files import file_stem
 from .exports.layout import build_grid
@@ -29,7 +31,10 @@ from .forms import (
     NewEvaluationForm,
     line_initial,
 )
-from .models import Evaluation, Membership, Unit, Year
+from .models import Attachment, Evaluation, Membership, ReopenedPart, Unit, Year
+from .permissions import (
+    can_edit as can_edit_form,
+)
 from .permissions import (
     get_evaluation_for_user,
     membership_of,
@@ -37,7 +42,14 @@ from .permissions import (
     units_for_new_forms,
     visible_evaluations,
 )
-from .selectors import evaluations_for_list, form_data, overdue_label, with_lines
+from .selectors import (
+    edit_scope,
+    evaluations_for_list,
+    form_data,
+    overdue_label,
+    review_started,
+    with_lines,
+)
 from .templates_def import TEMPLATES
 
 
@@ -138,13 +150,17 @@ def evaluation_edit(request, pk):
     evaluation = get_evaluation_for_user(
         request.user, pk, "edit", queryset=with_lines(Evaluation.objects.all())
     )
-    if not evaluation.is_editable:
+    extra = locks.extra_lock_reasons(evaluation, timezone.localdate())
+    if not evaluation.is_editable or extra:
         if evaluation.year.closed:
             messages.error(request, services.YEAR_CLOSED.format(year=evaluation.year.year))
+        elif extra:
+            messages.error(request, extra[0])
         else:
             status = evaluation.get_status_display()
             messages.error(request, services.NOT_EDITABLE.format(status=status))
         return redirect("evaluation_detail", pk=evaluation.pk)
+    scope = edit_scope(evaluation)
 
     status_code = 200
     if request.method == "POST":
@@ -181,6 +197,10 @@ def evaluation_edit(request, pk):
     columns = {c.key: c.label for c in t.indicator_columns}
     line_rows, score = _page_lines(t, form, funds, lines)
     level1_names = [*t.level1_names, *(lf["level1"].value() or "" for lf, _ in line_rows)]
+    sections = _section_marks(scope)
+    if scope is not None:
+        _read_only_parts(form, funds, sections)
+    line_rows = _line_marks(line_rows, scope)
     return render(
         request,
         "evaluations/evaluation_edit.html",
@@ -199,12 +219,71 @@ def evaluation_edit(request, pk):
             "deviation_label": columns.get("deviation"),
             "deviation_place": scoring.deviation_place(t),
             "reason_note": scoring.REASON_NOTE,
-            "show_picker": True,
+            "show_picker": scope is None or scope.section_open(partial.LINES),
+            "lines_fixed": scope is not None and not scope.section_open(partial.LINES),
+            "scope": scope,
+            "sections": sections,
+            "lock": locks.lock_reason(evaluation, today=timezone.localdate(), scope=scope),
+            **_attachments_context(request.user, evaluation, editable=True),
             # 二级 choices per 一级 label, including older labels the lines carry (满意度 …).
             "taxonomy": {name: list(t.level2_choices(name)) for name in level1_names if name},
         },
         status=status_code,
     )
+
+
+def _section_marks(scope) -> dict[str, SimpleNamespace]:
+    """Per section of the edit page: may it change, and the reviewer's comment on it."""
+    comments = {p.section: p.comment for p in (scope.parts if scope else ()) if p.section}
+    return {
+        key: SimpleNamespace(
+            open=scope is None or scope.section_open(key),
+            marked=key in comments,
+            comment=comments.get(key, ""),
+            partly=bool(key == partial.LINES and scope and scope.line_ids)
+            and not scope.section_open(key),
+        )
+        for key in partial.SECTIONS
+    }
+
+
+def _read_only_parts(form, funds, sections) -> None:
+    """Render the fields of the sections not sent back as read-only: the values still post (and
+    the service refuses any change to them), they just cannot be typed over."""
+    t = form.template
+    header_names = {"title"} | {
+        name for f in t.header_fields for name in (f.key, f"{f.key}__label")
+    }
+    for name, field in form.fields.items():
+        if name == "version":
+            continue
+        section = partial.HEADER if name in header_names else partial.FIELD_SECTION.get(name)
+        if not sections[section or partial.OTHER].open:
+            _read_only(field)
+    if not sections[partial.FUNDS].open:
+        for field in funds.fields.values():
+            _read_only(field)
+
+
+def _read_only(field) -> None:
+    if isinstance(field.widget, forms.Select):  # a <select> cannot be read-only: show the text
+        field.widget = forms.TextInput(attrs={"class": "form-control form-control-sm"})
+    field.widget.attrs.update({"readonly": True, "aria-readonly": "true"})
+    field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " locked-field"
+
+
+def _line_marks(line_rows, scope):
+    """(line form, judgement, mark) per row; mark.locked rows are shown as text (部分退回)."""
+    comments = {p.line_id: p.comment for p in (scope.parts if scope else ()) if not p.section}
+    out = []
+    for lf, info in line_rows:
+        line_id = _int_or_none(lf["id"].value())
+        locked = scope is not None and not scope.line_open(line_id)
+        mark = SimpleNamespace(
+            locked=locked, marked=line_id in comments, comment=comments.get(line_id, "")
+        )
+        out.append((lf, info, mark))
+    return out
 
 
 def _page_lines(t, form, funds, lines):
@@ -250,13 +329,8 @@ def evaluation_detail(request, pk):
     )
     score = scoring.evaluation_score(evaluation)
     grid = build_grid(form_data(evaluation, score=score))
-    member = membership_of(request.user)
-    can_edit = bool(
-        member
-        and member.role == Membership.Role.PREPARER
-        and member.unit_id == evaluation.unit_id
-        and evaluation.is_editable
-    )
+    context = _workflow_context(request.user, evaluation)
+    can_edit = can_edit_form(request.user, evaluation) and not context["lock"].locked
     return render(
         request,
         "evaluations/evaluation_detail.html",
@@ -271,30 +345,9 @@ def evaluation_detail(request, pk):
             ],
             "deviation_place": scoring.deviation_place(evaluation.template_def),
             "reason_note": scoring.REASON_NOTE,
-            **_workflow_context(request.user, evaluation),
+            **context,
         },
     )
-
-
-def lock_reason(evaluation: Evaluation) -> str:
-    """Why the form can or cannot be changed now, and what to do about it."""
-    Status = Evaluation.Status
-    if evaluation.year.closed:
-        return f"{evaluation.year.year}年度已关闭，只能查看。"
-    if evaluation.status == Status.DRAFT:
-        return "草稿：填报单位可以修改，填好后提交财政部门审核。"
-    if evaluation.status == Status.RETURNED:
-        return "已退回：请根据审核意见修改后重新提交。"
-    if evaluation.status == Status.SUBMITTED:
-        return "已提交，等待审核。审核之前，填报单位可以撤回修改。"
-    reviewer = evaluation.reviewed_by
-    who = (reviewer.get_full_name() or reviewer.get_username()) if reviewer else "审核人"
-    when = (
-        timezone.localtime(evaluation.reviewed_at).strftime("%Y-%m-%d")
-        if evaluation.reviewed_at
-        else ""
-    )
-    return f"已审核（{who}，{when}），不能再修改。如需修改，请联系审核人重新打开。"
 
 
 def _workflow_context(user, evaluation: Evaluation) -> dict:
@@ -302,11 +355,49 @@ def _workflow_context(user, evaluation: Evaluation) -> dict:
     if role == Membership.Role.PREPARER and membership_of(user).unit_id != evaluation.unit_id:
         role = None
     transitions = [] if evaluation.year.closed else workflow.available(evaluation.status, role)
+    started = review_started(evaluation)
+    if started:  # 撤回 is for a form nobody has started reviewing
+        transitions = [t for t in transitions if t.name != "withdraw"]
+    scope = edit_scope(evaluation)
     return {
         "transitions": transitions,
-        "lock_reason": lock_reason(evaluation),
+        "lock": locks.lock_reason(
+            evaluation, today=timezone.localdate(), scope=scope, review_started=started
+        ),
+        "scope": scope,
+        "part_choices": [(key, ReopenedPart.Section(key).label) for key in partial.SECTIONS],
         "comments": evaluation.comments.select_related("author"),
         "can_comment": role in (Membership.Role.REVIEWER, Membership.Role.PREPARER),
+        **_attachments_context(user, evaluation),
+    }
+
+
+def _attachments_context(user, evaluation: Evaluation, *, editable: bool = False) -> dict:
+    """The form's files, which of them the user may delete, and what they may upload now."""
+    Kind = Attachment.Kind
+    kinds = []
+    if can_edit_form(user, evaluation) and not evaluation.year.closed:
+        if evaluation.status == Evaluation.Status.APPROVED:
+            kinds.append((Kind.STAMPED_SCAN, Kind.STAMPED_SCAN.label))
+        elif editable or (
+            evaluation.status in Evaluation.EDITABLE_STATUSES
+            and not locks.extra_lock_reasons(evaluation, timezone.localdate())
+        ):
+            kinds.append((Kind.EVIDENCE, Kind.EVIDENCE.label))
+    allowed = {k for k, _ in kinds}
+    files = []
+    for a in evaluation.attachments.select_related("uploaded_by"):
+        if a.kind == Kind.REVIEW:
+            deletable = (
+                a.uploaded_by_id == user.pk and evaluation.status == Evaluation.Status.RETURNED
+            )
+        else:
+            deletable = a.kind in allowed
+        files.append((a, deletable))
+    return {
+        "attachments": files,
+        "attach_kinds": kinds,
+        "attach_limit": attachments.format_size(settings.ATTACHMENT_MAX_BYTES),
     }
 
 
@@ -327,6 +418,10 @@ def evaluation_transition(request, pk, action):
                 role=workflow.ROLE_LABELS[transition.role], action=transition.label
             )
         )
+    parts = _parts_from(request.POST)
+    if isinstance(parts, str):
+        messages.error(request, parts)
+        return redirect("evaluation_detail", pk=evaluation.pk)
     try:
         services.evaluation_transition(
             evaluation_id=evaluation.pk,
@@ -334,6 +429,8 @@ def evaluation_transition(request, pk, action):
             action=action,
             reason=request.POST.get("reason", ""),
             expected_version=_int_or_none(request.POST.get("version")),
+            parts=parts,
+            files=request.FILES.getlist("files"),
         )
     except services.SubmissionIncomplete as e:
         messages.error(request, services.SUBMIT_PROBLEMS)
@@ -344,6 +441,30 @@ def evaluation_transition(request, pk, action):
     else:
         messages.success(request, transition.done)
     return redirect("evaluation_detail", pk=evaluation.pk)
+
+
+COMMENT_WITHOUT_MARK = "有修改意见没有勾选对应的部分，请勾选该部分或清空这条意见。没有做任何操作。"
+
+
+def _parts_from(post) -> list[services.PartInput] | str:
+    """The parts ticked on a 退回/重新打开 form (`part` = a section key or line-<id>), each with
+    its comment (`part-comment-<value>`); a message instead when a comment has no tick."""
+    ticked = list(dict.fromkeys(post.getlist("part")))
+    for name, value in post.items():
+        key = name.removeprefix("part-comment-")
+        if key != name and value.strip() and key not in ticked:
+            return COMMENT_WITHOUT_MARK
+    parts = []
+    for value in ticked:
+        comment = post.get(f"part-comment-{value}", "")
+        if value.startswith("line-"):
+            line_id = _int_or_none(value.removeprefix("line-"))
+            if line_id is None:
+                return services.LINE_GONE
+            parts.append(services.PartInput(line_id=line_id, comment=comment))
+        else:
+            parts.append(services.PartInput(section=value, comment=comment))
+    return parts
 
 
 @login_required
@@ -370,6 +491,7 @@ def comment_add(request, pk):
 def evaluation_history(request, pk):
     evaluation = get_evaluation_for_user(request.user, pk, "view")
     submissions = list(evaluation.submissions.all())
+    events = evaluation.attachment_events.select_related("actor")
     rounds = [
         {"before": old, "after": new, "changes": history.diff(old.content, new.content)}
         for old, new in zip(submissions, submissions[1:], strict=False)
@@ -379,9 +501,12 @@ def evaluation_history(request, pk):
         "evaluations/evaluation_history.html",
         {
             "evaluation": evaluation,
-            "transitions": evaluation.transitions.select_related("actor"),
+            "transitions": evaluation.transitions.select_related("actor").prefetch_related(
+                "parts", "attachments"
+            ),
             "comments": evaluation.comments.select_related("author"),
             "rounds": rounds,
+            "attachment_events": events,
         },
     )
 
@@ -536,3 +661,72 @@ def _import_render(request, unit, form, errors, status=200):
         },
         status=status,
     )
+# -- attachments --------------------------------------------------------------------------------
+
+
+def _back(request, evaluation):
+    page = "evaluation_edit" if request.POST.get("back") == "edit" else "evaluation_detail"
+    return redirect(page, pk=evaluation.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def attachment_upload(request, pk):
+    """证明材料 or 盖章扫描件, by the unit's preparer: 404 outside scope, 403 for other roles."""
+    evaluation = get_evaluation_for_user(request.user, pk, "edit")
+    upload = request.FILES.get("file")
+    kind = request.POST.get("kind", Attachment.Kind.EVIDENCE)
+    if upload is None:
+        messages.error(request, "请选择要上传的文件。")
+        return _back(request, evaluation)
+    try:
+        attachment = services.attachment_add(
+            evaluation_id=evaluation.pk, user=request.user, upload=upload, kind=kind
+        )
+    except services.EvaluationError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"已上传“{attachment.original_name}”。")
+    return _back(request, evaluation)
+
+
+@login_required
+def attachment_download(request, pk, attachment_id):
+    """A form's file, for anyone who may see the form (outside scope: 404). Always a download
+    of the type detected at upload, never shown inline, and noted in the form's history."""
+    evaluation = get_evaluation_for_user(request.user, pk, "view")
+    attachment = evaluation.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("没有找到该附件。")
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件已不存在，请联系系统管理员。") from None
+    services.attachment_downloaded(attachment=attachment, user=request.user)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def attachment_delete(request, pk, attachment_id):
+    evaluation = get_evaluation_for_user(request.user, pk, "view")
+    if role_of(request.user) not in (Membership.Role.PREPARER, Membership.Role.REVIEWER):
+        raise PermissionDenied("查看人不能删除附件。")
+    try:
+        services.attachment_delete(
+            evaluation_id=evaluation.pk, attachment_id=attachment_id, user=request.user
+        )
+    except services.EvaluationError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "附件已删除。")
+    return _back(request, evaluation)

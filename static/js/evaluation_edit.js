@@ -10,6 +10,10 @@
   var template = document.getElementById("line-template");
   var total = form.querySelector('input[name="lines-TOTAL_FORMS"]');
   var taxonomy = JSON.parse(document.getElementById("taxonomy").textContent);
+  // After a partial return (部分退回) of single lines there is no add button: lines can then be
+  // edited where they were sent back, but not added, removed or moved.
+  var addButton = document.getElementById("line-add");
+  var linesFixed = !addButton;
 
   function visibleRows() {
     return Array.prototype.filter.call(body.querySelectorAll("tr[data-line]"), function (tr) {
@@ -46,7 +50,7 @@
     while (next && next.hidden) next = next.nextElementSibling;
     tr.hidden = true;
     renumber();
-    var focusTarget = (next && next.querySelector(".line-remove")) || document.getElementById("line-add");
+    var focusTarget = (next && next.querySelector(".line-remove")) || addButton;
     focusTarget.focus();
   }
 
@@ -75,7 +79,7 @@
     });
   }
 
-  document.getElementById("line-add").addEventListener("click", function () { addRow(); });
+  if (addButton) addButton.addEventListener("click", function () { addRow(); });
   body.addEventListener("click", function (event) {
     var button = event.target.closest("button");
     if (!button) return;
@@ -90,7 +94,7 @@
   });
   // Alt+↑ / Alt+↓ move the line that has the focus.
   body.addEventListener("keydown", function (event) {
-    if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+    if (linesFixed || !event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
     var tr = event.target.closest("tr[data-line]");
     if (!tr) return;
     event.preventDefault();

@@ -4,7 +4,7 @@ scope (404), nobody acts outside their role (403), nothing answers 500."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from evaluations.models import Evaluation
+from evaluations.models import Attachment, Evaluation
 from tests.conftest import PASSWORD, make_evaluation
 
 ROLES = ["preparer", "other_preparer", "far_preparer", "reviewer", "other_reviewer", "viewer"]
@@ -30,6 +30,18 @@ FORM_URLS = sorted({name for name, route in app_patterns() if "<int:pk>" in rout
 def form_url(name, pk):
     if name == "evaluation_transition":
         return reverse(name, args=[pk, "approve"])
+    if name in ("attachment_download", "attachment_delete"):
+        # A file of the form (its bytes are not needed: scope is checked before the file is read).
+        attachment = Attachment.objects.create(
+            evaluation_id=pk,
+            kind=Attachment.Kind.EVIDENCE,
+            file="attachments/none.pdf",
+            original_name="证明.pdf",
+            size=1,
+            content_type="application/pdf",
+            sha256="0" * 64,
+        )
+        return reverse(name, args=[pk, attachment.pk])
     return reverse(name, args=[pk])
 
 
