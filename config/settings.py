@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "indicators",
     "evaluations",
+    "seasons",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from seasons.selectors import deadline_lock_for  # 截止后锁定 of the season's tasks
+
 from . import workflow
 from .history import snapshot
 from .models import (
@@ -222,6 +224,8 @@ def evaluation_save(
         raise EvaluationError(YEAR_CLOSED.format(year=evaluation.year.year))
     if evaluation.status not in Evaluation.EDITABLE_STATUSES:
         raise EvaluationError(NOT_EDITABLE.format(status=evaluation.get_status_display()))
+    if lock := deadline_lock_for(evaluation, timezone.localdate()):
+        raise EvaluationError(lock)
     if evaluation.version != expected_version:
         when = timezone.localtime(evaluation.updated_at).strftime("%Y-%m-%d %H:%M")
         raise StaleEdit(STALE.format(who=_display_name(evaluation.updated_by), when=when))
@@ -360,6 +364,8 @@ def evaluation_transition(
         raise EvaluationError(YEAR_CLOSED.format(year=evaluation.year.year))
 
     now = timezone.now()
+    if action == "submit" and (lock := deadline_lock_for(evaluation, timezone.localdate())):
+        raise EvaluationError(lock)
     if action == "submit":
         full = (
             Evaluation.objects.filter(pk=evaluation.pk)
