@@ -38,7 +38,7 @@ EXTEND_NOT_LATER = "新的截止日期须晚于原截止日期（{deadline}）�
 UNIT_NOT_IN_TASK = "该单位不在此任务中。"
 NOT_IN_TASK = "本单位没有这项自评任务。"
 TEMPLATE_NOT_IN_TASK = "此任务不要求填报这种表样。"
-ALREADY_HANDED_IN = "该表已{status}，无需催报。"
+ALREADY_HANDED_IN = "该表{status}，无需催报。"
 NO_FORM = "该单位尚未填报，没有可{action}的自评表。"
 ROW_NOT_FOUND = "没有找到该项（可能已不在您的范围内），请刷新页面。"
 
@@ -275,7 +275,7 @@ def task_form_open(*, user, task_id: int, template: str, today: date) -> Evaluat
             unit=tu.unit,
             year=year,
             template_code=template,
-            project_name=previous.project_name if previous else get_template(template).name,
+            project_name=previous.project_name if previous else get_template(template).title,
             copy_from=previous,
             today=today,
         )
