@@ -60,7 +60,7 @@ class Row:
 
 
 def parse_key(key: str) -> tuple[int, str, int | None] | None:
-    """"12:project_2020:34" → (12, "project_2020", 34); None for anything malformed."""
+    """ "12:project_2020:34" → (12, "project_2020", 34); None for anything malformed."""
     parts = (key or "").split(":")
     if len(parts) != 3:
         return None

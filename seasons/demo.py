@@ -46,13 +46,14 @@ TASKS = [
 def load_season_demo() -> int:
     """Create what is missing; returns how many tasks were issued."""
     for name, region in EXTRA_UNITS:
-        Unit.objects.get_or_create(
-            name=name, region=Region.objects.get(name=region, parent=None)
-        )
+        Unit.objects.get_or_create(name=name, region=Region.objects.get(name=region, parent=None))
     year = Year.objects.get(year=2019)
-    users = {u.username: u for u in get_user_model().objects.filter(
-        username__in=[t["reviewer"] for t in TASKS]
-    ).select_related("membership__unit")}
+    users = {
+        u.username: u
+        for u in get_user_model()
+        .objects.filter(username__in=[t["reviewer"] for t in TASKS])
+        .select_related("membership__unit")
+    }
     created = 0
     for spec in TASKS:
         reviewer = users[spec["reviewer"]]

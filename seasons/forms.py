@@ -16,7 +16,9 @@ class TaskForm(forms.Form):
     notice_number = forms.CharField(
         label="文号", max_length=100, required=False, help_text="如 桃财函〔2019〕13号"
     )
-    notice_text = forms.CharField(label="通知", widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    notice_text = forms.CharField(
+        label="通知", widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
     templates = forms.MultipleChoiceField(
         label="应填表样",
         choices=[(t.code, t.name) for t in TEMPLATES.values()],
@@ -27,10 +29,15 @@ class TaskForm(forms.Form):
         label="截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     lock_after_deadline = forms.BooleanField(
-        label="截止后锁定", required=False, help_text="截止日期过后，未提交的表不能再保存或提交，延期后解除。"
+        label="截止后锁定",
+        required=False,
+        help_text="截止日期过后，未提交的表不能再保存或提交，延期后解除。",
     )
     reminder_days = forms.CharField(
-        label="提前提醒天数", initial="3,1", max_length=50, help_text="截止前几天提醒，逗号分隔；截止次日另提醒一次。"
+        label="提前提醒天数",
+        initial="3,1",
+        max_length=50,
+        help_text="截止前几天提醒，逗号分隔；截止次日另提醒一次。",
     )
     all_units = forms.BooleanField(label="下达给范围内全部单位", required=False, initial=True)
     units = forms.ModelMultipleChoiceField(

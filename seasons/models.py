@@ -121,7 +121,12 @@ class TaskLog(models.Model):
     )
     action = models.CharField("操作", max_length=20, choices=Action.choices)
     unit = models.ForeignKey(
-        Unit, verbose_name="单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Unit,
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     detail = models.CharField("内容", max_length=300, blank=True)
     reason = models.TextField("理由", blank=True)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from evaluations.history import diff, snapshot
@@ -131,9 +132,18 @@ def board_rows(user, *, year: int, region: Region | None = None, today: date) ->
     scope = region_scope_q(user, "unit__region__")
     if scope is None:
         return []
-    task_units = TaskUnit.objects.filter(
-        scope, task__year__year=year, task__status=Task.Status.OPEN
-    ).select_related("task", "unit__region").order_by("task__pk", "pk")
+    tasks = {
+        t.pk: t
+        for t in Task.objects.filter(year__year=year, status=Task.Status.OPEN).only(
+            "pk", "templates", "deadline"
+        )
+    }
+    task_units = (
+        TaskUnit.objects.filter(scope, task__year__year=year, task__status=Task.Status.OPEN)
+        .select_related("unit__region")
+        .only("pk", "task_id", "deadline", "unit__name", "unit__region__name")
+        .order_by("task_id", "pk")
+    )
     forms = Evaluation.objects.filter(scope, year__year=year)
     if region is not None:
         task_units = task_units.filter(region.subtree_q("unit__region__"))
@@ -141,40 +151,25 @@ def board_rows(user, *, year: int, region: Region | None = None, today: date) ->
     task_units = list(task_units)
     if not task_units:
         return []
-    forms = list(
-        forms.order_by("pk").prefetch_related(
-            Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
-            Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
-        )
-    )
+    forms = list(forms.order_by("pk"))
     by_unit_template: dict[tuple[int, str], list[Evaluation]] = {}
     for ev in forms:
         by_unit_template.setdefault((ev.unit_id, ev.template), []).append(ev)
-
     approved_at = dict(
         TransitionLog.objects.filter(action="approve", evaluation__in=[ev.pk for ev in forms])
         .order_by("created_at", "pk")
         .values_list("evaluation_id", "created_at")
     )  # the last approval of each form wins
-    reopened = [
-        ev.pk for ev in forms if ev.pk in approved_at and ev.status != Evaluation.Status.APPROVED
-    ]
-    approved_content = {}
-    if reopened:
-        for sub in Submission.objects.filter(evaluation_id__in=reopened).order_by(
-            "created_at", "pk"
-        ):
-            if sub.created_at <= approved_at[sub.evaluation_id]:
-                approved_content[sub.evaluation_id] = sub.content
+    figures = _figures(forms, approved_at)
 
     rows, seen = [], set()
     for tu in task_units:
-        deadline = tu.effective_deadline
-        for code in tu.task.templates:
+        task = tasks[tu.task_id]
+        deadline = tu.deadline or task.deadline
+        for code in task.templates:
             if (tu.unit_id, code) in seen:  # asked for twice by two tasks: shown once
                 continue
             seen.add((tu.unit_id, code))
-            t = get_template(code)
             common = {
                 "task_id": tu.task_id,
                 "task_unit_id": tu.pk,
@@ -182,48 +177,93 @@ def board_rows(user, *, year: int, region: Region | None = None, today: date) ->
                 "unit_name": tu.unit.name,
                 "region_name": tu.unit.region.name,
                 "template": code,
-                "template_name": t.name,
+                "template_name": get_template(code).name,
                 "deadline": deadline,
             }
             matching = by_unit_template.get((tu.unit_id, code))
             if not matching:
+                overdue = board.overdue_days(deadline, today, board.MISSING)
+                rows.append(board.Row(**common, status=board.MISSING, overdue_days=overdue))
+                continue
+            for ev in matching:
+                score, grade, changes = figures.get(ev.pk, (None, "", None))
                 rows.append(
                     board.Row(
                         **common,
-                        status=board.MISSING,
-                        overdue_days=board.overdue_days(deadline, today, board.MISSING),
+                        status=ev.status,
+                        evaluation_id=ev.pk,
+                        project_name=ev.project_name,
+                        version=ev.version,
+                        submitted_at=ev.submitted_at,
+                        approved_at=approved_at.get(ev.pk),
+                        changes=0 if ev.status == Evaluation.Status.APPROVED else changes,
+                        score=score,
+                        grade=grade,
+                        overdue_days=board.overdue_days(deadline, today, ev.status),
                     )
                 )
-                continue
-            for ev in matching:
-                rows.append(_form_row(common, ev, approved_at, approved_content, deadline, today))
     return rows
 
 
-def _form_row(common, ev, approved_at, approved_content, deadline, today) -> board.Row:
-    changes = None
-    if ev.pk in approved_at:
-        if ev.status == Evaluation.Status.APPROVED:
-            changes = 0
-        elif ev.pk in approved_content:
-            changes = len(diff(approved_content[ev.pk], snapshot(ev)))
-    score = grade = None
-    if ev.template_def.scored:
-        s = evaluation_score(ev)
-        score, grade = s.total, s.grade
-    return board.Row(
-        **common,
-        status=ev.status,
-        evaluation_id=ev.pk,
-        project_name=ev.project_name,
-        version=ev.version,
-        submitted_at=ev.submitted_at,
-        approved_at=approved_at.get(ev.pk),
-        changes=changes,
-        score=score,
-        grade=grade or "",
-        overdue_days=board.overdue_days(deadline, today, ev.status),
+# Bumped when scoring or the diff changes meaning, so cached figures are not reused.
+FIGURES_VERSION = 1
+
+
+def _stamp(ev: Evaluation) -> str:
+    # A form's version rises with every save and move; created_at tells apart two forms that
+    # got the same id in turn (a deleted form's id reused).
+    return f"{ev.version}:{ev.created_at.timestamp()}"
+
+
+def _figures(forms: list[Evaluation], approved_at: dict) -> dict[int, tuple]:
+    """(score, grade, changes since the last approval) of the forms that have any: scored
+    templates, and forms approved once and reopened since.
+
+    They depend only on the form's version, so each is computed once per version and cached —
+    in one entry per year (a local-memory cache culls entries by count, which thousands of
+    per-form entries would defeat); lines are fetched only for forms not cached (two queries)."""
+    wanted = [
+        ev
+        for ev in forms
+        if ev.template_def.scored
+        or (ev.pk in approved_at and ev.status != Evaluation.Status.APPROVED)
+    ]
+    if not wanted:
+        return {}
+    key = f"season-board:{FIGURES_VERSION}:{wanted[0].year_id}"
+    cached = cache.get(key) or {}
+    result, missing = {}, []
+    for ev in wanted:
+        stamp, figures = cached.get(ev.pk, (None, None))
+        if stamp == _stamp(ev):
+            result[ev.pk] = figures
+        else:
+            missing.append(ev)
+    if not missing:
+        return result
+    prefetch_related_objects(
+        missing,
+        Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
+        Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
     )
+    reopened = [ev.pk for ev in missing if ev.pk in approved_at]
+    approved_content = {}
+    if reopened:
+        subs = Submission.objects.filter(evaluation_id__in=reopened).order_by("created_at", "pk")
+        for sub in subs:
+            if sub.created_at <= approved_at[sub.evaluation_id]:
+                approved_content[sub.evaluation_id] = sub.content
+    for ev in missing:
+        score, grade, changes = None, "", None
+        if ev.template_def.scored:
+            s = evaluation_score(ev)
+            score, grade = s.total, s.grade
+        if ev.pk in approved_content:
+            changes = len(diff(approved_content[ev.pk], snapshot(ev)))
+        result[ev.pk] = (score, grade, changes)
+        cached[ev.pk] = (_stamp(ev), result[ev.pk])
+    cache.set(key, cached, timeout=7 * 24 * 3600)
+    return result
 
 
 def default_board_year(user) -> int | None:

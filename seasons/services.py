@@ -45,8 +45,12 @@ ROW_NOT_FOUND = "没有找到该项（可能已不在您的范围内），请刷
 ISSUED = "{issuer}下达自评任务“{title}”{number}：请于{deadline}前填报{year}年度{templates}。"
 EXTENDED = "自评任务“{title}”的截止日期延至{deadline}。理由：{reason}"
 CANCELLED = "自评任务“{title}”已撤销。理由：{reason}"
-REMIND_BEFORE = "【催报】自评任务“{title}”：请于{deadline}前提交{year}年度{templates}（还剩 {days} 天）。"
-REMIND_AFTER = "【催报】自评任务“{title}”已于{deadline}截止，{year}年度{templates}尚未提交，请尽快提交。"
+REMIND_BEFORE = (
+    "【催报】自评任务“{title}”：请于{deadline}前提交{year}年度{templates}（还剩 {days} 天）。"
+)
+REMIND_AFTER = (
+    "【催报】自评任务“{title}”已于{deadline}截止，{year}年度{templates}尚未提交，请尽快提交。"
+)
 REMIND_MANUAL = "【催报】{year}年度{template}尚未提交（截止日期{deadline}），请尽快填报提交。"
 
 
@@ -64,11 +68,13 @@ def _name(user) -> str:
 
 def _preparers(unit_ids) -> list:
     return list(
-        get_user_model().objects.filter(
+        get_user_model()
+        .objects.filter(
             membership__role=Membership.Role.PREPARER,
             membership__unit_id__in=list(unit_ids),
             is_active=True,
-        ).select_related("membership")
+        )
+        .select_related("membership")
     )
 
 
@@ -238,9 +244,7 @@ def task_cancel(*, user, task_id: int, reason: str) -> Task:
         task=task, actor=user, action=TaskLog.Action.CANCEL, detail="撤销任务", reason=reason
     )
     unit_ids = task.task_units.values_list("unit_id", flat=True)
-    notify_users(
-        users=_preparers(unit_ids), text=CANCELLED.format(title=task.title, reason=reason)
-    )
+    notify_users(users=_preparers(unit_ids), text=CANCELLED.format(title=task.title, reason=reason))
     return task
 
 
@@ -340,7 +344,9 @@ def send_reminders(*, today: date) -> ReminderReport:
             )[:300]
             try:
                 with transaction.atomic():
-                    reminder = Reminder.objects.create(task=task, unit=tu.unit, kind=kind, text=text)
+                    reminder = Reminder.objects.create(
+                        task=task, unit=tu.unit, kind=kind, text=text
+                    )
                     notify_users(users=preparers.get(tu.unit_id, []), text=text)
             except IntegrityError:
                 continue  # sent before

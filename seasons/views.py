@@ -20,7 +20,13 @@ from . import board, services
 from .exports import write_board_xlsx
 from .forms import CancelForm, ExtendForm, TaskForm
 from .models import Task
-from .permissions import get_task_for_user, is_reviewer, region_scope_q, units_in_scope, visible_tasks
+from .permissions import (
+    get_task_for_user,
+    is_reviewer,
+    region_scope_q,
+    units_in_scope,
+    visible_tasks,
+)
 from .selectors import board_regions, board_rows, default_board_year, unit_tasks
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,9 +84,7 @@ def task_new(request):
         else:
             messages.success(request, f"已下达自评任务，已通知{task.task_units.count()}个单位。")
             return redirect("seasons:task_detail", pk=task.pk)
-    return render(
-        request, "seasons/task_new.html", {"form": form, "units_count": units.count()}
-    )
+    return render(request, "seasons/task_new.html", {"form": form, "units_count": units.count()})
 
 
 def _detail_context(request, task, extend_form=None, cancel_form=None):
@@ -89,7 +93,9 @@ def _detail_context(request, task, extend_form=None, cancel_form=None):
     d = today()
     return {
         "task": task,
-        "task_units": [(tu, board.countdown(tu.effective_deadline, d, "draft")) for tu in task_units],
+        "task_units": [
+            (tu, board.countdown(tu.effective_deadline, d, "draft")) for tu in task_units
+        ],
         "logs": task.logs.select_related("actor", "unit"),
         "can_manage": manage,
         "extend_form": extend_form or ExtendForm(task_units=task_units),

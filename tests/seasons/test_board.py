@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from evaluations.models import Evaluation
+from evaluations.models import Evaluation, IndicatorLine
 from seasons import board, sample
 from seasons.selectors import board_rows
 from tests.conftest import PASSWORD, make_evaluation
@@ -74,8 +74,6 @@ def test_scores_and_grades_where_the_template_scores(cast):
         template="project_2020",
         lines=[("产出指标", "数量指标", "参保人数", "≥100人", "100人")],
     )
-    from evaluations.models import IndicatorLine
-
     IndicatorLine.objects.update(weight=50)
     (row,) = board_rows(cast.reviewer, year=2020, today=TODAY)
     # 50 for the line met in full (50 × 100/100), nothing for 预算执行率 without amounts.
@@ -102,7 +100,9 @@ def test_sub_region_filter_and_scope(client, cast, season):
     url = reverse("seasons:board")
     rows = client.get(url, {"year": 2020, "region": cast.regions.shule.pk}).context["rows"]
     assert len(rows) == 2
-    assert client.get(url, {"year": 2020, "region": cast.regions.yingjisha.pk}).context["rows"] == []
+    assert (
+        client.get(url, {"year": 2020, "region": cast.regions.yingjisha.pk}).context["rows"] == []
+    )
     # A region outside the user's scope answers 404; a preparer may not see the board at all.
     login(client, cast.reviewer)
     assert client.get(url, {"region": cast.regions.yingjisha.pk}).status_code == 404
@@ -134,7 +134,16 @@ def test_the_excel_export_reopens_with_the_boards_rows(client, cast, season):
     ws = wb.active
     assert ws["A1"].value == "2020年度自评填报进度"
     assert [ws.cell(row=2, column=c).value for c in range(1, 11)] == [
-        "应报", 2, "已报", 0, "已审", 0, "退回", 1, "逾期", 2,
+        "应报",
+        2,
+        "已报",
+        0,
+        "已审",
+        0,
+        "退回",
+        1,
+        "逾期",
+        2,
     ]
     assert ws["B3"].value == "单位" and ws["E3"].value == "状态"
     data = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
@@ -158,7 +167,7 @@ def test_the_board_takes_a_fixed_number_of_queries(
         deadline=date(2021, 4, 30),
     )
     login(client, cast.reviewer)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("seasons:board"), {"year": 2020})
     rows = response.context["rows"]
     assert len(rows) == units * 2
@@ -166,5 +175,5 @@ def test_the_board_takes_a_fixed_number_of_queries(
     # STATES cycle over six kinds of unit: 1 in 6 not started, 2 in 6 approved at some point.
     assert by_status["approved"] == 2 * (units // 6)
     assert sum(r.changes == 1 for r in rows) == 2 * (units // 6)  # the reopened ones
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(reverse("seasons:board_xlsx"), {"year": 2020})

@@ -102,7 +102,9 @@ def test_bulk_return_without_a_reason_does_nothing(client, cast, season):
     assert submitted.status == "submitted"
 
 
-def test_bulk_remind_tells_the_units_still_to_hand_in(cast, season, django_capture_on_commit_callbacks):
+def test_bulk_remind_tells_the_units_still_to_hand_in(
+    cast, season, django_capture_on_commit_callbacks
+):
     submitted, draft, rows = season
     cast.other_preparer.email = "li@example.invalid"
     cast.other_preparer.save()
@@ -120,7 +122,10 @@ def test_bulk_remind_tells_the_units_still_to_hand_in(cast, season, django_captu
     ]
     new = Notification.objects.order_by("pk")[before:]
     assert [(n.recipient.username, n.text) for n in new] == [
-        ("other_preparer", f"【催报】2020年度“{PROJECT}”尚未提交（截止日期2021-04-30），请尽快填报提交。")
+        (
+            "other_preparer",
+            f"【催报】2020年度“{PROJECT}”尚未提交（截止日期2021-04-30），请尽快填报提交。",
+        )
     ]
     assert [m.to for m in mail.outbox] == [["li@example.invalid"]]
 

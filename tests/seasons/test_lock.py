@@ -1,7 +1,7 @@
 """截止后锁定: past the (possibly extended) deadline a draft or returned form of the task can be
 neither saved nor submitted, on the server; the reviewer's extension lifts the lock."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -70,9 +70,7 @@ def test_the_edit_page_keeps_what_was_typed_and_says_why(client, cast, form):
     assert LOCKED in page and "逾期补填的实际完成情况" in page
     form.refresh_from_db()
     assert form.goal_actual == ""
-    response = client.post(
-        reverse("evaluation_transition", args=[form.pk, "submit"]), follow=True
-    )
+    response = client.post(reverse("evaluation_transition", args=[form.pk, "submit"]), follow=True)
     assert LOCKED in response.content.decode()
     form.refresh_from_db()
     assert form.status == "draft"
@@ -100,8 +98,6 @@ def test_the_reviewers_extension_lifts_the_lock(cast, form):
 
 
 def test_no_lock_without_the_option_or_before_the_deadline(cast, form):
-    from datetime import date
-
     issue(cast, lock_after_deadline=False)
     assert deadline_lock_for(form, date(2021, 5, 2)) is None
     form2 = make_evaluation(cast.preparer, cast.year, project_name="另一项目", lines=COMPLETE)
@@ -110,8 +106,6 @@ def test_no_lock_without_the_option_or_before_the_deadline(cast, form):
 
 
 def test_the_deadline_day_itself_is_still_open(cast, form):
-    from datetime import date
-
     issue(cast, lock_after_deadline=True)
     assert deadline_lock_for(form, date(2021, 4, 30)) is None
     assert deadline_lock_for(form, date(2021, 5, 1)) == LOCKED

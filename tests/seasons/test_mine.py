@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from evaluations.models import Evaluation, IndicatorLine, Year
-from seasons import board
+from seasons import board, services
 from tests.conftest import PASSWORD, make_evaluation
 
 from .helpers import issue, set_status
@@ -55,12 +55,13 @@ def test_a_handed_in_form_shows_its_status_not_a_countdown(client, cast, on):
 
 
 def test_an_extension_for_the_unit_moves_its_countdown(client, cast, on):
-    from seasons import services
-
     task = issue(cast)
     services.task_extend(
-        user=cast.reviewer, task_id=task.pk, unit_id=cast.bureau.pk,
-        deadline=date(2021, 5, 10), reason="出差",
+        user=cast.reviewer,
+        task_id=task.pk,
+        unit_id=cast.bureau.pk,
+        deadline=date(2021, 5, 10),
+        reason="出差",
     )
     on(date(2021, 5, 2))
     login(client, cast.preparer)

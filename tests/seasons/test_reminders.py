@@ -12,6 +12,7 @@ from evaluations.models import Evaluation, Notification
 from seasons import services
 from seasons.models import Reminder
 from seasons.services import reminder_kind
+from seasons.tasks import send_reminders_task
 from tests.conftest import make_evaluation
 
 from .helpers import issue, set_status
@@ -19,7 +20,10 @@ from .helpers import issue, set_status
 
 @pytest.fixture
 def emails(cast):
-    for user, address in ((cast.preparer, "a@example.invalid"), (cast.other_preparer, "l@example.invalid")):
+    for user, address in (
+        (cast.preparer, "a@example.invalid"),
+        (cast.other_preparer, "l@example.invalid"),
+    ):
         user.email = address
         user.save()
 
@@ -49,7 +53,9 @@ def test_the_schedule_before_and_after_the_deadline(cast):
     for day in range(25, 31):
         sent[f"04-{day}"] = [r.kind for r in services.send_reminders(today=date(2021, 4, day)).sent]
     for day in (1, 2, 3):
-        sent[f"05-0{day}"] = [r.kind for r in services.send_reminders(today=date(2021, 5, day)).sent]
+        sent[f"05-0{day}"] = [
+            r.kind for r in services.send_reminders(today=date(2021, 5, day)).sent
+        ]
     assert sent == {
         "04-25": [],
         "04-26": [],
@@ -61,7 +67,9 @@ def test_the_schedule_before_and_after_the_deadline(cast):
         "05-02": [],
         "05-03": [],
     }
-    texts = list(Notification.objects.filter(recipient=cast.preparer).values_list("text", flat=True))
+    texts = list(
+        Notification.objects.filter(recipient=cast.preparer).values_list("text", flat=True)
+    )
     assert any("还剩 3 天" in t for t in texts)
     assert any("已于2021-04-30截止" in t for t in texts)
 
@@ -77,7 +85,9 @@ def test_handed_in_units_get_no_reminder(cast):
 def test_an_extension_earns_fresh_reminders_for_the_new_date(cast):
     task = issue(cast, units=[cast.bureau])
     services.send_reminders(today=date(2021, 5, 1))
-    services.task_extend(user=cast.reviewer, task_id=task.pk, deadline=date(2021, 5, 10), reason="补报")
+    services.task_extend(
+        user=cast.reviewer, task_id=task.pk, deadline=date(2021, 5, 10), reason="补报"
+    )
     kinds = [r.kind for r in services.send_reminders(today=date(2021, 5, 9)).sent]
     assert kinds == ["before-1:2021-05-10"]
 
@@ -101,13 +111,9 @@ def test_a_bad_date_is_refused(db):
 
 
 def test_the_worker_task_runs_the_same_reminders(cast):
-    from seasons.tasks import send_reminders_task
-
     issue(cast)
     result = send_reminders_task.enqueue("2021-04-27")
-    from django.core.management import call_command as cc
-
-    cc("db_worker", "--batch", stdout=StringIO(), stderr=StringIO())
+    call_command("db_worker", "--batch", stdout=StringIO(), stderr=StringIO())
     result.refresh()
     assert result.status == "SUCCESSFUL"
     assert result.return_value == 2

@@ -49,7 +49,10 @@ def test_reviewer_issues_a_task_to_every_unit_of_the_region(client, cast, today)
     assert response.status_code == 302
     assert response["Location"] == reverse("seasons:task_detail", args=[task.pk])
     # 疏勒县's two budget units; not the finance bureau, not 英吉沙县.
-    assert {tu.unit.name for tu in task.task_units.all()} == {"疏勒县医疗保障局", "疏勒县卫生健康委员会"}
+    assert {tu.unit.name for tu in task.task_units.all()} == {
+        "疏勒县医疗保障局",
+        "疏勒县卫生健康委员会",
+    }
     assert task.templates == ["social_insurance_fund", "project_2020"]
     assert task.lock_after_deadline and task.notice_number == "桃财函〔2019〕13号"
     log = TaskLog.objects.get()
@@ -172,8 +175,11 @@ def test_extend_one_unit_logs_who_what_and_why(client, cast, today):
 def test_extend_all_moves_the_task_and_keeps_a_later_single_extension(cast):
     task = issue(cast)
     services.task_extend(
-        user=cast.reviewer, task_id=task.pk, unit_id=cast.bureau.pk,
-        deadline=date(2021, 6, 1), reason="出差",
+        user=cast.reviewer,
+        task_id=task.pk,
+        unit_id=cast.bureau.pk,
+        deadline=date(2021, 6, 1),
+        reason="出差",
     )
     services.task_extend(
         user=cast.reviewer, task_id=task.pk, deadline=date(2021, 5, 10), reason="系统升级"
