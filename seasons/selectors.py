@@ -66,6 +66,8 @@ class TaskItem:
     status: str
     countdown: str
     overdue: bool
+    # 截止后锁定 has struck: the message the form shows on save, or "".
+    locked: str = ""
 
 
 @dataclass
@@ -94,6 +96,12 @@ def unit_tasks(unit: Unit, today: date) -> list[UnitTask]:
         for code in tu.task.templates:
             ev = forms.get((tu.task.year_id, code))
             status = ev.status if ev else board.MISSING
+            overdue = board.overdue_days(deadline, today, status) > 0
+            locked = (
+                DEADLINE_LOCKED.format(deadline=deadline.isoformat())
+                if overdue and tu.task.lock_after_deadline
+                else ""
+            )
             entry.items.append(
                 TaskItem(
                     template=code,
@@ -101,7 +109,8 @@ def unit_tasks(unit: Unit, today: date) -> list[UnitTask]:
                     evaluation=ev,
                     status=status,
                     countdown=board.countdown(deadline, today, status),
-                    overdue=board.overdue_days(deadline, today, status) > 0,
+                    overdue=overdue,
+                    locked=locked,
                 )
             )
         result.append(entry)

@@ -177,3 +177,39 @@ def test_the_board_takes_a_fixed_number_of_queries(
     assert sum(r.changes == 1 for r in rows) == 2 * (units // 6)  # the reopened ones
     with django_assert_max_num_queries(14):
         client.get(reverse("seasons:board_xlsx"), {"year": 2020})
+
+
+def test_a_saved_change_shows_at_once_despite_the_cached_figures(cast):
+    from evaluations import services as evaluation_services
+
+    issue(cast, templates=["project_2020"], units=[cast.bureau])
+    ev = make_evaluation(
+        cast.preparer,
+        cast.year,
+        template="project_2020",
+        lines=[("产出指标", "数量指标", "参保人数", "≥100人", "100人")],
+    )
+    IndicatorLine.objects.update(weight=50)
+    (row,) = board_rows(cast.reviewer, year=2020, today=TODAY)
+    assert row.score == 50
+    line = ev.indicator_lines.get()
+    evaluation_services.evaluation_save(
+        evaluation_id=ev.pk,
+        user=cast.preparer,
+        expected_version=ev.version,
+        fields={},
+        funds={},
+        lines=[
+            evaluation_services.LineInput(
+                id=line.pk,
+                level1=line.level1,
+                level2=line.level2,
+                level3=line.level3,
+                target=line.target,
+                actual="50人",
+                weight=line.weight,
+            )
+        ],
+    )
+    (row,) = board_rows(cast.reviewer, year=2020, today=TODAY)
+    assert row.score == 25  # 50 × 50/100

@@ -146,3 +146,14 @@ def test_countdown_core():
     assert board.countdown(deadline, date(2021, 5, 30), "approved") == "已审核"
     assert board.overdue_days(deadline, date(2021, 5, 30), "draft") == 30
     assert board.overdue_days(deadline, date(2021, 5, 30), "submitted") == 0
+
+
+def test_a_locked_task_says_so_on_the_home_page(client, cast, on):
+    issue(cast, lock_after_deadline=True)
+    on(date(2021, 5, 2))
+    login(client, cast.preparer)
+    page = client.get(reverse("seasons:mine")).content.decode()
+    assert "已过截止日期（2021-04-30），请联系审核人延期" in page
+    on(date(2021, 4, 30))
+    page = client.get(reverse("seasons:mine")).content.decode()
+    assert "请联系审核人延期" not in page
