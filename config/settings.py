@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "audit",
     "summaries",
     "reports",
+    "seasons",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("summaries/", include("summaries.urls")),
     path("", include("reports.urls")),
+    path("seasons/", include("seasons.urls")),
     path("", include("evaluations.urls")),
 ]

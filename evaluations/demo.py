@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.library import library_add_from_lines
+from seasons.demo import load_season_demo
 
 from .history import snapshot
 from .models import (
@@ -109,6 +110,7 @@ class LoadReport:
     created: list[str]
     existing: list[str]
     library_added: int = 0
+    tasks_created: int = 0
 
 
 def load_forms(path: Path) -> list[dict]:
@@ -160,6 +162,7 @@ def load_demo(seed_path: Path | None = None) -> LoadReport:
         for data in forms
         for line in data["indicators"]
     )
+    report.tasks_created = load_season_demo()
     return report
 
 

@@ -17,6 +17,7 @@ from audit.services import audit_record
 
 # The 自评报告 goes with the form: its required sections must be filled before submission.
 from reports.checks import report_problems
+from seasons.selectors import deadline_lock_for  # 截止后锁定 of the season's tasks
 
 from . import attachments, locks, partial, workflow
 from .history import diff, snapshot
@@ -489,6 +490,8 @@ def evaluation_transition(
     ]
 
     now = timezone.now()
+    if action == "submit" and (lock := deadline_lock_for(evaluation, timezone.localdate())):
+        raise EvaluationError(lock)
     if action == "submit":
         full = (
             Evaluation.objects.filter(pk=evaluation.pk)

@@ -15,6 +15,7 @@ class Command(BaseCommand):
             f"自评表：新建 {len(report.created)} 张，已存在 {len(report.existing)} 张。"
         )
         self.stdout.write(f"指标库：新增 {report.library_added} 个三级指标。")
+        self.stdout.write(f"自评任务：新下达 {report.tasks_created} 项。")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, unit, role in demo_logins():
             self.stdout.write(f"  {username:<16} {role:<10} {unit}")

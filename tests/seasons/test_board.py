@@ -1,0 +1,215 @@
+"""The status board: rows per unit × required form, totals, filters, sorting, changes since the
+last approval, scores, a fixed number of queries, and its Excel export read back."""
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from evaluations.models import Evaluation, IndicatorLine
+from seasons import board, sample
+from seasons.selectors import board_rows
+from tests.conftest import PASSWORD, make_evaluation
+
+from .helpers import COMPLETE, issue, move
+
+TODAY = date(2021, 5, 2)
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    monkeypatch.setattr("seasons.views.today", lambda: TODAY)
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+@pytest.fixture
+def season(cast):
+    """The bureau approved its form and then had it reopened and changed; the health commission
+    has not started."""
+    issue(cast)
+    ev = make_evaluation(cast.preparer, cast.year, lines=COMPLETE)
+    move(ev, cast.preparer, "submit")
+    move(ev, cast.reviewer, "approve")
+    move(ev, cast.reviewer, "reopen", reason="请更正参保人数")
+    line = ev.indicator_lines.first()
+    line.actual = "130000"
+    line.deviation = "口径调整"
+    line.save()
+    return ev
+
+
+def test_rows_totals_and_changes_since_the_approval(client, cast, season):
+    login(client, cast.reviewer)
+    response = client.get(reverse("seasons:board"), {"year": 2020})
+    assert response.status_code == 200
+    rows = {r.unit_name: r for r in response.context["rows"]}
+    assert set(rows) == {"疏勒县医疗保障局", "疏勒县卫生健康委员会"}
+    bureau, health = rows["疏勒县医疗保障局"], rows["疏勒县卫生健康委员会"]
+    assert (bureau.status, bureau.overdue_days) == ("returned", 2)  # 2 May − 30 April
+    assert bureau.changes == 2  # 实际完成值 and 偏差原因 of line 1
+    assert bureau.approved_at is not None and bureau.submitted_at is not None
+    assert (health.status, health.overdue_days) == ("missing", 2)
+    assert response.context["totals"] == {
+        "due": 2,
+        "handed_in": 0,
+        "approved": 0,
+        "returned": 1,
+        "overdue": 2,
+    }
+    page = response.content.decode()
+    assert reverse("evaluation_history", args=[season.pk]) in page
+    assert "已逾期 2 天" in page and "未填报" in page
+
+
+def test_scores_and_grades_where_the_template_scores(cast):
+    issue(cast, templates=["project_2020"], units=[cast.bureau])
+    make_evaluation(
+        cast.preparer,
+        cast.year,
+        template="project_2020",
+        lines=[("产出指标", "数量指标", "参保人数", "≥100人", "100人")],
+    )
+    IndicatorLine.objects.update(weight=50)
+    (row,) = board_rows(cast.reviewer, year=2020, today=TODAY)
+    # 50 for the line met in full (50 × 100/100), nothing for 预算执行率 without amounts.
+    assert (row.score, row.grade) == (50, "差")
+
+
+def test_filters_and_sorting(client, cast, season):
+    login(client, cast.reviewer)
+    url = reverse("seasons:board")
+    only = client.get(url, {"year": 2020, "status": "missing"}).context["rows"]
+    assert [r.unit_name for r in only] == ["疏勒县卫生健康委员会"]
+    assert client.get(url, {"year": 2020, "template": "project_2020"}).context["rows"] == []
+    assert len(client.get(url, {"year": 2020, "overdue": "1"}).context["rows"]) == 2
+    up = client.get(url, {"year": 2020, "sort": "status"}).context["rows"]
+    down = client.get(url, {"year": 2020, "sort": "status", "dir": "desc"}).context["rows"]
+    assert [r.status for r in up] == ["missing", "returned"]
+    assert [r.status for r in down] == ["returned", "missing"]
+    # The totals stay those of the whole region whatever the filter.
+    assert client.get(url, {"year": 2020, "status": "missing"}).context["totals"]["due"] == 2
+
+
+def test_sub_region_filter_and_scope(client, cast, season):
+    login(client, cast.viewer)  # 喀什地区: sees 疏勒县 and 英吉沙县
+    url = reverse("seasons:board")
+    rows = client.get(url, {"year": 2020, "region": cast.regions.shule.pk}).context["rows"]
+    assert len(rows) == 2
+    assert (
+        client.get(url, {"year": 2020, "region": cast.regions.yingjisha.pk}).context["rows"] == []
+    )
+    # A region outside the user's scope answers 404; a preparer may not see the board at all.
+    login(client, cast.reviewer)
+    assert client.get(url, {"region": cast.regions.yingjisha.pk}).status_code == 404
+    login(client, cast.other_reviewer)
+    assert client.get(url, {"year": 2020}).context["rows"] == []
+    login(client, cast.preparer)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("seasons:board_xlsx")).status_code == 403
+
+
+def test_the_viewer_sees_the_board_without_bulk_actions(client, cast, season):
+    login(client, cast.viewer)
+    page = client.get(reverse("seasons:board"), {"year": 2020}).content.decode()
+    assert "疏勒县医疗保障局" in page
+    assert 'id="select-all"' not in page and 'name="rows"' not in page
+    login(client, cast.reviewer)
+    page = client.get(reverse("seasons:board"), {"year": 2020}).content.decode()
+    assert 'id="select-all"' in page and page.count('name="rows"') == 2
+    assert "<script>" not in page and "/static/js/board.js" in page
+
+
+def test_the_excel_export_reopens_with_the_boards_rows(client, cast, season):
+    # A project name starting with "=" must stay text, never become a formula.
+    Evaluation.objects.filter(pk=season.pk).update(project_name="=SUM(A1:A9)")
+    login(client, cast.reviewer)
+    response = client.get(reverse("seasons:board_xlsx"), {"year": 2020, "sort": "unit"})
+    assert response.status_code == 200
+    wb = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    ws = wb.active
+    assert ws["A1"].value == "2020年度自评填报进度"
+    assert [ws.cell(row=2, column=c).value for c in range(1, 11)] == [
+        "应报",
+        2,
+        "已报",
+        0,
+        "已审",
+        0,
+        "退回",
+        1,
+        "逾期",
+        2,
+    ]
+    assert ws["B3"].value == "单位" and ws["E3"].value == "状态"
+    data = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
+    assert [(r[1], r[3], r[4], r[5], r[6], r[9]) for r in data] == [
+        # Three changes since the approval: the project's name besides the line's two cells.
+        ("疏勒县医疗保障局", "=SUM(A1:A9)", "已退回", "2021-04-30", 2, 3),
+        ("疏勒县卫生健康委员会", None, "未填报", "2021-04-30", 2, None),
+    ]
+    assert ws["D4"].data_type == "s"
+
+
+@pytest.mark.parametrize("units", [6, 30])
+def test_the_board_takes_a_fixed_number_of_queries(
+    client, cast, units, django_assert_max_num_queries
+):
+    sample.populate(
+        region=cast.regions.shule,
+        reviewer=cast.reviewer,
+        year=cast.year,
+        units=units,
+        deadline=date(2021, 4, 30),
+    )
+    login(client, cast.reviewer)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("seasons:board"), {"year": 2020})
+    rows = response.context["rows"]
+    assert len(rows) == units * 2
+    by_status = board.totals(rows)
+    # STATES cycle over six kinds of unit: 1 in 6 not started, 2 in 6 approved at some point.
+    assert by_status["approved"] == 2 * (units // 6)
+    assert sum(r.changes == 1 for r in rows) == 2 * (units // 6)  # the reopened ones
+    with django_assert_max_num_queries(14):
+        client.get(reverse("seasons:board_xlsx"), {"year": 2020})
+
+
+def test_a_saved_change_shows_at_once_despite_the_cached_figures(cast):
+    from evaluations import services as evaluation_services
+
+    issue(cast, templates=["project_2020"], units=[cast.bureau])
+    ev = make_evaluation(
+        cast.preparer,
+        cast.year,
+        template="project_2020",
+        lines=[("产出指标", "数量指标", "参保人数", "≥100人", "100人")],
+    )
+    IndicatorLine.objects.update(weight=50)
+    (row,) = board_rows(cast.reviewer, year=2020, today=TODAY)
+    assert row.score == 50
+    line = ev.indicator_lines.get()
+    evaluation_services.evaluation_save(
+        evaluation_id=ev.pk,
+        user=cast.preparer,
+        expected_version=ev.version,
+        fields={},
+        funds={},
+        lines=[
+            evaluation_services.LineInput(
+                id=line.pk,
+                level1=line.level1,
+                level2=line.level2,
+                level3=line.level3,
+                target=line.target,
+                actual="50人",
+                weight=line.weight,
+            )
+        ],
+    )
+    (row,) = board_rows(cast.reviewer, year=2020, today=TODAY)
+    assert row.score == 25  # 50 × 50/100
