@@ -14,6 +14,7 @@ from django.utils import timezone
 from . import workflow
 from .history import snapshot
 from .models import (
+    BasicDataLine,
     Evaluation,
     FundLine,
     IndicatorLine,
@@ -25,7 +26,13 @@ from .models import (
     Year,
 )
 from .permissions import can_edit, membership_of, role_of, visible_evaluations
-from .scoring import ClaimProblem, score_lines, submission_problems, total_fund_amounts
+from .scoring import (
+    ClaimProblem,
+    basic_cells,
+    score_lines,
+    submission_problems,
+    total_fund_amounts,
+)
 from .selectors import preparers_of, reviewers_of
 from .templates_def import get_template
 
@@ -77,6 +84,8 @@ class LineInput:
     score_reason: str = ""
     deviation: str = ""
     qualitative_percent: Decimal | None = None
+    criteria: str = ""
+    rule_key: str = ""
 
 
 LINE_FIELDS = (
@@ -90,6 +99,8 @@ LINE_FIELDS = (
     "score_reason",
     "deviation",
     "qualitative_percent",
+    "criteria",
+    "rule_key",
 )
 FORM_FIELDS = (
     "title",
@@ -186,8 +197,26 @@ def evaluation_create(
                 level3=line.level3,
                 target=line.target,
                 weight=line.weight,
+                criteria=line.criteria,
+                rule_key=line.rule_key,
             )
             for i, line in enumerate(copy_from.indicator_lines.all())
+        )
+    else:
+        # 部门整体: every form starts with the template's common indicators, weights included.
+        IndicatorLine.objects.bulk_create(
+            IndicatorLine(
+                evaluation=evaluation,
+                order=i,
+                level1=fixed.level1,
+                level2=fixed.level2,
+                level3=fixed.indicator.name,
+                target="",
+                weight=fixed.weight,
+                criteria=fixed.indicator.criteria,
+                rule_key=fixed.indicator.key,
+            )
+            for i, fixed in enumerate(template.fixed_lines)
         )
     return evaluation
 
@@ -201,8 +230,12 @@ def evaluation_save(
     fields: dict,
     funds: dict[str, dict],
     lines: list[LineInput],
+    basic_data: dict[tuple[str, str], Decimal | None] | None = None,
 ) -> Evaluation:
     """Save everything the edit page holds, or nothing.
+
+    `basic_data` (部门整体 forms) maps every typed 基础数据表 cell (row, column) to its value or
+    None; the stored cells are replaced by it. None leaves them as they are.
 
     `fields` holds the form's own columns (FORM_FIELDS), `funds` maps a fund row key to its label
     and amounts, `lines` is the indicator lines in their new order; lines of the form that are not
@@ -227,7 +260,7 @@ def evaluation_save(
         raise StaleEdit(STALE.format(who=_display_name(evaluation.updated_by), when=when))
 
     fund_lines = list(evaluation.fund_lines.all())
-    _check_claims(evaluation, fields, funds, fund_lines, lines)
+    _check_claims(evaluation, fields, funds, fund_lines, lines, basic_data)
 
     for name in FORM_FIELDS:
         if name in fields:
@@ -257,7 +290,20 @@ def evaluation_save(
     FundLine.objects.bulk_update(fund_lines, [*AMOUNT_FIELDS, "label"])
 
     _replace_lines(evaluation, lines)
+    if basic_data is not None:
+        _replace_basic_data(evaluation, basic_data)
     return evaluation
+
+
+def _replace_basic_data(evaluation: Evaluation, cells: dict[tuple[str, str], Decimal | None]):
+    """Store exactly the template's typed cells that hold a value (an emptied cell is removed)."""
+    known = evaluation.template_def.basic_data.cell_keys()
+    evaluation.basic_data.all().delete()
+    BasicDataLine.objects.bulk_create(
+        BasicDataLine(evaluation=evaluation, row_key=row, column_key=column, value=value)
+        for (row, column), value in cells.items()
+        if value is not None and (row, column) in known
+    )
 
 
 def _check_claims(
@@ -266,6 +312,7 @@ def _check_claims(
     funds: dict[str, dict],
     fund_lines: list[FundLine],
     lines: list[LineInput],
+    basic_data: dict | None = None,
 ) -> None:
     """Refuse, before anything is written, claims differing from the suggestion of the form as
     it is about to be saved (the new amounts and lines, not the stored ones)."""
@@ -273,7 +320,9 @@ def _check_claims(
     if not t.scored:
         return
     stored_budget, stored_actual = total_fund_amounts(t, fund_lines)
-    new = funds.get(t.total_fund_row.key, {})
+    new = funds.get(t.total_fund_row.key, {}) if t.total_fund_row else {}
+    if t.basic_data is not None and basic_data is None:
+        basic_data = basic_cells(evaluation)
     result = score_lines(
         t,
         lines,
@@ -281,6 +330,7 @@ def _check_claims(
         actual=new.get("actual", stored_actual),
         budget_claim=fields.get("budget_score", evaluation.budget_score),
         budget_reason=fields.get("budget_score_reason", evaluation.budget_score_reason),
+        basic_data=basic_data,
     )
     problems = result.claim_problems()
     if problems:
@@ -363,7 +413,7 @@ def evaluation_transition(
     if action == "submit":
         full = (
             Evaluation.objects.filter(pk=evaluation.pk)
-            .prefetch_related("fund_lines", "indicator_lines")
+            .prefetch_related("fund_lines", "indicator_lines", "basic_data")
             .select_related("year")
             .get()
         )

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from . import history, scoring, services, workflow
 from .exports.files import file_stem
-from .exports.layout import build_grid
+from .exports.layout import build_grids
 from .exports.pdf import PRINT_LAYOUT_VERSION, pdf_bytes
 from .exports.xlsx import write_xlsx
 from .forms import (
+    BasicDataForm,
     EvaluationForm,
     FundsForm,
     LineFormSet,
@@ -113,16 +114,19 @@ def evaluation_new(request):
 
 def _edit_forms(evaluation: Evaluation, data=None):
     t = evaluation.template_def
+    line_kwargs = {"needs_target": t.has_indicator_column("target")}
     if data is None:
         return (
             EvaluationForm(template=t, initial=EvaluationForm.initial_for(evaluation)),
             FundsForm(template=t, initial=FundsForm.initial_for(evaluation)),
-            LineFormSet(prefix="lines", initial=line_initial(evaluation)),
+            LineFormSet(prefix="lines", initial=line_initial(evaluation), form_kwargs=line_kwargs),
+            BasicDataForm(template=t, initial=BasicDataForm.initial_for(evaluation)),
         )
     return (
         EvaluationForm(data, template=t),
         FundsForm(data, template=t),
-        LineFormSet(data, prefix="lines"),
+        LineFormSet(data, prefix="lines", form_kwargs=line_kwargs),
+        BasicDataForm(data, template=t),
     )
 
 
@@ -142,8 +146,9 @@ def evaluation_edit(request, pk):
 
     status_code = 200
     if request.method == "POST":
-        form, funds, lines = _edit_forms(evaluation, request.POST)
-        if form.is_valid() and funds.is_valid() and lines.is_valid():
+        form, funds, lines, basic = _edit_forms(evaluation, request.POST)
+        valid = [f.is_valid() for f in (form, funds, lines, basic)]  # all, for every message
+        if all(valid):
             try:
                 services.evaluation_save(
                     evaluation_id=evaluation.pk,
@@ -152,6 +157,7 @@ def evaluation_edit(request, pk):
                     fields=form.service_fields(),
                     funds=funds.service_funds(),
                     lines=lines.lines(),
+                    basic_data=basic.service_cells(),
                 )
             except services.UnexplainedClaims as e:
                 # Like any invalid input: the reason is asked for beside the claim, nothing saved.
@@ -169,11 +175,11 @@ def evaluation_edit(request, pk):
             messages.error(request, "有内容需要修改，请查看标红的栏目。没有保存任何内容。")
             status_code = 400
     else:
-        form, funds, lines = _edit_forms(evaluation)
+        form, funds, lines, basic = _edit_forms(evaluation)
 
     t = evaluation.template_def
     columns = {c.key: c.label for c in t.indicator_columns}
-    line_rows, score = _page_lines(t, form, funds, lines)
+    line_rows, score = _page_lines(t, form, funds, lines, basic)
     level1_names = [*t.level1_names, *(lf["level1"].value() or "" for lf, _ in line_rows)]
     return render(
         request,
@@ -188,12 +194,14 @@ def evaluation_edit(request, pk):
             "score": score,
             "header_fields": form.header_bound_fields(),
             "text_fields": form.text_bound_fields(),
-            "target_label": columns["target"],
-            "actual_label": columns["actual"],
+            "basic": basic,
+            "target_label": columns.get("target"),
+            "actual_label": columns.get("actual"),
+            "criteria_label": columns.get("criteria"),
             "deviation_label": columns.get("deviation"),
             "deviation_place": scoring.deviation_place(t),
             "reason_note": scoring.REASON_NOTE,
-            "show_picker": True,
+            "show_picker": t.basic_data is None,
             # 二级 choices per 一级 label, including older labels the lines carry (满意度 …).
             "taxonomy": {name: list(t.level2_choices(name)) for name in level1_names if name},
         },
@@ -201,7 +209,7 @@ def evaluation_edit(request, pk):
     )
 
 
-def _page_lines(t, form, funds, lines):
+def _page_lines(t, form, funds, lines, basic):
     """The line forms in the order the user left them, each with its judgement and scores as it
     stands on the page (typed values after a refused save, stored ones otherwise)."""
 
@@ -221,6 +229,7 @@ def _page_lines(t, form, funds, lines):
         actual=actual,
         budget_claim=claim,
         budget_reason=reason,
+        basic_data=basic.current_cells(),
     )
     results = dict(zip(map(id, shown), score.lines, strict=True))
     return [(lf, results.get(id(lf))) for lf in forms], score
@@ -243,7 +252,7 @@ def evaluation_detail(request, pk):
         queryset=with_lines(Evaluation.objects.select_related("reviewed_by")),
     )
     score = scoring.evaluation_score(evaluation)
-    grid = build_grid(form_data(evaluation, score=score))
+    grids = build_grids(form_data(evaluation, score=score))
     member = membership_of(request.user)
     can_edit = bool(
         member
@@ -256,7 +265,7 @@ def evaluation_detail(request, pk):
         "evaluations/evaluation_detail.html",
         {
             "evaluation": evaluation,
-            "grid": grid,
+            "grids": grids,
             "can_edit": can_edit,
             "score": score,
             "line_results": [

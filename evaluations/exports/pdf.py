@@ -21,6 +21,7 @@ import math
 import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from io import BytesIO
@@ -30,7 +31,7 @@ from typing import BinaryIO
 from django.template.loader import render_to_string
 
 from . import fonts
-from .layout import FormData, Grid, build_grid
+from .layout import FormData, Grid, build_grids
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 PRINT_CSS = STATIC_DIR / "css" / "print.css"
@@ -91,19 +92,34 @@ class PrintForm:
         )
 
 
-def render_pdf(grid_or_data: Grid | FormData, output: BinaryIO) -> None:
-    """Write the form as a PDF to `output` (a binary file-like object)."""
-    grid = grid_or_data if isinstance(grid_or_data, Grid) else build_grid(grid_or_data)
-    form = _print_form(grid)
-    predicted = _predict_pages(form)
+def render_pdf(grid_or_data: Grid | FormData | Sequence[Grid], output: BinaryIO) -> None:
+    """Write the form as a PDF to `output` (a binary file-like object).
+
+    A form with more than one table (部门整体: 指标表 and 基础数据表, see layout.build_grids)
+    prints each table from a new page, in one file.
+    """
+    if isinstance(grid_or_data, Grid):
+        grids = (grid_or_data,)
+    elif isinstance(grid_or_data, FormData):
+        grids = build_grids(grid_or_data)
+    else:
+        grids = tuple(grid_or_data)
+    forms = [_print_form(grid) for grid in grids]
+    predicted = [_predict_pages(form) for form in forms]
     with _lock:
-        document = _layout(form, predicted, forced=True)
-        if _row_pages(document) != predicted:
-            document = _measured_layout(form)
-        document.write_pdf(output)
+        documents = []
+        for form, pages in zip(forms, predicted, strict=True):
+            document = _layout(form, pages, forced=True)
+            if _row_pages(document) != pages:
+                document = _measured_layout(form)
+            documents.append(document)
+        if len(documents) > 1:
+            pages = [page for document in documents for page in document.pages]
+            documents = [documents[0].copy(pages)]
+        documents[0].write_pdf(output)
 
 
-def pdf_bytes(grid_or_data: Grid | FormData) -> bytes:
+def pdf_bytes(grid_or_data: Grid | FormData | Sequence[Grid]) -> bytes:
     buffer = BytesIO()
     render_pdf(grid_or_data, buffer)
     return buffer.getvalue()
