@@ -25,6 +25,7 @@ from seasons.demo import load_season_demo
 
 from .history import snapshot
 from .models import (
+    BasicDataLine,
     Evaluation,
     FundLine,
     IndicatorLine,
@@ -74,6 +75,13 @@ USERS = [
     ("xj_shenhe", "自治区财政厅审核员", "自治区财政厅", Membership.Role.REVIEWER),
     ("bazhou_tianbao", "巴州区医保局填报员", "巴中市巴州区医疗保障局", Membership.Role.PREPARER),
     ("bazhou_shenhe", "巴州区财政局审核员", "巴中市巴州区财政局", Membership.Role.REVIEWER),
+    (
+        "taoyuan_tianbao",
+        "桃源县职工医保中心填报员",
+        "桃源县城镇职工医疗保险管理服务中心",
+        Membership.Role.PREPARER,
+    ),
+    ("taoyuan_shenhe", "桃源县财政局审核员", "桃源县财政局", Membership.Role.REVIEWER),
 ]
 # year, deadline
 YEARS = [(2019, date(2020, 4, 30)), (2020, date(2021, 4, 30)), (2026, date(2027, 3, 31))]
@@ -83,6 +91,7 @@ REGION_UNIT = {
     "新疆维吾尔自治区 / 自治区本级": "自治区医疗保障局",
     "新疆维吾尔自治区 / 喀什地区 / 疏勒县": "疏勒县医疗保障局",
     "四川省 / 巴中市 / 巴州区": "巴中市巴州区医疗保障局",
+    "湖南省 / 常德市 / 桃源县": "桃源县城镇职工医疗保险管理服务中心",
 }
 # Seed fund rows named differently from the template's row keys.
 FUND_ROW_ALIASES = {"medical_insurance_fund": "social_insurance_fund"}
@@ -160,6 +169,8 @@ def load_demo(seed_path: Path | None = None) -> LoadReport:
             line.get("target", ""),
         )
         for data in forms
+        # 部门整体 lines (投入/过程 common indicators, the unit's own 评分标准) are not library items.
+        if get_template(data["template"]).basic_data is None
         for line in data["indicators"]
     )
     report.tasks_created = load_season_demo()
@@ -180,6 +191,7 @@ DEMO_HISTORY = {
         ("submit", "bazhou_tianbao", ""),
         ("approve", "bazhou_shenhe", ""),
     ],
+    "桃源县城镇职工医疗保险管理服务中心": [("submit", "taoyuan_tianbao", "")],
 }
 
 
@@ -294,11 +306,28 @@ def _create_form(data: dict, unit: Unit, year: Year) -> Evaluation:
             target=line.get("target", ""),
             actual=line.get("actual", ""),
             weight=_decimal(line.get("weight")),
+            score=_decimal(line.get("score")),
+            score_reason=line.get("score_reason", ""),
             deviation=line.get("deviation_note", ""),
+            rule_key=line.get("rule_key", ""),
+            criteria=_criteria(template, line),
         )
         for order, line in enumerate(data["indicators"])
     )
+    BasicDataLine.objects.bulk_create(
+        BasicDataLine(evaluation=evaluation, row_key=row, column_key=column, value=Decimal(value))
+        for row, column, value in (
+            (*name.split("."), value) for name, value in data.get("basic_data", {}).items()
+        )
+        if value != ""
+    )
     return evaluation
+
+
+def _criteria(template, line: dict) -> str:
+    """A common indicator's 评分标准 is the template's (as `evaluation_create` stores it)."""
+    indicator = template.common_indicator(line.get("rule_key", ""))
+    return indicator.criteria if indicator is not None else line.get("criteria", "")
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -188,11 +188,12 @@ class EvaluationForm(forms.Form):
                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
                 )
             self.fields[f.key] = _text(f.label, required=f.required, max_length=f.max_length)
-        self.fields["goal_planned"] = _text(template.goal_labels[0], textarea=True, rows=4)
-        self.fields["goal_actual"] = _text(template.goal_labels[1], textarea=True, rows=4)
+        if template.goal_labels:
+            self.fields["goal_planned"] = _text(template.goal_labels[0], textarea=True, rows=4)
+            self.fields["goal_actual"] = _text(template.goal_labels[1], textarea=True, rows=4)
         for block in template.text_blocks:
             self.fields[block.key] = _text(block.label, textarea=True, rows=2)
-        if template.scored:
+        if template.scored and template.budget_weight is not None:
             self.fields["budget_score"] = PointsField(label="预算执行率自评得分")
             self.fields["budget_score_reason"] = _text(
                 "预算执行率自评得分理由", textarea=True, rows=2
@@ -223,7 +224,7 @@ class EvaluationForm(forms.Form):
 
     def budget_claim(self) -> tuple[Decimal | None, str]:
         """The 预算执行率 score claimed now and its reason, as typed (invalid counts as none)."""
-        if not self.template.scored:
+        if "budget_score" not in self.fields:
             return None, ""
         return _current(self["budget_score"]), self["budget_score_reason"].value() or ""
 
@@ -253,7 +254,7 @@ class EvaluationForm(forms.Form):
             "preparer_phone": evaluation.preparer_phone,
             "fill_date": evaluation.fill_date,
         }
-        if t.scored:
+        if t.scored and t.budget_weight is not None:
             initial["budget_score"] = evaluation.budget_score
             initial["budget_score_reason"] = evaluation.budget_score_reason
         for f in t.header_fields:
@@ -276,15 +277,16 @@ class EvaluationForm(forms.Form):
             "title": data["title"],
             "project_name": data["project_name"].strip(),
             "header": header,
-            "goal_planned": data["goal_planned"],
-            "goal_actual": data["goal_actual"],
             "preparer": data["preparer"],
             "preparer_phone": data["preparer_phone"],
             "fill_date": data["fill_date"],
         }
+        if t.goal_labels:
+            fields["goal_planned"] = data["goal_planned"]
+            fields["goal_actual"] = data["goal_actual"]
         for block in t.text_blocks:
             fields[block.key] = data[block.key]
-        if t.scored:
+        if "budget_score" in self.fields:
             fields["budget_score"] = data["budget_score"]
             fields["budget_score_reason"] = data["budget_score_reason"]
         return fields
@@ -331,6 +333,8 @@ class FundsForm(forms.Form):
 
     def total_amounts(self) -> tuple[Decimal | None, Decimal | None]:
         """全年预算数 and 全年执行数 of the 年度资金总额 row as now typed (for the 执行率 score)."""
+        if self.template.total_fund_row is None:
+            return None, None
         key = self.template.total_fund_row.key
         return self._amount(f"{key}__budget"), self._amount(f"{key}__actual")
 
@@ -345,6 +349,91 @@ class FundsForm(forms.Form):
         return funds
 
 
+COUNT_ERRORS = {
+    "invalid": "请输入人数（整数），例如 26。",
+    "min_value": "人数不能为负数。",
+    "max_decimal_places": "人数应为整数。",
+    "max_digits": "人数过大。",
+    "max_whole_digits": "人数过大。",
+}
+NOT_WHOLE = "人数应为整数。"
+
+
+def CountField(**kwargs):  # noqa: N802
+    """Persons (编制数, 在职人数): a whole number, typed the way amounts are."""
+    return NumberField(
+        max_digits=8, error_messages=COUNT_ERRORS, widget_class=NUMBER_INPUT, **kwargs
+    )
+
+
+class BasicDataForm(forms.Form):
+    """The 基础数据表 of a 部门整体 form: one field per typed cell, named row__column; persons as
+    whole numbers, money as amounts (万元). Derived cells (控制率) are shown, never typed."""
+
+    def __init__(self, *args, template: TemplateDef, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        self.basic = template.basic_data
+        for block, row, column in self.basic.cells() if self.basic else ():
+            field = CountField if block.kind == "count" else AmountField
+            self.fields[f"{row.key}__{column.key}"] = field(label=f"{row.label} {column.label}")
+
+    @staticmethod
+    def initial_for(evaluation: Evaluation) -> dict:
+        return {f"{c.row_key}__{c.column_key}": c.value for c in evaluation.basic_data.all()}
+
+    def clean(self):
+        data = super().clean()
+        for block, row, column in self.basic.cells() if self.basic else ():
+            name = f"{row.key}__{column.key}"
+            value = data.get(name)
+            if block.kind == "count" and value is not None and value != value.to_integral():
+                self.add_error(name, NOT_WHOLE)
+        return data
+
+    def current_cells(self) -> dict[tuple[str, str], Decimal | None]:
+        """The cells as now on the page (valid values only), for the suggested scores."""
+        if not self.basic:
+            return {}
+        return {
+            (row.key, column.key): _current(self[f"{row.key}__{column.key}"])
+            for _, row, column in self.basic.cells()
+        }
+
+    def service_cells(self) -> dict[tuple[str, str], Decimal | None] | None:
+        if not self.basic:
+            return None
+        data = self.cleaned_data
+        return {
+            (row.key, column.key): data.get(f"{row.key}__{column.key}")
+            for _, row, column in self.basic.cells()
+        }
+
+    def blocks(self):
+        """(block, column labels, [(row, [bound field or derived text per column])]) to draw."""
+        from indicators.formulas import evaluate
+
+        from .exports.layout import format_points
+
+        cells = self.current_cells()
+        out = []
+        for block in self.basic.blocks if self.basic else ():
+            rows = []
+            for row in block.rows:
+                entries = []
+                for column in block.columns:
+                    if column.is_derived:
+                        value = evaluate(column.formula.format(row=row.key), cells).value
+                        entries.append(
+                            ("derived", "" if value is None else f"{format_points(value)}%")
+                        )
+                    else:
+                        entries.append(("field", self[f"{row.key}__{column.key}"]))
+                rows.append((row, entries))
+            out.append((block, rows))
+        return out
+
+
 class IndicatorLineForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     level1 = forms.CharField(label="一级指标", required=False, max_length=100, strip=False)
@@ -357,9 +446,16 @@ class IndicatorLineForm(forms.Form):
     score_reason = _text("自评得分理由", textarea=True, rows=1)
     deviation = _text("偏差原因分析及改进措施", textarea=True, rows=1)
     qualitative_percent = PercentField(label="完成比例")
+    criteria = _text("评分标准", textarea=True, rows=2)
+    rule_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
-    TEXT_FIELDS = ("level3", "target", "actual", "deviation", "score_reason")
+    TEXT_FIELDS = ("level3", "target", "actual", "deviation", "score_reason", "criteria")
     NUMBER_FIELDS = ("weight", "score", "qualitative_percent")
+
+    def __init__(self, *args, needs_target: bool = True, **kwargs):
+        # 部门整体 指标表 lines have 评分标准 instead of 指标值 / 实际完成值.
+        super().__init__(*args, **kwargs)
+        self.needs_target = needs_target
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
@@ -374,7 +470,7 @@ class IndicatorLineForm(forms.Form):
     def current_values(self) -> SimpleNamespace:
         """The line as now on the page (typed, or stored when unbound), numbers that are not
         valid read as empty: what the page judges and scores, even before it can be saved."""
-        texts = {n: self[n].value() or "" for n in ("level1", *self.TEXT_FIELDS)}
+        texts = {n: self[n].value() or "" for n in ("level1", "rule_key", *self.TEXT_FIELDS)}
         numbers = {n: _current(self[n]) for n in self.NUMBER_FIELDS}
         return SimpleNamespace(**texts, **numbers)
 
@@ -386,7 +482,7 @@ class IndicatorLineForm(forms.Form):
             return data  # an added row left empty: ignored, not an error
         if not (data.get("level3") or "").strip():
             self.add_error("level3", "请填写三级指标。")
-        if not (data.get("target") or "").strip():
+        if self.needs_target and not (data.get("target") or "").strip():
             self.add_error("target", "请填写年度指标值。")
         weight, score = data.get("weight"), data.get("score")
         if score is not None and weight is None:
@@ -427,6 +523,8 @@ class BaseLineFormSet(forms.BaseFormSet):
                 score_reason=data["score_reason"],
                 deviation=data["deviation"],
                 qualitative_percent=data.get("qualitative_percent"),
+                criteria=data["criteria"],
+                rule_key=data.get("rule_key") or "",
             )
             for data in (form.cleaned_data for form in self.kept_forms)
         ]
@@ -458,6 +556,8 @@ def line_initial(evaluation: Evaluation) -> list[dict]:
             "score_reason": line.score_reason,
             "deviation": line.deviation,
             "qualitative_percent": line.qualitative_percent,
+            "criteria": line.criteria,
+            "rule_key": line.rule_key,
             "ORDER": i + 1,
         }
         for i, line in enumerate(evaluation.indicator_lines.all())

@@ -20,6 +20,7 @@ LINE_LABELS = {
     "score_reason": "得分理由",
     "qualitative_percent": "完成比例",
     "deviation": "偏差原因",
+    "criteria": "评分标准",
 }
 FUND_LABELS = {"budget_initial": "年初预算数", "budget": "全年预算数", "actual": "全年执行数"}
 
@@ -38,13 +39,22 @@ def _text(value) -> str:
 def snapshot(evaluation) -> dict:
     """The form's content as JSON-able text (uses the prefetched fund and indicator lines)."""
     t = evaluation.template_def
+    goals = dict(
+        zip(t.goal_labels, (evaluation.goal_planned, evaluation.goal_actual), strict=False)
+    )
+    basic = {}
+    if t.basic_data is not None:
+        basic = {
+            t.basic_data.cell_label(f"{c.row_key}.{c.column_key}"): _text(c.value)
+            for c in evaluation.basic_data.all()
+        }
     return {
         "template": evaluation.template,
+        "basic": basic,
         "head": {
             **{f.label: evaluation.header_value(f.key) for f in t.header_fields},
             "表名": evaluation.title,
-            t.goal_labels[0]: evaluation.goal_planned,
-            t.goal_labels[1]: evaluation.goal_actual,
+            **goals,
             **{b.label: getattr(evaluation, b.key) for b in t.text_blocks},
             t.signature_labels["preparer"]: evaluation.preparer,
             t.signature_labels["preparer_phone"]: evaluation.preparer_phone,
@@ -75,6 +85,12 @@ def diff(old: dict, new: dict) -> list[Change]:
             before, after = before_row.get(key, ""), after_row.get(key, "")
             if before != after:
                 changes.append(Change(f"资金·{row}·{label}", before, after))
+
+    old_basic, new_basic = old.get("basic", {}), new.get("basic", {})
+    for label in dict.fromkeys([*old_basic, *new_basic]):
+        before, after = old_basic.get(label, ""), new_basic.get(label, "")
+        if before != after:
+            changes.append(Change(f"基础数据·{label}", before, after))
 
     old_lines = {line["id"]: line for line in old["lines"]}
     new_ids = {line["id"] for line in new["lines"]}

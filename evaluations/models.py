@@ -316,6 +316,10 @@ class IndicatorLine(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     deviation = models.TextField("偏差原因分析及改进措施", blank=True)
+    # 部门整体 forms: the 评分标准 printed beside the line (the unit's own lines; a common
+    # indicator's comes from the template), and the key of that common indicator, if any.
+    criteria = models.TextField("评分标准", blank=True)
+    rule_key = models.CharField("共性指标", max_length=40, blank=True)
 
     class Meta:
         verbose_name = "绩效指标"
@@ -324,6 +328,31 @@ class IndicatorLine(models.Model):
 
     def __str__(self):
         return self.level3
+
+
+class BasicDataLine(models.Model):
+    """One cell of a 部门整体 form's 基础数据表 (编制数, 三公经费·上年决算数 …): persons or 万元.
+
+    Rows and columns are keys of the template's `basic_data`; derived cells (控制率) are never
+    stored. An empty cell has no row here.
+    """
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="basic_data")
+    row_key = models.CharField("行", max_length=40)
+    column_key = models.CharField("列", max_length=40)
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "基础数据"
+        verbose_name_plural = "基础数据"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "row_key", "column_key"], name="basic_data_unique_cell"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.row_key}.{self.column_key}={self.value}"
 
 
 class TransitionLog(models.Model):

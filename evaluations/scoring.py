@@ -12,10 +12,11 @@ No queries here: a stored form's lines and fund rows come prefetched (`selectors
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from indicators.formulas import score_formula
 from indicators.judgement import (
     BUDGET_KEY,
     STATUS_LABELS,
@@ -49,6 +50,10 @@ REASON_MISSING = "第{number}行 {name}：{explanation}请在“{where}”栏填
 SCORE_PENDING = (
     "第{number}行 {name}：该行需人工确定得分，请选择定性指标完成比例，或填写自评得分及理由。"
 )
+UNIT_SCORE_PENDING = "第{number}行 {name}：请按评分标准填写自评得分。"
+DEDUCTION_NEEDS_REASON = "得分低于分值，请说明扣分原因。"
+UNIT_SCORES = "由单位按评分标准自评。"
+BASIC_DATA_MISSING = "请先在基础数据表中填写：{cells}。"
 REASON_NOTE = "提交前需填写偏差原因"
 
 _HUNDRED = Decimal(100)
@@ -73,6 +78,8 @@ class LineResult:
     claimed: Decimal | None = None
     reason: str = ""
     needs_person: bool = False
+    # 部门整体 lines with no rule: the unit's 自评得分 is the score, no reason needed for it.
+    unit_scored: bool = False
 
     @property
     def status_label(self) -> str:
@@ -164,6 +171,8 @@ class EvaluationScore:
         for i, line in enumerate(self.lines):
             if not line.claim_differs or line.reason.strip():
                 continue
+            if line.unit_scored and line.suggested is None:
+                continue
             claimed = format_points(line.claimed)
             if line.suggested is None:
                 message = CLAIM_WITHOUT_SUGGESTION.format(
@@ -198,14 +207,18 @@ def score_lines(
     actual: Decimal | None,
     budget_claim: Decimal | None = None,
     budget_reason: str = "",
+    basic_data: Mapping[tuple[str, str], Decimal | None] | None = None,
 ) -> EvaluationScore:
     """Judge and score lines as they stand (stored, or as typed on the edit page).
 
     `lines` are objects with level1, level3, target, actual, weight, score (claimed),
     score_reason and qualitative_percent. `budget`/`actual` are the 全年预算数 and 全年执行数 of
-    the 年度资金总额 row.
+    the 年度资金总额 row. On a 部门整体 template (one with a 基础数据表) the lines are scored by
+    the template's formulas over `basic_data` ({(row, column): value}) instead.
     """
     lines = list(lines)
+    if template.basic_data is not None:
+        return score_department(template, lines, basic_data or {})
     if not template.scored:
         return EvaluationScore(
             scored=False,
@@ -266,8 +279,86 @@ def score_lines(
     )
 
 
+def _judgement(status: str, explanation: str, needs_reason: bool) -> Judgement:
+    return Judgement(status, None, explanation, needs_reason=needs_reason)
+
+
+def score_department(
+    template: TemplateDef, lines: list, cells: Mapping[tuple[str, str], Decimal | None]
+) -> EvaluationScore:
+    """Scores of a 部门整体 指标表: a common indicator with a formula and a rule gets its
+    suggested score from the 基础数据表 (indicators.formulas); the other lines are scored by the
+    unit (its 自评得分 is the score). The unit may claim another score than a suggestion, with a
+    reason, as on project forms. A line scored below its weight needs its 扣分原因."""
+    results = []
+    weight_sums: dict[str, Decimal] = {}
+    suggested_total = Decimal(0)
+    for i, line in enumerate(lines):
+        name = line.level3.strip()
+        weight = line.weight
+        indicator = template.common_indicator(getattr(line, "rule_key", "") or "")
+        suggested, basis = None, UNIT_SCORES
+        if indicator is not None and indicator.formula:
+            computed = score_formula(
+                indicator.formula, indicator.rule, weight or Decimal(0), cells, indicator.unit
+            )
+            basis = computed.basis
+            if computed.missing:
+                names = "、".join(map(template.basic_data.cell_label, computed.missing))
+                basis = BASIC_DATA_MISSING.format(cells=names)
+            if indicator.rule is not None and weight is not None:
+                suggested = computed.score
+        unit_scored = indicator is None or indicator.rule is None
+        final = line.score if line.score is not None else suggested
+        if weight is None or final is None:
+            status = "needs_review"
+        else:
+            status = "met" if final >= weight else "not_met"
+        short = weight is not None and final is not None and final < weight
+        explanation = basis if not short else f"{basis}{DEDUCTION_NEEDS_REASON}"
+        results.append(
+            LineResult(
+                number=i + 1,
+                name=name,
+                judgement=_judgement(status, explanation, short),
+                weight=weight,
+                suggested=suggested,
+                basis=basis,
+                claimed=line.score,
+                reason=line.score_reason or "",
+                needs_person=unit_scored,
+                unit_scored=unit_scored,
+            )
+        )
+        if weight is not None:
+            key = line.level1.strip()
+            weight_sums[key] = weight_sums.get(key, Decimal(0)) + weight
+            suggested_total += (suggested if not unit_scored else line.score) or Decimal(0)
+    warnings = []
+    for level in template.levels:
+        got = weight_sums.get(level.name, Decimal(0))
+        if level.weight is not None and got != level.weight:
+            warnings.append(
+                f"{level.name}下各三级指标分值合计{format_points(got)}，"
+                f"与一级指标分值{format_points(level.weight)}不一致。"
+            )
+    return EvaluationScore(
+        scored=True,
+        lines=tuple(results),
+        suggested_total=suggested_total.quantize(_CENT),
+        warnings=tuple(warnings),
+    )
+
+
+def basic_cells(evaluation) -> dict[tuple[str, str], Decimal]:
+    """The 基础数据表 of a stored form as {(row, column): value} (cells prefetched)."""
+    return {(c.row_key, c.column_key): c.value for c in evaluation.basic_data.all()}
+
+
 def total_fund_amounts(template: TemplateDef, fund_lines) -> tuple[Decimal | None, Decimal | None]:
     """全年预算数 and 全年执行数 of the 年度资金总额 row among a form's (prefetched) fund lines."""
+    if template.total_fund_row is None:
+        return None, None
     key = template.total_fund_row.key
     row = next((f for f in fund_lines if f.row_key == key), None)
     return (row.budget, row.actual) if row is not None else (None, None)
@@ -284,6 +375,7 @@ def evaluation_score(evaluation) -> EvaluationScore:
         actual=actual,
         budget_claim=evaluation.budget_score,
         budget_reason=evaluation.budget_score_reason,
+        basic_data=basic_cells(evaluation) if t.basic_data is not None else None,
     )
 
 
@@ -328,11 +420,11 @@ def submission_problems(evaluation) -> list[str]:
         problems.append(NO_LINES)
     result = evaluation_score(evaluation)
     place = deviation_place(t)
-    target_label = next(c.label for c in t.indicator_columns if c.key == "target")
+    target_label = next((c.label for c in t.indicator_columns if c.key == "target"), None)
     for line, r in zip(lines, result.lines, strict=True):
         if not r.name:
             problems.append(LEVEL3_MISSING.format(number=r.number))
-        if not line.target.strip():
+        if target_label is not None and not line.target.strip():
             problems.append(TARGET_MISSING.format(number=r.number, name=r.name, label=target_label))
             continue  # nothing to judge against
         if r.needs_reason and place is not None and not reason_given(evaluation, line):
@@ -345,6 +437,10 @@ def submission_problems(evaluation) -> list[str]:
                 )
             )
         if result.scored and r.weight is not None and r.final is None:
-            problems.append(SCORE_PENDING.format(number=r.number, name=r.name))
+            if t.basic_data is not None and not r.unit_scored:
+                problems.append(f"第{r.number}行 {r.name}：{r.basis}")
+            else:
+                pending = UNIT_SCORE_PENDING if r.unit_scored else SCORE_PENDING
+                problems.append(pending.format(number=r.number, name=r.name))
     problems += [p.message for p in result.claim_problems()]
     return problems

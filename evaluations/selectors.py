@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from indicators.formulas import evaluate
+
 from .exports.layout import FormData, FundValues, LineData
-from .models import Evaluation, FundLine, IndicatorLine, Membership, ReviewComment, TransitionLog
+from .models import (
+    BasicDataLine,
+    Evaluation,
+    FundLine,
+    IndicatorLine,
+    Membership,
+    ReviewComment,
+    TransitionLog,
+)
 from .partial import Scope, scope_of
 from .permissions import visible_evaluations
-from .scoring import EvaluationScore, evaluation_score
+from .scoring import EvaluationScore, basic_cells, evaluation_score
 
 
 def evaluations_for_list(
@@ -46,7 +58,15 @@ def with_lines(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
     return qs.select_related("unit__region", "year", "updated_by", "reviewed_by").prefetch_related(
         Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
         Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
+        Prefetch("basic_data", queryset=BasicDataLine.objects.order_by("pk")),
     )
+
+
+def line_criteria(template, line) -> str:
+    """The 评分标准 printed beside a line: a common indicator's is the template's, so the rule
+    shown is the rule applied; the unit's own lines print what was typed."""
+    indicator = template.common_indicator(line.rule_key) if line.rule_key else None
+    return indicator.criteria if indicator is not None else line.criteria
 
 
 def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> FormData:
@@ -74,6 +94,7 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
             weight=line.weight,
             score=result.final if score.scored else None,
             deviation=line.deviation,
+            criteria=line_criteria(t, line),
         )
         for line, result in zip(evaluation.indicator_lines.all(), score.lines, strict=True)
     )
@@ -102,6 +123,7 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
         ),
         budget_score=score.budget_final,
         total_score=score.total,
+        basic_data=basic_cells(evaluation) if t.basic_data is not None else {},
     )
 
 
@@ -165,3 +187,112 @@ def review_started(evaluation: Evaluation) -> bool:
         author__membership__role=Membership.Role.REVIEWER,
         created_at__gte=evaluation.submitted_at,
     ).exists()
+def department_figures(evaluation: Evaluation) -> dict:
+    """The figures of a 部门整体支出 form, for the 自评报告 and anything else that quotes them.
+
+    One stored set of figures, so a report drafted from it cannot contradict the tables. Load the
+    form with `with_lines` for a fixed number of queries. Amounts are Decimal 万元, persons
+    Decimal, rates Decimal percent (138.46 means 138.46 %); None where the 基础数据表 cell is
+    empty or the rate cannot be computed. Keys (stable):
+
+    Rates are rounded to 0.01 (percent). Keys:
+
+    - unit, year, status
+    - staff: quota 编制数, actual 实际在职人数, control_rate 控制率
+    - sangong ("三公经费", the evaluated year is 上年 on the form): budget 上年预算数, actual
+      上年决算数, previous_actual 前年决算数, change (actual − previous_actual; negative is a
+      fall), change_rate 变动率, control_rate 控制率 (actual / budget), items: {car, car_purchase,
+      car_running, abroad, reception: {label, budget, actual, previous_actual}}
+    - budget (预算执行情况): carryover, initial, addition, spent, balance, completion_rate
+      预算完成率, adjustment_rate 预算调整率, carryover_rate 结转结余率
+    - spending: {row key: {label, previous_actual, budget, actual}} for every 经费控制情况 row
+      (sangong, project, project_business, project_operation, public, procurement, adjustment …)
+    - indicators: [{level1, level2, level3, criteria, weight, suggested, score, reason, note,
+      basis}] in print order (score is the printed one; note is 扣分原因和其他说明)
+    - score: {suggested_total, total, grade}
+    """
+    t = evaluation.template_def
+    if t.basic_data is None:
+        raise ValueError(f"{t.code} is not a 部门整体支出 template")
+    cells = basic_cells(evaluation)
+
+    def rate(expr: str):
+        value = evaluate(expr, cells).value
+        return None if value is None else value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    def money_row(key: str, label: str) -> dict:
+        return {
+            "label": label,
+            "previous_actual": cells.get((key, "prev_actual")),
+            "budget": cells.get((key, "last_budget")),
+            "actual": cells.get((key, "last_actual")),
+        }
+
+    spending = {
+        row.key: money_row(row.key, row.label.removeprefix("其中："))
+        for block in t.basic_data.blocks
+        if block.key == "spending"
+        for row in block.rows
+    }
+    sangong = spending.get("sangong", money_row("sangong", "三公经费"))
+    change = rate("sangong.last_actual - sangong.prev_actual")
+    score = evaluation_score(evaluation)
+    lines = list(evaluation.indicator_lines.all())
+    return {
+        "unit": evaluation.unit.name,
+        "year": evaluation.year.year,
+        "status": evaluation.get_status_display(),
+        "staff": {
+            "quota": cells.get(("staff", "quota")),
+            "actual": cells.get(("staff", "actual")),
+            "control_rate": rate("staff.actual / staff.quota * 100"),
+        },
+        "sangong": {
+            "budget": sangong["budget"],
+            "actual": sangong["actual"],
+            "previous_actual": sangong["previous_actual"],
+            "change": change,
+            "change_rate": rate(
+                "(sangong.last_actual - sangong.prev_actual) / sangong.prev_actual * 100"
+            ),
+            "control_rate": rate("sangong.last_actual / sangong.last_budget * 100"),
+            "items": {
+                key: spending[key]
+                for key in ("car", "car_purchase", "car_running", "abroad", "reception")
+                if key in spending
+            },
+        },
+        "budget": {
+            **{
+                key: cells.get((key, "amount"))
+                for key in ("carryover", "initial", "addition", "spent", "balance")
+            },
+            "completion_rate": rate(
+                "(carryover.amount + initial.amount + addition.amount - balance.amount)"
+                " / (carryover.amount + initial.amount + addition.amount) * 100"
+            ),
+            "adjustment_rate": rate("addition.amount / initial.amount * 100"),
+            "carryover_rate": rate("balance.amount / spent.amount * 100"),
+        },
+        "spending": spending,
+        "indicators": [
+            {
+                "level1": line.level1,
+                "level2": line.level2,
+                "level3": line.level3,
+                "criteria": line_criteria(t, line),
+                "weight": line.weight,
+                "suggested": result.suggested,
+                "score": result.final,
+                "reason": line.score_reason,
+                "note": line.deviation,
+                "basis": result.basis,
+            }
+            for line, result in zip(lines, score.lines, strict=True)
+        ],
+        "score": {
+            "suggested_total": score.suggested_total,
+            "total": score.total,
+            "grade": score.grade,
+        },
+    }

@@ -24,6 +24,7 @@ from .history import diff, snapshot
 from .models import (
     Attachment,
     AttachmentEvent,
+    BasicDataLine,
     Evaluation,
     FundLine,
     IndicatorLine,
@@ -42,7 +43,13 @@ from .permissions import (
     units_for_new_forms,
     visible_evaluations,
 )
-from .scoring import ClaimProblem, score_lines, submission_problems, total_fund_amounts
+from .scoring import (
+    ClaimProblem,
+    basic_cells,
+    score_lines,
+    submission_problems,
+    total_fund_amounts,
+)
 from .selectors import edit_scope, preparers_of, review_started, reviewers_of
 from .templates_def import get_template
 
@@ -104,6 +111,8 @@ class LineInput:
     score_reason: str = ""
     deviation: str = ""
     qualitative_percent: Decimal | None = None
+    criteria: str = ""
+    rule_key: str = ""
 
 
 LINE_FIELDS = (
@@ -117,6 +126,8 @@ LINE_FIELDS = (
     "score_reason",
     "deviation",
     "qualitative_percent",
+    "criteria",
+    "rule_key",
 )
 FORM_FIELDS = (
     "title",
@@ -213,8 +224,26 @@ def evaluation_create(
                 level3=line.level3,
                 target=line.target,
                 weight=line.weight,
+                criteria=line.criteria,
+                rule_key=line.rule_key,
             )
             for i, line in enumerate(copy_from.indicator_lines.all())
+        )
+    else:
+        # 部门整体: every form starts with the template's common indicators, weights included.
+        IndicatorLine.objects.bulk_create(
+            IndicatorLine(
+                evaluation=evaluation,
+                order=i,
+                level1=fixed.level1,
+                level2=fixed.level2,
+                level3=fixed.indicator.name,
+                target="",
+                weight=fixed.weight,
+                criteria=fixed.indicator.criteria,
+                rule_key=fixed.indicator.key,
+            )
+            for i, fixed in enumerate(template.fixed_lines)
         )
     audit_record(
         user=user,
@@ -238,8 +267,12 @@ def evaluation_save(
     fields: dict,
     funds: dict[str, dict],
     lines: list[LineInput],
+    basic_data: dict[tuple[str, str], Decimal | None] | None = None,
 ) -> Evaluation:
     """Save everything the edit page holds, or nothing.
+
+    `basic_data` (部门整体 forms) maps every typed 基础数据表 cell (row, column) to its value or
+    None; the stored cells are replaced by it. None leaves them as they are.
 
     `fields` holds the form's own columns (FORM_FIELDS), `funds` maps a fund row key to its label
     and amounts, `lines` is the indicator lines in their new order; lines of the form that are not
@@ -284,7 +317,7 @@ def evaluation_save(
         if problems:
             raise PartLocked(problems, scope)
         fields, funds, lines = _open_parts_only(scope, fields, funds, stored_lines, lines)
-    _check_claims(evaluation, fields, funds, fund_lines, lines)
+    _check_claims(evaluation, fields, funds, fund_lines, lines, basic_data)
     before = snapshot(evaluation)
 
     for name in FORM_FIELDS:
@@ -315,6 +348,8 @@ def evaluation_save(
     FundLine.objects.bulk_update(fund_lines, [*AMOUNT_FIELDS, "label"])
 
     _replace_lines(evaluation, lines)
+    if basic_data is not None:
+        _replace_basic_data(evaluation, basic_data)
     _audit_save(user, evaluation, before)
     return evaluation
 
@@ -341,6 +376,8 @@ def _audit_save(user, evaluation: Evaluation, before: dict) -> None:
             ],
         },
     )
+
+
 def _open_parts_only(scope, fields, funds, stored_lines, lines):
     """The posted values of the open parts; the stored values everywhere else."""
     fields = {name: value for name, value in fields.items() if scope.field_open(name)}
@@ -356,12 +393,24 @@ def _open_parts_only(scope, fields, funds, stored_lines, lines):
     return fields, funds, lines
 
 
+def _replace_basic_data(evaluation: Evaluation, cells: dict[tuple[str, str], Decimal | None]):
+    """Store exactly the template's typed cells that hold a value (an emptied cell is removed)."""
+    known = evaluation.template_def.basic_data.cell_keys()
+    evaluation.basic_data.all().delete()
+    BasicDataLine.objects.bulk_create(
+        BasicDataLine(evaluation=evaluation, row_key=row, column_key=column, value=value)
+        for (row, column), value in cells.items()
+        if value is not None and (row, column) in known
+    )
+
+
 def _check_claims(
     evaluation: Evaluation,
     fields: dict,
     funds: dict[str, dict],
     fund_lines: list[FundLine],
     lines: list[LineInput],
+    basic_data: dict | None = None,
 ) -> None:
     """Refuse, before anything is written, claims differing from the suggestion of the form as
     it is about to be saved (the new amounts and lines, not the stored ones)."""
@@ -369,7 +418,9 @@ def _check_claims(
     if not t.scored:
         return
     stored_budget, stored_actual = total_fund_amounts(t, fund_lines)
-    new = funds.get(t.total_fund_row.key, {})
+    new = funds.get(t.total_fund_row.key, {}) if t.total_fund_row else {}
+    if t.basic_data is not None and basic_data is None:
+        basic_data = basic_cells(evaluation)
     result = score_lines(
         t,
         lines,
@@ -377,6 +428,7 @@ def _check_claims(
         actual=new.get("actual", stored_actual),
         budget_claim=fields.get("budget_score", evaluation.budget_score),
         budget_reason=fields.get("budget_score_reason", evaluation.budget_score_reason),
+        basic_data=basic_data,
     )
     problems = result.claim_problems()
     if problems:
@@ -495,7 +547,7 @@ def evaluation_transition(
     if action == "submit":
         full = (
             Evaluation.objects.filter(pk=evaluation.pk)
-            .prefetch_related("fund_lines", "indicator_lines")
+            .prefetch_related("fund_lines", "indicator_lines", "basic_data")
             .select_related("year", "unit")
             .get()
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from indicators.formulas import Deduct, Rule, Steps, cell_names
 from indicators.taxonomy import canonical_level1, level2_choices
 
 # Amount columns hold money typed by people (万元, Decimal); the others are derived or points.
@@ -97,6 +98,104 @@ class TextBlock:
 
 
 @dataclass(frozen=True)
+class BasicColumn:
+    """A column of a 基础数据表 block: typed, or derived by `formula` where "{row}" is the row."""
+
+    key: str
+    label: str
+    formula: str = ""
+    unit: str = ""
+
+    @property
+    def is_derived(self) -> bool:
+        return bool(self.formula)
+
+
+@dataclass(frozen=True)
+class BasicRow:
+    """A row of a 基础数据表 block; `indent` 1 for items, 2 for 其中 sub-items."""
+
+    key: str
+    label: str
+    indent: int = 0
+
+
+@dataclass(frozen=True)
+class BasicBlock:
+    """A block of the 基础数据表 (财政供养人员情况, 经费控制情况 …): rows × columns of figures.
+
+    `kind` is "count" (whole persons) or "amount" (万元, two decimals).
+    """
+
+    key: str
+    caption: str
+    columns: tuple[BasicColumn, ...]
+    rows: tuple[BasicRow, ...]
+    kind: str = "amount"
+
+
+@dataclass(frozen=True)
+class BasicDataDef:
+    """The 基础数据表 printed beside a 部门整体 指标表; its cells feed the indicator formulas."""
+
+    title: str
+    blocks: tuple[BasicBlock, ...]
+    caption_label: str = "填报单位"
+
+    def cells(self):
+        """(block, row, column) of every typed cell, in print order."""
+        return [
+            (block, row, column)
+            for block in self.blocks
+            for row in block.rows
+            for column in block.columns
+            if not column.is_derived
+        ]
+
+    def cell_keys(self) -> set[tuple[str, str]]:
+        return {(row.key, column.key) for _, row, column in self.cells()}
+
+    def cell_label(self, name: str) -> str:
+        """ "sangong.last_actual" → "三公经费·上年决算数", as a person reads the table."""
+        row_key, _, column_key = name.partition(".")
+        for block in self.blocks:
+            for row in block.rows:
+                if row.key != row_key:
+                    continue
+                label = row.label.removeprefix("其中：").lstrip("0123456789、")
+                if len(block.columns) == 1:
+                    return label
+                column = next((c for c in block.columns if c.key == column_key), None)
+                return f"{label}·{column.label}" if column else label
+        return name
+
+
+@dataclass(frozen=True)
+class CommonIndicator:
+    """A 三级指标 whose 评分标准 is the template's: `formula` over 基础数据 cells (row.column),
+    scored by `rule` (indicators.formulas); no formula, or no rule, leaves the score to the unit.
+    `source` cites where the formula and rule were read (see department-wide reference notes)."""
+
+    key: str
+    name: str
+    criteria: str
+    formula: str = ""
+    unit: str = "%"
+    rule: Rule | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class FixedLine:
+    """A line every form of the template starts with (the 部门整体 common indicators)."""
+
+    level1: str
+    level2: str
+    indicator: CommonIndicator
+    weight: Decimal
+
+
+@dataclass(frozen=True)
 class TemplateDef:
     code: str
     name: str
@@ -130,6 +229,9 @@ class TemplateDef:
         }
     )
     taxonomy: str = "classic"
+    # 部门整体支出: the 基础数据表 and the common indicator lines computed from it.
+    basic_data: BasicDataDef | None = None
+    fixed_lines: tuple[FixedLine, ...] = ()
 
     # -- lookups used by forms and renderers -------------------------------------------------
 
@@ -154,8 +256,16 @@ class TemplateDef:
         raise KeyError(key)
 
     @property
-    def total_fund_row(self) -> FundRow:
-        return next(r for r in self.fund_rows if r.is_total)
+    def total_fund_row(self) -> FundRow | None:
+        """The 年度资金总额 row; None on a template without a funds block (部门整体)."""
+        return next((r for r in self.fund_rows if r.is_total), None)
+
+    def common_indicator(self, key: str) -> CommonIndicator | None:
+        """The template's common indicator of a line's `rule_key`, None for the unit's own lines."""
+        for line in self.fixed_lines:
+            if line.indicator.key == key:
+                return line.indicator
+        return None
 
     def has_indicator_column(self, key: str) -> bool:
         return any(c.key == key for c in self.indicator_columns)
@@ -354,9 +464,324 @@ SOCIAL_INSURANCE = TemplateDef(
     signature_labels={"preparer": "制表人", "preparer_phone": "电话", "fill_date": "填报日期"},
 )
 
+# -- 部门整体支出绩效自评 -----------------------------------------------------------------------
+#
+# What is sourced and what is composed (sources as in the department-wide reference notes):
+# * 基础数据表 blocks, rows and the columns 前年决算数 / 上年预算数 / 上年决算数 and 编制数 / 上年实际
+#   在职人数 / 控制率: a filled 2019 filing [W4]. The 预算执行情况 block (上年结转, 年初预算, 本年追加,
+#   全年支出, 年末结转结余) is COMPOSED: no filing opened had it, but 预算完成率, 预算调整率, 资金结余
+#   and 结转结余率 need those figures.
+# * 指标表 columns and the 岳阳 weights 投入 15 (预算配置 15: 财政供养人员控制率 5, "三公经费"变动率 5,
+#   重点支出安排率 5), 过程 40 (预算执行 15: 预算调整率 3, 支付进度 3, 资金结余 3, "三公经费"控制率 6;
+#   预算管理 15: 管理制度健全性 3, 资金使用合规性 3, 预决算信息公开性和完善性 …): 岳阳 [YYG].
+#   COMPOSED: the rest of 预算管理 (基础信息完善性 3, 政府采购执行率 3 from the Chongqing common
+#   list [CQ]), the third 二级 of 过程 (预算完成 10: 预算完成率 5, 结转结余率 5), and 产出 25 / 效果 20
+#   with their 二级 names (the Hunan 产出/效果 rows were not found; seed 002 states 产出, 效益 and
+#   满意度 targets, which the unit enters as its own lines).
+# * Formulas: 在职人员控制率, 预算完成率, 预算控制率 [K365]; "三公经费"控制率 = 决算/预算 [YYG];
+#   结转结余率 = 结转结余 / 支出 [W13]. "三公经费"变动率 is (本年预算 − 上年预算) / 上年预算 in [K365];
+#   the 基础数据表 has no 前年预算数 column, so here it compares 上年决算数 with 前年决算数 (the
+#   figures a 自评报告 states: "比上年减少4.07万元") — COMPOSED. 重点支出安排率 = 业务工作专项 /
+#   项目支出 is COMPOSED (no formula found). 预算调整率 reads 本年追加（调整）/ 年初预算, the formula
+#   of 预算控制率 [K365], under 岳阳's steps.
+# * Rules: 在职人员控制率 −0.5 per point above 100 % [K365][DS]; 变动率 −0.5 per point above 0
+#   [K365]; 预算完成率 −2 per 5 points below 100 % (in proportion) [K365]; 预算调整率 steps, 资金结余
+#   steps, "三公经费"控制率 −1 per point above 100 % [YYG]; 重点支出安排率 ≥90 % → 5 and <60 % → 0
+#   [YYG], the steps between (80/70/60 → 4/3/2) COMPOSED. 支付进度, 结转结余率 and the 预算管理
+#   lines have no published rule here: the unit scores them by the 评分标准 shown.
+
+_STAFF_CONTROL = CommonIndicator(
+    "staff_control",
+    "财政供养人员控制率",
+    "财政供养人员控制率=实际在职人数÷编制数×100%。控制率≤100%的得满分，"
+    "每超过1个百分点扣0.5分，扣完为止。",
+    formula="staff.actual / staff.quota * 100",
+    rule=Deduct("≤", Decimal(100), Decimal("0.5")),
+    source="K365, DS",
+)
+_SANGONG_CHANGE = CommonIndicator(
+    "sangong_change",
+    "“三公经费”变动率",
+    "“三公经费”变动率=（上年决算数−前年决算数）÷前年决算数×100%。变动率≤0的得满分，"
+    "每增加1个百分点扣0.5分，扣完为止。",
+    formula="(sangong.last_actual - sangong.prev_actual) / sangong.prev_actual * 100",
+    rule=Deduct("≤", Decimal(0), Decimal("0.5")),
+    source="K365 (rule); formula composed",
+)
+_KEY_SPENDING = CommonIndicator(
+    "key_spending",
+    "重点支出安排率",
+    "重点支出安排率=业务工作专项支出÷项目支出×100%。≥90%得5分，80%（含）–90%得4分，"
+    "70%（含）–80%得3分，60%（含）–70%得2分，60%以下不得分。",
+    formula="project_business.last_actual / project.last_actual * 100",
+    rule=Steps(
+        (
+            ("≥", Decimal(90), Decimal(5)),
+            ("≥", Decimal(80), Decimal(4)),
+            ("≥", Decimal(70), Decimal(3)),
+            ("≥", Decimal(60), Decimal(2)),
+        )
+    ),
+    source="YYG (≥90 % and <60 %); formula and middle steps composed",
+)
+_BUDGET_ADJUST = CommonIndicator(
+    "budget_adjust",
+    "预算调整率",
+    "预算调整率=本年追加（调整）预算÷年初预算×100%。未调整得3分，0–10%（含）得2分，"
+    "10%–20%（含）得1分，20%–30%（含）得0.5分，30%以上不得分。",
+    formula="addition.amount / initial.amount * 100",
+    rule=Steps(
+        (
+            ("=", Decimal(0), Decimal(3)),
+            ("≤", Decimal(10), Decimal(2)),
+            ("≤", Decimal(20), Decimal(1)),
+            ("≤", Decimal(30), Decimal("0.5")),
+        )
+    ),
+    source="YYG (steps); K365 (formula of 预算控制率)",
+)
+_PAYMENT_PROGRESS = CommonIndicator(
+    "payment_progress",
+    "支付进度",
+    "按财政规定的进度及时支付资金的得满分；未达到进度要求的，视情况扣分。",
+    source="YYG (name, weight); criteria composed",
+)
+_BALANCE = CommonIndicator(
+    "balance",
+    "资金结余",
+    "年末无结转结余的得3分；结转结余不超过上年结转的得2分；超过上年结转的不得分。",
+    formula="balance.amount",
+    unit="万元",
+    rule=Steps(
+        (("=", Decimal(0), Decimal(3)), ("≤", "carryover.amount", Decimal(2))),
+    ),
+    source="YYG",
+)
+_SANGONG_CONTROL = CommonIndicator(
+    "sangong_control",
+    "“三公经费”控制率",
+    "“三公经费”控制率=“三公经费”决算数÷预算数×100%。≤100%得满分，每超过1个百分点扣1分，扣完为止。",
+    formula="sangong.last_actual / sangong.last_budget * 100",
+    rule=Deduct("≤", Decimal(100), Decimal(1)),
+    source="YYG",
+)
+_BUDGET_COMPLETION = CommonIndicator(
+    "budget_completion",
+    "预算完成率",
+    "预算完成率=（上年结转+年初预算+本年追加−年末结转结余）÷（上年结转+年初预算+本年追加）"
+    "×100%。达到100%得满分，每低5个百分点扣2分（按比例计算），扣完为止。",
+    formula=(
+        "(carryover.amount + initial.amount + addition.amount - balance.amount)"
+        " / (carryover.amount + initial.amount + addition.amount) * 100"
+    ),
+    rule=Deduct("≥", Decimal(100), Decimal(2), Decimal(5)),
+    source="K365",
+)
+_CARRYOVER_RATE = CommonIndicator(
+    "carryover_rate",
+    "结转结余率",
+    "结转结余率=年末结转结余÷全年支出×100%。结转结余率越低越好，由单位结合结余原因自评。",
+    formula="balance.amount / spent.amount * 100",
+    source="W13 (formula); no published rule found",
+)
+
+
+def _unit_scored(key: str, name: str, criteria: str, source: str) -> CommonIndicator:
+    return CommonIndicator(key, name, criteria, source=source)
+
+
+_MANAGEMENT = (
+    _unit_scored(
+        "rules_sound",
+        "管理制度健全性",
+        "已制定或具有相应的预算资金和财务管理制度，且制度合法、合规、完整的得满分，"
+        "否则视情况扣分。",
+        "YYG",
+    ),
+    _unit_scored(
+        "funds_compliance",
+        "资金使用合规性",
+        "资金使用符合国家财经法规、财务管理制度和资金管理办法，无截留、挤占、挪用、"
+        "虚列支出的得满分，否则视情况扣分。",
+        "YYG",
+    ),
+    _unit_scored(
+        "disclosure",
+        "预决算信息公开性和完善性",
+        "按规定内容和时限公开部门预决算信息，基础数据完整、准确的得满分，否则视情况扣分。",
+        "YYG (name; its text is cut off in the copy read)",
+    ),
+    _unit_scored(
+        "basic_info",
+        "基础信息完善性",
+        "基础数据信息和会计信息资料真实、完整、准确的得满分，否则视情况扣分。",
+        "CQ (name); weight composed",
+    ),
+    _unit_scored(
+        "procurement",
+        "政府采购执行率",
+        "按政府采购预算和计划执行采购的得满分，否则视情况扣分。",
+        "CQ (name); no formula found; weight composed",
+    ),
+)
+
+# Indicators a variant may pick that the 岳阳 list does not use; their formulas and rules are
+# data like the others (K365). 楼堂馆所 figures are not on any 基础数据表 read, so a variant that
+# uses them adds a block with the rows `building`.
+BUDGET_CONTROL = CommonIndicator(
+    "budget_control",
+    "预算控制率",
+    "预算控制率=本年追加预算÷年初预算×100%。未追加得5分，0–10%（含）得4分，"
+    "10%–20%（含）得3分，20%–30%（含）得2分，30%以上不得分。",
+    formula="addition.amount / initial.amount * 100",
+    rule=Steps(
+        (
+            ("=", Decimal(0), Decimal(5)),
+            ("≤", Decimal(10), Decimal(4)),
+            ("≤", Decimal(20), Decimal(3)),
+            ("≤", Decimal(30), Decimal(2)),
+        )
+    ),
+    source="K365",
+)
+BUILDING_AREA_CONTROL = CommonIndicator(
+    "building_area",
+    "新建楼堂馆所面积控制率",
+    "新建楼堂馆所面积控制率=实际建设面积÷批准建设面积×100%。≤100%得满分，"
+    "每超过5个百分点扣2分；无新建楼堂馆所项目的得满分。",
+    formula="building.actual_area / building.approved_area * 100",
+    rule=Deduct("≤", Decimal(100), Decimal(2), Decimal(5), no_data="full"),
+    source="K365",
+)
+
+_BASIC_MONEY_COLUMNS = (
+    BasicColumn("prev_actual", "前年决算数"),
+    BasicColumn("last_budget", "上年预算数"),
+    BasicColumn("last_actual", "上年决算数"),
+)
+
+DEPARTMENT_BASIC_DATA = BasicDataDef(
+    title="部门整体支出绩效评价基础数据表",
+    blocks=(
+        BasicBlock(
+            "staffing",
+            "财政供养人员情况（人）",
+            (
+                BasicColumn("quota", "编制数"),
+                BasicColumn("actual", "上年实际在职人数"),
+                BasicColumn("rate", "控制率", formula="{row}.actual / {row}.quota * 100", unit="%"),
+            ),
+            (BasicRow("staff", "财政供养人员"),),
+            kind="count",
+        ),
+        BasicBlock(
+            "spending",
+            "经费控制情况",
+            _BASIC_MONEY_COLUMNS,
+            (
+                BasicRow("sangong", "三公经费"),
+                BasicRow("car", "1、公务用车购置和维护经费", 1),
+                BasicRow("car_purchase", "其中：公车购置", 2),
+                BasicRow("car_running", "公车运行维护", 2),
+                BasicRow("abroad", "2、出国经费", 1),
+                BasicRow("reception", "3、公务接待", 1),
+                BasicRow("project", "项目支出"),
+                BasicRow("project_business", "1、业务工作专项", 1),
+                BasicRow("project_operation", "2、运行维护专项", 1),
+                BasicRow("public", "公用经费"),
+                BasicRow("public_office", "其中：办公经费", 1),
+                BasicRow("public_utilities", "水费、电费、差旅费", 1),
+                BasicRow("public_meetings", "会议费、培训费", 1),
+                BasicRow("procurement", "政府采购金额"),
+                BasicRow("adjustment", "部门整体支出预算调整"),
+            ),
+        ),
+        BasicBlock(
+            "budget",
+            "预算执行情况",
+            (BasicColumn("amount", "上年数"),),
+            (
+                BasicRow("carryover", "上年结转"),
+                BasicRow("initial", "年初预算"),
+                BasicRow("addition", "本年追加（调整）预算"),
+                BasicRow("spent", "全年支出"),
+                BasicRow("balance", "年末结转结余"),
+            ),
+        ),
+    ),
+)
+
+
+_W = Decimal
+DEPARTMENT_YUEYANG = TemplateDef(
+    code="department_wide_yueyang",
+    name="部门整体支出绩效自评（湖南·岳阳）",
+    title="部门整体支出绩效评价指标表",
+    header_rows=(
+        (HeaderField("project_name", "部门（单位）名称", required=True, prefill="unit"),),
+    ),
+    fund_caption="",
+    fund_rows=(),
+    fund_columns=(),
+    goal_caption="",
+    goal_labels=(),
+    indicator_caption="评价指标",
+    indicator_columns=(
+        IndicatorColumn("level1", "一级指标", 7),
+        IndicatorColumn("level2", "二级指标", 8),
+        IndicatorColumn("level3", "三级指标", 13),
+        IndicatorColumn("criteria", "评分标准", 31),
+        IndicatorColumn("weight", "分值", 5),
+        IndicatorColumn("score", "自评得分", 6),
+        IndicatorColumn("deviation", "扣分原因和其他说明", 22),
+    ),
+    levels=(
+        Level1("投入", ("预算配置",), _W(15)),
+        Level1("过程", ("预算执行", "预算管理", "预算完成"), _W(40)),
+        Level1("产出", ("数量", "质量", "时效", "成本"), _W(25)),
+        Level1("效果", ("社会效益", "可持续影响", "满意度"), _W(20)),
+    ),
+    money_unit="",
+    scored=True,
+    total_points=_W(100),
+    basic_data=DEPARTMENT_BASIC_DATA,
+    fixed_lines=(
+        FixedLine("投入", "预算配置", _STAFF_CONTROL, _W(5)),
+        FixedLine("投入", "预算配置", _SANGONG_CHANGE, _W(5)),
+        FixedLine("投入", "预算配置", _KEY_SPENDING, _W(5)),
+        FixedLine("过程", "预算执行", _BUDGET_ADJUST, _W(3)),
+        FixedLine("过程", "预算执行", _PAYMENT_PROGRESS, _W(3)),
+        FixedLine("过程", "预算执行", _BALANCE, _W(3)),
+        FixedLine("过程", "预算执行", _SANGONG_CONTROL, _W(6)),
+        *(FixedLine("过程", "预算管理", indicator, _W(3)) for indicator in _MANAGEMENT),
+        FixedLine("过程", "预算完成", _BUDGET_COMPLETION, _W(5)),
+        FixedLine("过程", "预算完成", _CARRYOVER_RATE, _W(5)),
+    ),
+    signature_labels={"preparer": "填表人", "preparer_phone": "联系电话", "fill_date": "填报日期"},
+)
+
+
+def _check_formulas(template: TemplateDef) -> None:
+    """Every formula of a template reads cells its 基础数据表 has (a typo fails at import)."""
+    if template.basic_data is None:
+        return
+    known = template.basic_data.cell_keys()
+    for line in template.fixed_lines:
+        rule = line.indicator.rule
+        exprs = [line.indicator.formula]
+        if isinstance(rule, Steps):
+            exprs += [b for _, b, _ in rule.steps if isinstance(b, str)]
+        for expr in filter(None, exprs):
+            unknown = [c for c in cell_names(expr) if c not in known]
+            if unknown:
+                raise ValueError(f"{template.code}: {line.indicator.key} reads unknown {unknown}")
+
+
 TEMPLATES: dict[str, TemplateDef] = {
-    t.code: t for t in (PROJECT_2020, TRANSFER_2019, SOCIAL_INSURANCE)
+    t.code: t for t in (PROJECT_2020, TRANSFER_2019, SOCIAL_INSURANCE, DEPARTMENT_YUEYANG)
 }
+for _t in TEMPLATES.values():
+    _check_formulas(_t)
 
 TEMPLATE_CHOICES = [(t.code, t.name) for t in TEMPLATES.values()]
 

@@ -20,10 +20,11 @@ from audit.services import audit_record
 from . import attachments, history, locks, partial, scoring, services, workflow
 from .exports import xlsx_checks, xlsx_import
 from .exports.files import file_stem
-from .exports.layout import build_grid
+from .exports.layout import build_grids
 from .exports.pdf import PRINT_LAYOUT_VERSION, pdf_bytes
 from .exports.xlsx import write_xlsx
 from .forms import (
+    BasicDataForm,
     EvaluationForm,
     FundsForm,
     ImportForm,
@@ -131,16 +132,19 @@ def evaluation_new(request):
 
 def _edit_forms(evaluation: Evaluation, data=None):
     t = evaluation.template_def
+    line_kwargs = {"needs_target": t.has_indicator_column("target")}
     if data is None:
         return (
             EvaluationForm(template=t, initial=EvaluationForm.initial_for(evaluation)),
             FundsForm(template=t, initial=FundsForm.initial_for(evaluation)),
-            LineFormSet(prefix="lines", initial=line_initial(evaluation)),
+            LineFormSet(prefix="lines", initial=line_initial(evaluation), form_kwargs=line_kwargs),
+            BasicDataForm(template=t, initial=BasicDataForm.initial_for(evaluation)),
         )
     return (
         EvaluationForm(data, template=t),
         FundsForm(data, template=t),
-        LineFormSet(data, prefix="lines"),
+        LineFormSet(data, prefix="lines", form_kwargs=line_kwargs),
+        BasicDataForm(data, template=t),
     )
 
 
@@ -164,8 +168,9 @@ def evaluation_edit(request, pk):
 
     status_code = 200
     if request.method == "POST":
-        form, funds, lines = _edit_forms(evaluation, request.POST)
-        if form.is_valid() and funds.is_valid() and lines.is_valid():
+        form, funds, lines, basic = _edit_forms(evaluation, request.POST)
+        valid = [f.is_valid() for f in (form, funds, lines, basic)]  # all, for every message
+        if all(valid):
             try:
                 services.evaluation_save(
                     evaluation_id=evaluation.pk,
@@ -174,6 +179,7 @@ def evaluation_edit(request, pk):
                     fields=form.service_fields(),
                     funds=funds.service_funds(),
                     lines=lines.lines(),
+                    basic_data=basic.service_cells(),
                 )
             except services.UnexplainedClaims as e:
                 # Like any invalid input: the reason is asked for beside the claim, nothing saved.
@@ -191,11 +197,11 @@ def evaluation_edit(request, pk):
             messages.error(request, "有内容需要修改，请查看标红的栏目。没有保存任何内容。")
             status_code = 400
     else:
-        form, funds, lines = _edit_forms(evaluation)
+        form, funds, lines, basic = _edit_forms(evaluation)
 
     t = evaluation.template_def
     columns = {c.key: c.label for c in t.indicator_columns}
-    line_rows, score = _page_lines(t, form, funds, lines)
+    line_rows, score = _page_lines(t, form, funds, lines, basic)
     level1_names = [*t.level1_names, *(lf["level1"].value() or "" for lf, _ in line_rows)]
     sections = _section_marks(scope)
     if scope is not None:
@@ -214,12 +220,15 @@ def evaluation_edit(request, pk):
             "score": score,
             "header_fields": form.header_bound_fields(),
             "text_fields": form.text_bound_fields(),
-            "target_label": columns["target"],
-            "actual_label": columns["actual"],
+            "basic": basic,
+            "target_label": columns.get("target"),
+            "actual_label": columns.get("actual"),
+            "criteria_label": columns.get("criteria"),
             "deviation_label": columns.get("deviation"),
             "deviation_place": scoring.deviation_place(t),
             "reason_note": scoring.REASON_NOTE,
-            "show_picker": scope is None or scope.section_open(partial.LINES),
+            "show_picker": t.basic_data is None
+            and (scope is None or scope.section_open(partial.LINES)),
             "lines_fixed": scope is not None and not scope.section_open(partial.LINES),
             "scope": scope,
             "sections": sections,
@@ -286,7 +295,7 @@ def _line_marks(line_rows, scope):
     return out
 
 
-def _page_lines(t, form, funds, lines):
+def _page_lines(t, form, funds, lines, basic):
     """The line forms in the order the user left them, each with its judgement and scores as it
     stands on the page (typed values after a refused save, stored ones otherwise)."""
 
@@ -306,6 +315,7 @@ def _page_lines(t, form, funds, lines):
         actual=actual,
         budget_claim=claim,
         budget_reason=reason,
+        basic_data=basic.current_cells(),
     )
     results = dict(zip(map(id, shown), score.lines, strict=True))
     return [(lf, results.get(id(lf))) for lf in forms], score
@@ -328,7 +338,7 @@ def evaluation_detail(request, pk):
         queryset=with_lines(Evaluation.objects.select_related("reviewed_by")),
     )
     score = scoring.evaluation_score(evaluation)
-    grid = build_grid(form_data(evaluation, score=score))
+    grids = build_grids(form_data(evaluation, score=score))
     context = _workflow_context(request.user, evaluation)
     can_edit = can_edit_form(request.user, evaluation) and not context["lock"].locked
     return render(
@@ -336,7 +346,7 @@ def evaluation_detail(request, pk):
         "evaluations/evaluation_detail.html",
         {
             "evaluation": evaluation,
-            "grid": grid,
+            "grids": grids,
             "can_edit": can_edit,
             "score": score,
             "line_results": [

@@ -12,7 +12,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
 
-from ..templates_def import TemplateDef
+from indicators.formulas import evaluate
+
+from ..templates_def import BasicBlock, TemplateDef
 
 DASH = "—"
 
@@ -35,6 +37,7 @@ class LineData:
     weight: Decimal | None = None
     score: Decimal | None = None
     deviation: str = ""
+    criteria: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class FormData:
     approved_on: date | None = None
     budget_score: Decimal | None = None
     total_score: Decimal | None = None
+    # 部门整体: the 基础数据表 cells, {(row, column): value}.
+    basic_data: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,15 @@ def spread(total: int, weights: list[int]) -> list[int]:
     return spans
 
 
+def build_grids(data: FormData) -> tuple[Grid, ...]:
+    """Every printed table of a form: the form itself and, on a 部门整体 template, its
+    基础数据表 (a page of its own in the PDF, a sheet of its own in Excel)."""
+    grids = [build_grid(data)]
+    if data.template.basic_data is not None:
+        grids.append(build_basic_grid(data))
+    return tuple(grids)
+
+
 def build_grid(data: FormData) -> Grid:
     t = data.template
     width = len(t.indicator_columns)  # the content columns right of the caption column
@@ -177,17 +191,6 @@ def build_grid(data: FormData) -> Grid:
     # Wide enough for a four-character caption (项目名称, 绩效指标) on one line at 10.5pt.
     caption_width = 11
     widths = (caption_width, *(c.width for c in t.indicator_columns))
-    signature = tuple(
-        (t.signature_labels[key], value)
-        for key, value in (
-            ("preparer", data.preparer),
-            ("preparer_phone", data.preparer_phone),
-            ("fill_date", format_date(data.fill_date)),
-        )
-    )
-    approval = ()
-    if data.reviewer:
-        approval = (("审核人", data.reviewer), ("审核日期", format_date(data.approved_on)))
     return Grid(
         title=data.title,
         year_line=f"（{data.year}年度）",
@@ -195,10 +198,89 @@ def build_grid(data: FormData) -> Grid:
         widths=widths,
         rows=tuple(rows),
         footnotes=t.footnotes,
-        signature=signature,
-        approval=approval,
+        signature=_signature(data),
+        approval=_approval(data),
         watermark="草稿" if data.is_draft else "",
     )
+
+
+def _signature(data: FormData) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (data.template.signature_labels[key], value)
+        for key, value in (
+            ("preparer", data.preparer),
+            ("preparer_phone", data.preparer_phone),
+            ("fill_date", format_date(data.fill_date)),
+        )
+    )
+
+
+def _approval(data: FormData) -> tuple[tuple[str, str], ...]:
+    if not data.reviewer:
+        return ()
+    return (("审核人", data.reviewer), ("审核日期", format_date(data.approved_on)))
+
+
+# -- the 基础数据表 -------------------------------------------------------------------------------
+
+# Caption, row label, and the value columns every block spreads its own columns over.
+BASIC_WIDTHS = (14, 32, 18, 18, 18)
+_INDENT = "\u3000"  # a full-width space per level, as the printed form indents its items
+
+
+def build_basic_grid(data: FormData) -> Grid:
+    """The 部门整体支出绩效评价基础数据表: 填报单位, then each block with its column heading and
+    rows; derived columns (控制率) computed from the typed cells by their formula."""
+    basic = data.template.basic_data
+    width = len(BASIC_WIDTHS) - 1
+    values = width - 1
+    head_field = data.template.header_fields[0]
+    rows = [
+        Row(
+            (
+                Cell(basic.caption_label, kind="caption"),
+                Cell(data.header.get(head_field.key, ""), width),
+            ),
+            "head",
+        )
+    ]
+    for block in basic.blocks:
+        spans = spread(values, [1] * len(block.columns))
+        caption = Cell(block.caption, rowspan=len(block.rows) + 1, kind="caption")
+        heading = [Cell("项目", kind="head")]
+        heading += [
+            Cell(c.label, s, kind="head") for c, s in zip(block.columns, spans, strict=True)
+        ]
+        rows.append(Row((caption, *heading), "basic_head"))
+        for row in block.rows:
+            # Left-aligned, so the items' indentation shows as on the printed form.
+            cells = [Cell(_INDENT * row.indent + row.label)]
+            for column, span in zip(block.columns, spans, strict=True):
+                cells.append(_basic_cell(data, block, row.key, column, span))
+            rows.append(Row(tuple(cells), "basic"))
+    return Grid(
+        title=basic.title,
+        year_line=f"（{data.year}年度）",
+        unit_line="单位：万元",
+        widths=BASIC_WIDTHS,
+        rows=tuple(rows),
+        footnotes=(),
+        signature=_signature(data),
+        approval=_approval(data),
+        watermark="草稿" if data.is_draft else "",
+    )
+
+
+def _basic_cell(data: FormData, block: BasicBlock, row_key: str, column, span: int) -> Cell:
+    if column.is_derived:
+        value = evaluate(column.formula.format(row=row_key), data.basic_data).value
+        ratio = None if value is None else value / 100
+        text = "" if value is None else f"{format_points(value)}%"
+        return Cell(text, span, kind="number", value=ratio, number_format="0.00%")
+    value = data.basic_data.get((row_key, column.key))
+    if block.kind == "count":
+        return Cell(format_points(value), span, kind="number", value=value, number_format="0")
+    return _amount_cell(value, span)
 
 
 def _header_rows(data: FormData, width: int) -> list[Row]:
@@ -221,6 +303,8 @@ def _amount_cell(value: Decimal | None, span: int) -> Cell:
 
 def _fund_rows(data: FormData, width: int) -> list[Row]:
     t = data.template
+    if not t.fund_rows:
+        return []
     funds = [(row, data.funds.get(row.key) or FundValues(row.label)) for row in t.fund_rows]
     caption = Cell(t.fund_caption, rowspan=len(funds), kind="caption")
     rows = []
@@ -272,6 +356,8 @@ def _fund_cell(data: FormData, is_total: bool, values: FundValues, key: str, spa
 
 def _goal_rows(data: FormData, width: int) -> list[Row]:
     t = data.template
+    if not t.goal_labels:
+        return []
     left, right = spread(width, [1, 1])
     caption = Cell(t.goal_caption, rowspan=2, kind="caption")
     return [

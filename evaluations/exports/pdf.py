@@ -29,6 +29,7 @@ import math
 import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
@@ -43,7 +44,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
 
 from . import fonts
-from .layout import FormData, Grid, build_grid
+from .layout import FormData, Grid, build_grids
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 PRINT_CSS = STATIC_DIR / "css" / "print.css"
@@ -121,22 +122,35 @@ class PrintForm:
         )
 
 
-def render_pdf(grid_or_data: Grid | FormData, output: BinaryIO) -> None:
-    """Write the form as a PDF to `output` (a binary file-like object)."""
-    grid = grid_or_data if isinstance(grid_or_data, Grid) else build_grid(grid_or_data)
-    form = _print_form(grid)
-    predicted = _predict_pages(form)
+def render_pdf(grid_or_data: Grid | FormData | Sequence[Grid], output: BinaryIO) -> None:
+    """Write the form as a PDF to `output` (a binary file-like object).
+
+    A form with more than one table (部门整体: 指标表 and 基础数据表, see layout.build_grids)
+    prints each table from a new page, in one file.
+    """
+    if isinstance(grid_or_data, Grid):
+        grids = (grid_or_data,)
+    elif isinstance(grid_or_data, FormData):
+        grids = build_grids(grid_or_data)
+    else:
+        grids = tuple(grid_or_data)
+    forms = [_print_form(grid) for grid in grids]
+    predicted = [_predict_pages(form) for form in forms]
     with _lock, _collect_after():
-        _write(form, predicted, output)
+        documents = [_document(form, pages) for form, pages in zip(forms, predicted, strict=True)]
+        if len(documents) > 1:
+            pages = [page for document in documents for page in document.pages]
+            documents = [documents[0].copy(pages)]
+        documents[0].write_pdf(output)
 
 
-def _write(form: PrintForm, predicted: dict[int, int], output: BinaryIO) -> None:
+def _document(form: PrintForm, predicted: dict[int, int]):
     document = _layout(form, predicted, forced=True)
     # Breaks are forced where predicted, so the layout can differ from the prediction only by
     # breaking somewhere else too, which adds a page: the page count checks every row's page.
     if len(document.pages) != max(predicted.values(), default=0) + 1:
         document = _measured_layout(form)
-    document.write_pdf(output)
+    return document
 
 
 @contextmanager
@@ -160,7 +174,7 @@ def _collect_after():
         gc.collect(0)
 
 
-def pdf_bytes(grid_or_data: Grid | FormData) -> bytes:
+def pdf_bytes(grid_or_data: Grid | FormData | Sequence[Grid]) -> bytes:
     buffer = BytesIO()
     render_pdf(grid_or_data, buffer)
     return buffer.getvalue()

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .layout import Cell, FormData, Grid, build_grid, spread
+from .layout import Cell, FormData, Grid, build_grid, build_grids, spread
 
 FONT_NAME = "宋体"
 FONT_SIZE = 10.5
@@ -48,9 +48,19 @@ _FORMULA_START = ("=", "+", "-", "@")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def write_xlsx(grid_or_data: Grid | FormData, output: BinaryIO) -> None:
-    """Write one form as a one-sheet workbook to `output` (a binary file-like object)."""
-    write_xlsx_many([grid_or_data], output)
+def write_xlsx(grid_or_data: Grid | FormData | Sequence[Grid], output: BinaryIO) -> None:
+    """Write one form as a workbook to `output` (a binary file-like object): one sheet, or a
+    sheet per table where the form has more (部门整体: 指标表, then 基础数据表)."""
+    if isinstance(grid_or_data, Grid):
+        grids = [grid_or_data]
+    elif isinstance(grid_or_data, FormData):
+        grids = list(build_grids(grid_or_data))
+    else:
+        grids = list(grid_or_data)
+    names = None
+    if len(grids) > 1:
+        names = [grid.title for grid in grids]
+    write_xlsx_many(grids, output, names)
 
 
 def write_xlsx_many(

@@ -15,8 +15,8 @@ def test_load_demo_twice_leaves_one_copy_of_each_seed_form(db):
     for seed in seed_forms():
         ev = Evaluation.objects.get(project_name=seed["project_name"])
         assert ev.indicator_lines.count() == len(seed["indicators"])
-    # The seeds plus the 项目支出 form composed from seed 003.
-    assert Evaluation.objects.count() == len(seed_forms()) + 1
+    # The seeds plus the 项目支出 form composed from seed 003 and the 部门整体 one from seed 002.
+    assert Evaluation.objects.count() == len(seed_forms()) + 2
     assert Evaluation.objects.filter(template="project_2020").count() == 1
 
 

@@ -9,7 +9,14 @@ import pytest
 from django.db import transaction
 
 from evaluations.demo import load_demo
-from evaluations.exports.layout import FormData, FundValues, LineData, build_grid, spread
+from evaluations.exports.layout import (
+    FormData,
+    FundValues,
+    LineData,
+    build_grid,
+    build_grids,
+    spread,
+)
 from evaluations.models import Evaluation
 from evaluations.selectors import form_data, with_lines
 from evaluations.templates_def import PROJECT_2020, SOCIAL_INSURANCE, TRANSFER_2019
@@ -54,15 +61,17 @@ def seed_grids(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo(SEED_FORMS)
         grids = {
-            ev.project_name: build_grid(form_data(ev))
+            f"{ev.project_name} {grid.title}": grid
             for ev in with_lines(Evaluation.objects.all())
+            for grid in build_grids(form_data(ev))
         }
         transaction.set_rollback(True)
     return grids
 
 
 def test_every_row_of_every_seed_form_spans_the_full_width(seed_grids):
-    assert len(seed_grids) == 7
+    # Seven forms, the 部门整体 one with its 基础数据表 as a second grid.
+    assert len(seed_grids) == 9
     for name, grid in seed_grids.items():
         assert occupancy(grid) == [grid.column_count] * len(grid.rows), name
 

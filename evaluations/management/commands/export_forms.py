@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from audit.services import audit_record
 from evaluations.exports.files import file_stem
-from evaluations.exports.layout import build_grid
+from evaluations.exports.layout import build_grids
 from evaluations.models import Evaluation, Region
 from evaluations.selectors import form_data, with_lines
 
@@ -78,10 +78,10 @@ class Command(BaseCommand):
             if stem.casefold() in used:
                 stem = f"{stem}_{evaluation.pk}"
             used.add(stem.casefold())
-            grid = build_grid(form_data(evaluation))
+            grids = build_grids(form_data(evaluation))
             for ext, write in writers.items():
                 with open(out_dir / f"{stem}.{ext}", "wb") as fh:
-                    write(grid, fh)
+                    write(grids, fh)
                 counts[ext] += 1
 
         seconds = time.perf_counter() - started
