@@ -26,6 +26,15 @@ SEED_FORMS = Path(__file__).resolve().parents[1] / "evaluations" / "demo" / "see
 PASSWORD = "correct-horse-42"
 
 
+def pytest_configure(config):
+    # The cast's users are created for every test: a deliberately slow production hasher would
+    # spend most of the suite's time hashing their passwords. Logging in still goes through the
+    # real authentication backends (django-axes included); only the hash is cheap.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 class LoginClient(Client):
     """Django's test client, whose login() gives authenticate() a request: django-axes (login
     throttling) refuses to judge a login without one, as a real login page always has one."""
