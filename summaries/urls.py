@@ -16,7 +16,11 @@ urlpatterns = [
         name="batch_export_create",
     ),
     path("exports/", views.batch_export_list, name="batch_export_list"),
-    path("exports/<int:pk>/", views.batch_export_detail, name="batch_export_detail"),
-    path("exports/<int:pk>/status/", views.batch_export_status, name="batch_export_status"),
-    path("exports/<int:pk>/download/", views.batch_export_download, name="batch_export_download"),
+    path("exports/<int:export_id>/", views.batch_export_detail, name="batch_export_detail"),
+    path("exports/<int:export_id>/status/", views.batch_export_status, name="batch_export_status"),
+    path(
+        "exports/<int:export_id>/download/",
+        views.batch_export_download,
+        name="batch_export_download",
+    ),
 ]

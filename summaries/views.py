@@ -215,8 +215,8 @@ def _status_payload(export: BatchExport) -> dict:
 
 @login_required
 @require_GET
-def batch_export_detail(request, pk):
-    export = _export_for_user(request.user, pk)
+def batch_export_detail(request, export_id):
+    export = _export_for_user(request.user, export_id)
     return render(
         request,
         "summaries/batch_export.html",
@@ -226,8 +226,8 @@ def batch_export_detail(request, pk):
 
 @login_required
 @require_GET
-def batch_export_status(request, pk):
-    export = _export_for_user(request.user, pk)
+def batch_export_status(request, export_id):
+    export = _export_for_user(request.user, export_id)
     response = JsonResponse(_status_payload(export))
     response["Cache-Control"] = "no-store"
     return response
@@ -235,8 +235,8 @@ def batch_export_status(request, pk):
 
 @login_required
 @require_GET
-def batch_export_download(request, pk):
-    export = _export_for_user(request.user, pk)
+def batch_export_download(request, export_id):
+    export = _export_for_user(request.user, export_id)
     if export.status != BatchExport.Status.DONE or not export.file:
         raise Http404("导出文件尚未生成。")
     try:
