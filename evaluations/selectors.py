@@ -187,6 +187,8 @@ def review_started(evaluation: Evaluation) -> bool:
         author__membership__role=Membership.Role.REVIEWER,
         created_at__gte=evaluation.submitted_at,
     ).exists()
+
+
 def department_figures(evaluation: Evaluation) -> dict:
     """The figures of a 部门整体支出 form, for the 自评报告 and anything else that quotes them.
 

@@ -155,7 +155,9 @@ def evaluation_edit(request, pk):
         request.user, pk, "edit", queryset=with_lines(Evaluation.objects.all())
     )
     extra = locks.extra_lock_reasons(evaluation, timezone.localdate())
-    if not evaluation.is_editable or extra:
+    # A save posted after the form locked (submitted elsewhere, the task's deadline passed) goes on
+    # to the service, which refuses it, and the page comes back with everything typed.
+    if request.method == "GET" and (not evaluation.is_editable or extra):
         if evaluation.year.closed:
             messages.error(request, services.YEAR_CLOSED.format(year=evaluation.year.year))
         elif extra:
@@ -671,6 +673,8 @@ def _import_render(request, unit, form, errors, status=200):
         },
         status=status,
     )
+
+
 # -- attachments --------------------------------------------------------------------------------
 
 

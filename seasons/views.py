@@ -83,7 +83,7 @@ def task_new(request):
             form.add_error(None, e.message)
         else:
             messages.success(request, f"已下达自评任务，已通知{task.task_units.count()}个单位。")
-            return redirect("seasons:task_detail", pk=task.pk)
+            return redirect("seasons:task_detail", task_id=task.pk)
     return render(request, "seasons/task_new.html", {"form": form, "units_count": units.count()})
 
 
@@ -104,15 +104,15 @@ def _detail_context(request, task, extend_form=None, cancel_form=None):
 
 
 @login_required
-def task_detail(request, pk):
-    task = get_task_for_user(request.user, pk)
+def task_detail(request, task_id):
+    task = get_task_for_user(request.user, task_id)
     return render(request, "seasons/task_detail.html", _detail_context(request, task))
 
 
 @login_required
 @require_POST
-def task_extend(request, pk):
-    task = get_task_for_user(request.user, pk, "manage")
+def task_extend(request, task_id):
+    task = get_task_for_user(request.user, task_id, "manage")
     form = ExtendForm(request.POST, task_units=task.task_units.select_related("unit"))
     if form.is_valid():
         unit = form.cleaned_data["unit"]
@@ -128,7 +128,7 @@ def task_extend(request, pk):
             form.add_error(None, e.message)
         else:
             messages.success(request, "已延期，并已通知相关单位。")
-            return redirect("seasons:task_detail", pk=task.pk)
+            return redirect("seasons:task_detail", task_id=task.pk)
     messages.error(request, "延期未成功，请查看下方提示。")
     task.refresh_from_db()
     return render(
@@ -141,8 +141,8 @@ def task_extend(request, pk):
 
 @login_required
 @require_POST
-def task_cancel(request, pk):
-    task = get_task_for_user(request.user, pk, "manage")
+def task_cancel(request, task_id):
+    task = get_task_for_user(request.user, task_id, "manage")
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -153,7 +153,7 @@ def task_cancel(request, pk):
             form.add_error(None, e.message)
         else:
             messages.success(request, "任务已撤销，并已通知相关单位。")
-            return redirect("seasons:task_detail", pk=task.pk)
+            return redirect("seasons:task_detail", task_id=task.pk)
     messages.error(request, "撤销未成功，请查看下方提示。")
     return render(
         request,
@@ -178,13 +178,13 @@ def mine(request):
 
 @login_required
 @require_POST
-def task_form_open(request, pk, template):
+def task_form_open(request, task_id, template):
     if not _is_preparer(request.user):
         raise PermissionDenied("只有填报人可以填报。")
-    get_task_for_user(request.user, pk)  # 404 for a task not issued to this unit
+    get_task_for_user(request.user, task_id)  # 404 for a task not issued to this unit
     try:
         evaluation = services.task_form_open(
-            user=request.user, task_id=pk, template=template, today=today()
+            user=request.user, task_id=task_id, template=template, today=today()
         )
     except services.TaskError as e:
         messages.error(request, e.message)

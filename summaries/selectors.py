@@ -168,15 +168,21 @@ def region_forms(user, region: Region, year: Year) -> QuerySet[Evaluation]:
 
 
 def _total_row_q() -> Q:
-    """The 年度资金总额 row of each template (a template names its own total row)."""
+    """The 年度资金总额 row of each template (a template names its own total row; a 部门整体 form
+    has no funds block and no such row)."""
     return reduce(
         or_,
-        (Q(evaluation__template=t.code, row_key=t.total_fund_row.key) for t in TEMPLATES.values()),
+        (
+            Q(evaluation__template=t.code, row_key=t.total_fund_row.key)
+            for t in TEMPLATES.values()
+            if t.total_fund_row is not None
+        ),
     )
 
 
 def _scored_templates() -> list[str]:
-    return [t.code for t in TEMPLATES.values() if t.scored]
+    # The 项目支出 forms: a 部门整体 form's score rests on its 基础数据表 and is not comparable.
+    return [t.code for t in TEMPLATES.values() if t.scored and t.basic_data is None]
 
 
 # Part of every cached score's key: a change to the scoring rules or the 表样 scores anew.

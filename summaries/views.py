@@ -178,7 +178,7 @@ def batch_export_create(request, year, region_id):
     except services.ExportError as e:
         messages.error(request, e.message)
         return redirect("summary_region", year=year.year, region_id=region.pk)
-    return redirect("batch_export_detail", pk=export.pk)
+    return redirect("batch_export_detail", export_id=export.pk)
 
 
 def _export_for_user(user, pk) -> BatchExport:

@@ -232,8 +232,11 @@ def test_a_form_out_of_draft_cannot_be_changed_by_a_crafted_post(client, cast, f
     form.refresh_from_db()
     login(client, cast.preparer)
     response = client.post(edit_url(form), edit_post(form, goal_actual="偷偷修改"))
-    assert response.status_code == 302
-    assert response.url == reverse("evaluation_detail", args=[form.pk])
+    # Refused with the reason; what was typed comes back on the page, nothing is stored.
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert services.NOT_EDITABLE.format(status=form.get_status_display()) in page
+    assert "偷偷修改" in page
     form.refresh_from_db()
     assert form.goal_actual == ""
 

@@ -6,12 +6,12 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
 from evaluations.demo import load_forms
 from evaluations.models import Evaluation, Year
-from tests.conftest import PASSWORD, SEED_FORMS
+from tests.conftest import PASSWORD, SEED_FORMS, LoginClient
 from tests.evaluations.import_books import XLSX_TYPE, social_insurance_typed
 
 URL = reverse("evaluation_import")
@@ -149,7 +149,7 @@ def test_an_upload_far_over_the_limit_is_refused_before_its_body_is_read(client,
 
 
 def test_the_import_needs_the_csrf_token(cast):
-    client = Client(enforce_csrf_checks=True)
+    client = LoginClient(enforce_csrf_checks=True)
     login(client, cast.preparer)
     response = post(client, cast.year, social_insurance_typed(SEED))
     assert response.status_code == 403

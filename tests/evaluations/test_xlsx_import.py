@@ -32,7 +32,9 @@ from tests.evaluations.import_books import (
 
 SEEDS = load_forms(SEED_FORMS)
 COMPOSED = load_forms(COMPOSED_FORMS)
-ALL_FORMS = SEEDS + COMPOSED
+# The 部门整体 form (指标表 + 基础数据表) is not read back from Excel: see the refusal test below.
+ALL_FORMS = [f for f in SEEDS + COMPOSED if f["template"] != "department_wide_yueyang"]
+DEPARTMENT = next(f for f in COMPOSED if f["template"] == "department_wide_yueyang")
 SHEET = "xl/worksheets/sheet1.xml"
 
 
@@ -91,6 +93,13 @@ def test_export_import_export_gives_the_same_workbook_cell_for_cell(seed, cast, 
     before, after = cells(first), cells(second)
     assert before.keys() == after.keys()
     assert [k for k in before if before[k] != after[k]] == []
+
+
+def test_a_department_wide_workbook_is_refused_with_a_message(cast, years):
+    data = export_bytes(source_form(cast, years, DEPARTMENT))
+    errors = refused(data, year=DEPARTMENT["year"])
+    assert errors and all(e.message for e in errors)
+    assert not Evaluation.objects.filter(unit=cast.health).exists()
 
 
 def test_round_trip_keeps_claimed_scores_and_qualitative_shares(cast, years):
