@@ -230,7 +230,20 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ["DJANGO_CACHE_DIR"],
+    },
+    # Scores and board figures per form version: small entries, one per form, so a province's
+    # summary (hundreds of forms) is not pushed out by the default cache's 300-entry limit.
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
+    if not os.environ.get("DJANGO_CACHE_DIR")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.path.join(os.environ["DJANGO_CACHE_DIR"], "figures"),
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
 }
 
 # Background work (batch exports, reminders) goes through django.tasks. The default backend keeps

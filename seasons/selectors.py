@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
@@ -240,7 +240,7 @@ def _figures(forms: list[Evaluation], approved_at: dict) -> dict[int, tuple]:
     if not wanted:
         return {}
     key = f"season-board:{FIGURES_VERSION}:{wanted[0].year_id}"
-    cached = cache.get(key) or {}
+    cached = caches["figures"].get(key) or {}
     result, missing = {}, []
     for ev in wanted:
         stamp, figures = cached.get(ev.pk, (None, None))
@@ -271,7 +271,7 @@ def _figures(forms: list[Evaluation], approved_at: dict) -> dict[int, tuple]:
             changes = len(diff(approved_content[ev.pk], snapshot(ev)))
         result[ev.pk] = (score, grade, changes)
         cached[ev.pk] = (_stamp(ev), result[ev.pk])
-    cache.set(key, cached, timeout=7 * 24 * 3600)
+    caches["figures"].set(key, cached, timeout=7 * 24 * 3600)
     return result
 
 

@@ -17,7 +17,7 @@ from functools import reduce
 from operator import or_
 from pathlib import Path
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -210,7 +210,7 @@ def form_scores(forms: QuerySet[Evaluation]) -> dict[int, tuple[int, Decimal, st
     keys = {
         pk: (unit_id, _score_key(pk, version, created)) for pk, unit_id, version, created in heads
     }
-    cached = cache.get_many([key for _, key in keys.values()])
+    cached = caches["figures"].get_many([key for _, key in keys.values()])
     result = {pk: (unit_id, *cached[key]) for pk, (unit_id, key) in keys.items() if key in cached}
     missing = [pk for pk in keys if pk not in result]
     if missing:
@@ -225,7 +225,7 @@ def form_scores(forms: QuerySet[Evaluation]) -> dict[int, tuple[int, Decimal, st
                 continue
             result[evaluation.pk] = (evaluation.unit_id, score.total, score.grade)
             fresh[keys[evaluation.pk][1]] = (score.total, score.grade)
-        cache.set_many(fresh, timeout=None)
+        caches["figures"].set_many(fresh, timeout=None)
     return result
 
 

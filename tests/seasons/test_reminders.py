@@ -110,6 +110,9 @@ def test_a_bad_date_is_refused(db):
         call_command("send_reminders", "--today", "2021-13-01", stdout=StringIO())
 
 
+# The worker manages its own database connections, as in production: the test cannot hold them in
+# one rolled-back transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_task_runs_the_same_reminders(cast):
     issue(cast)
     result = send_reminders_task.enqueue("2021-04-27")
