@@ -6,10 +6,11 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
 
-from evaluations.demo import load_demo
+from evaluations.demo import DEMO_PASSWORD, load_demo
 from evaluations.models import BasicDataLine, Evaluation
 from reports.exports.docx import write_docx
 from reports.exports.pdf import report_pdf_bytes
@@ -138,6 +139,8 @@ def test_a_changed_basic_data_cell_redrafts_untouched_text_and_flags_edited_text
 def test_pdf_and_docx_of_the_department_report(demo):
     reader = PdfReader(BytesIO(report_pdf_bytes(demo)))
     text = squash("".join(page.extract_text() for page in reader.pages))
+    title = f"{UNIT}2019年度部门整体支出绩效自评报告"
+    assert [item.title for item in reader.outline][0] == title and title in text
     for heading in (
         "一、部门（单位）基本情况",
         "二、部门整体支出管理及使用情况",
@@ -153,6 +156,7 @@ def test_pdf_and_docx_of_the_department_report(demo):
     write_docx(demo, buffer)
     doc = Document(BytesIO(buffer.getvalue()))
     paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert ("Title", title) in paragraphs
     headings = [text for style, text in paragraphs if style == "Heading 1"]
     assert headings[:6] == [
         "一、部门（单位）基本情况",
@@ -165,3 +169,16 @@ def test_pdf_and_docx_of_the_department_report(demo):
     assert ("Heading 2", "（二）“三公经费”情况") in paragraphs
     body = "\n".join(text for _, text in paragraphs)
     assert body.count("9.87万元") == 1 and "比上年（决算13.94万元）减少4.07万元" in body
+
+
+def test_the_report_page_shows_the_department_outline_to_its_unit_only(client, demo):
+    assert client.login(username="taoyuan_tianbao", password=DEMO_PASSWORD)
+    page = client.get(reverse("report_detail", args=[demo.pk])).content.decode()
+    assert (
+        "二、部门整体支出管理及使用情况" in page and "比上年（决算13.94万元）减少4.07万元" in page
+    )
+    client.logout()
+    # A reviewer of another county does not see the form at all.
+    assert client.login(username="bazhou_shenhe", password=DEMO_PASSWORD)
+    for name in ("report_detail", "report_pdf", "report_docx"):
+        assert client.get(reverse(name, args=[demo.pk])).status_code == 404
