@@ -514,8 +514,8 @@ def _sangong_text(sangong: Mapping) -> str:
         parts.append(f"“三公经费”控制率{_percent(control_rate)}")
     text = "，".join(parts) + "。"
 
-    items = sangong.get("items") or {}
-    items = [(k, items[k]) for k in _SANGONG_ITEMS if k in items]
+    all_items = sangong.get("items") or {}
+    items = [(k, all_items[k]) for k in _SANGONG_ITEMS if k in all_items]
     filled = [(k, row) for k, row in items if row.get("budget") or row.get("actual")]
     zero = [
         _row_label(row["label"])
@@ -531,6 +531,14 @@ def _sangong_text(sangong: Mapping) -> str:
         text += f"，{'、'.join(zero)}为零。" if zero else "。"
     elif filled:
         pieces = [_row_amounts(_row_label(row["label"]), row) for _, row in filled]
+        car = [
+            _row_amounts(_row_label(all_items[k]["label"]), all_items[k])
+            for k in ("car_purchase", "car_running")
+            if k in all_items and dict(filled).get("car")
+        ]
+        car = [c for c in car if c]
+        if car:
+            pieces[0] += "（其中：" + "；".join(car) + "）"
         text += "其中：" + "；".join(pieces)
         text += f"；{'、'.join(zero)}为零。" if zero else "。"
     elif zero:

@@ -12,6 +12,14 @@ from pypdf import PdfReader
 
 from evaluations.demo import DEMO_PASSWORD, load_demo
 from evaluations.models import BasicDataLine, Evaluation
+from reports.drafting import (
+    DEPARTMENT_CODE,
+    ReportFigures,
+    draft_department_basic,
+    draft_department_conclusion,
+    draft_department_problems,
+    draft_department_spending,
+)
 from reports.exports.docx import write_docx
 from reports.exports.pdf import report_pdf_bytes
 from reports.selectors import report_view
@@ -182,3 +190,64 @@ def test_the_report_page_shows_the_department_outline_to_its_unit_only(client, d
     assert client.login(username="bazhou_shenhe", password=DEMO_PASSWORD)
     for name in ("report_detail", "report_pdf", "report_docx"):
         assert client.get(reverse(name, args=[demo.pk])).status_code == 404
+
+
+def department_figures_of(**extra) -> ReportFigures:
+    return ReportFigures(
+        template_code=DEPARTMENT_CODE,
+        form_title="部门整体支出绩效评价指标表",
+        year=2020,
+        unit="某县某局",
+        project_name="某县某局",
+        extra={"unit": "某县某局", "year": 2020, **extra},
+    )
+
+
+def row(label, budget, actual, previous=None):
+    d = Decimal
+    return {
+        "label": label,
+        "budget": None if budget is None else d(budget),
+        "actual": None if actual is None else d(actual),
+        "previous_actual": None if previous is None else d(previous),
+    }
+
+
+def test_a_rise_in_sangong_is_stated_as_an_increase_with_each_item():
+    sangong = {
+        "budget": Decimal("30.00"),
+        "actual": Decimal("25.50"),
+        "previous_actual": Decimal("20.00"),
+        # 25.50 − 20.00 = 5.50; 5.50 ÷ 20.00 × 100 = 27.5%; 25.50 ÷ 30.00 × 100 = 85%
+        "change": Decimal("5.50"),
+        "change_rate": Decimal("27.50"),
+        "control_rate": Decimal("85.00"),
+        "items": {
+            "car": row("1、公务用车购置和维护经费", "20", "18"),
+            "car_purchase": row("公车购置", "12", "12"),
+            "car_running": row("公车运行维护", "8", "6"),
+            "abroad": row("2、出国经费", "0", "0"),
+            "reception": row("3、公务接待", "10", "7.5"),
+        },
+    }
+    text = draft_department_spending(department_figures_of(sangong=sangong)).text
+    assert "决算25.50万元，比上年（决算20.00万元）增加5.50万元，增长27.5%" in text
+    assert (
+        "其中：公务用车购置和维护经费预算20.00万元，决算18.00万元（其中：公车购置预算和决算均为"
+        "12.00万元；公车运行维护预算8.00万元，决算6.00万元）；公务接待预算10.00万元，"
+        "决算7.50万元；出国经费为零。"
+    ) in text
+    assert "基础数据表的预算执行情况尚未填写。" in text
+
+
+def test_empty_basic_data_says_what_is_missing_and_the_total_waits():
+    figures = department_figures_of(
+        indicators=[
+            {"level1": "投入", "level3": "财政供养人员控制率", "weight": Decimal(5), "score": None}
+        ],
+        score={"total": None, "grade": "", "suggested_total": None},
+    )
+    assert "编制数和实际在职人数尚未填写" in draft_department_basic(figures).text
+    assert "“三公经费”尚未填写" in draft_department_spending(figures).text
+    assert "尚有1个指标未确定得分" in draft_department_conclusion(figures).text
+    assert "“财政供养人员控制率”：尚未确定得分。" in draft_department_problems(figures).text
