@@ -10,9 +10,10 @@ from django.utils import timezone
 from evaluations.exports.layout import FormData
 from evaluations.models import Evaluation
 from evaluations.scoring import EvaluationScore, deviation_place, evaluation_score
-from evaluations.selectors import form_data, with_lines
+from evaluations.selectors import department_figures, form_data, with_lines
 
 from .drafting import (
+    DEPARTMENT_CODE,
     FundFigure,
     LineFigure,
     ReportFigures,
@@ -25,8 +26,8 @@ from .drafting import (
 from .models import Report
 
 # Figures beyond the form's own, per template code, as a mapping for ReportFigures.extra
-# (部门整体支出: evaluations.selectors.department_figures, once that template exists).
-EXTRA_FIGURES: dict[str, Callable[[Evaluation], dict]] = {}
+# (部门整体支出: the 基础数据表 and 指标表 as evaluations.selectors.department_figures reads them).
+EXTRA_FIGURES: dict[str, Callable[[Evaluation], dict]] = {DEPARTMENT_CODE: department_figures}
 
 
 def report_figures(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from evaluations.exports.layout import format_date
 
-from ..drafting import is_subheading, paragraphs
+from ..drafting import DEPARTMENT_CODE, is_subheading, paragraphs
 from ..selectors import ReportView, report_date
 
 
@@ -26,6 +26,14 @@ class ReportDocument:
     attachments: tuple[str, ...]
 
 
+def _title(view: ReportView) -> str:
+    ev = view.evaluation
+    if view.figures.template_code == DEPARTMENT_CODE:
+        # Seed 002: 桃源县…中心2019年度部门整体支出绩效自评报告 (project_name is the unit).
+        return f"{ev.unit.name}{ev.year.year}年度部门整体支出绩效自评报告"
+    return f"{ev.year.year}年度{ev.project_name}绩效自评报告"
+
+
 def build_document(view: ReportView) -> ReportDocument:
     """Sections in order; an optional section left empty is left out."""
     ev = view.evaluation
@@ -40,7 +48,7 @@ def build_document(view: ReportView) -> ReportDocument:
             blocks.append(Block("subheading" if is_subheading(p) else "para", p))
     return ReportDocument(
         unit=ev.unit.name,
-        title=f"{ev.year.year}年度{ev.project_name}绩效自评报告",
+        title=_title(view),
         blocks=tuple(blocks),
         signature=ev.unit.name,
         date_text=format_date(report_date(ev)),
