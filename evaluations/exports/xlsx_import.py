@@ -28,6 +28,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from ..templates_def import TEMPLATES, TemplateDef
+from .layout import FundValues  # a fund row read back is what the printed grid shows
 from .xlsx_checks import (
     BROKEN,
     DEFAULT_LIMITS,
@@ -72,14 +73,6 @@ DATE_INVALID = "应为日期（如 2020年4月15日），实际为「{text}」�
 
 
 @dataclass(frozen=True)
-class ParsedFund:
-    label: str
-    budget_initial: Decimal | None = None
-    budget: Decimal | None = None
-    actual: Decimal | None = None
-
-
-@dataclass(frozen=True)
 class ParsedLine:
     level1: str
     level2: str
@@ -104,7 +97,7 @@ class ParsedForm:
     year: int | None = None
     header: dict[str, str] = field(default_factory=dict)
     header_labels: dict[str, str] = field(default_factory=dict)
-    funds: dict[str, ParsedFund] = field(default_factory=dict)
+    funds: dict[str, FundValues] = field(default_factory=dict)
     budget_score: Decimal | None = None
     goal_planned: str = ""
     goal_actual: str = ""
@@ -588,7 +581,7 @@ class _Reader:
             return {}, None
         r0, spans = heading
         first_amount = min(c for c, _ in spans.values())
-        funds: dict[str, ParsedFund] = {}
+        funds: dict[str, FundValues] = {}
         budget_score = None
         taken: set[str] = set()
         for r in range(r0 + 1, end):
@@ -613,7 +606,7 @@ class _Reader:
                 continue
             taken.add(row.key)
             values = {key: self.amount(*cell) for key, cell in amounts.items()}
-            funds[row.key] = ParsedFund(
+            funds[row.key] = FundValues(
                 self.text(r, label_col, "资金行名称", 100).strip(), **values
             )
             if row.is_total and "score" in spans:
@@ -636,7 +629,7 @@ class _Reader:
         r0, cb, ca = total
         budget_cols = (sheet.end(r0, cb) + 1, ca - 1)
         actual_cols = (sheet.end(r0, ca) + 1, sheet.cols)
-        funds: dict[str, ParsedFund] = {}
+        funds: dict[str, FundValues] = {}
         taken: set[str] = set()
         for r in range(r0, end):
             b_col, _ = sheet.first_filled(r, *budget_cols)
@@ -655,7 +648,7 @@ class _Reader:
                     continue
                 label = self.text(r, cb, "资金行名称", 100).strip()
             taken.add(row.key)
-            funds[row.key] = ParsedFund(
+            funds[row.key] = FundValues(
                 label, budget=self.amount(r, b_col), actual=self.amount(r, a_col)
             )
         return funds, None
