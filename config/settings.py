@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "summaries",
     "reports",
     "seasons",
+    "taskqueue",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,13 @@ TASKS = {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# DJANGO_TASKS_BACKEND=taskqueue.backend.RedisBackend keeps the queue in Redis instead
+# (`python manage.py redis_worker` runs it); DJANGO_TASKS_REDIS_URL says which Redis.
+if TASKS["default"]["BACKEND"] == "taskqueue.backend.RedisBackend":
+    TASKS["default"]["OPTIONS"] = {
+        "URL": os.environ.get("DJANGO_TASKS_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "PREFIX": os.environ.get("DJANGO_TASKS_REDIS_PREFIX", "jixiao:tasks"),
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
