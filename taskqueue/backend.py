@@ -7,6 +7,9 @@ Layout (every key starts with OPTIONS["PREFIX"], default "jixiao:tasks"):
   {prefix}:processing:{queue}   list — ids a worker has taken and not yet finished
   {prefix}:scheduled:{queue}    sorted set — deferred ids scored by their run_after timestamp
 
+OPTIONS: URL (redis://…), PREFIX, RESULT_TTL (seconds a finished result is kept; 0 = for ever),
+ENQUEUE_ON_COMMIT (default True: queue the id when the surrounding transaction commits).
+
 `python manage.py redis_worker` runs the queue (see run_next / promote_due below).
 """
 
@@ -19,6 +22,7 @@ from datetime import datetime
 from traceback import format_exception
 
 import redis
+from django.db import transaction
 from django.tasks import DEFAULT_TASK_QUEUE_NAME
 from django.tasks.backends.base import BaseTaskBackend
 from django.tasks.base import Task, TaskContext, TaskError, TaskResult, TaskResultStatus
@@ -65,6 +69,7 @@ class RedisBackend(BaseTaskBackend):
         self.url = self.options.get("URL", DEFAULT_URL)
         self.prefix = self.options.get("PREFIX", DEFAULT_PREFIX)
         self.result_ttl = int(self.options.get("RESULT_TTL", DEFAULT_RESULT_TTL))
+        self.enqueue_on_commit = bool(self.options.get("ENQUEUE_ON_COMMIT", True))
         self.client = redis.Redis.from_url(self.url, decode_responses=True)
         self._promote = self.client.register_script(_PROMOTE_DUE)
 
@@ -98,15 +103,25 @@ class RedisBackend(BaseTaskBackend):
             errors=[],
             worker_ids=[],
         )
-        pipe = self.client.pipeline(transaction=True)
-        pipe.hset(self.result_key(result.id), mapping=self._to_hash(result))
-        if task.run_after is not None and task.run_after > result.enqueued_at:
-            pipe.zadd(self.scheduled_key(task.queue_name), {result.id: task.run_after.timestamp()})
+        # The record is there at once (get_result works), but the id reaches the queue only when
+        # the database transaction around the enqueue commits: a worker must not run a task
+        # before the rows it reads exist. Outside a transaction it is queued at once.
+        self.client.hset(self.result_key(result.id), mapping=self._to_hash(result))
+        if self.enqueue_on_commit:
+            transaction.on_commit(lambda: self._queue(result), robust=False)
         else:
-            pipe.lpush(self.queue_key(task.queue_name), result.id)
-        pipe.execute()
-        task_enqueued.send(type(self), task_result=result)
+            self._queue(result)
         return result
+
+    def _queue(self, result: TaskResult) -> None:
+        task = result.task
+        if task.run_after is not None and task.run_after > timezone.now():
+            self.client.zadd(
+                self.scheduled_key(task.queue_name), {result.id: task.run_after.timestamp()}
+            )
+        else:
+            self.client.lpush(self.queue_key(task.queue_name), result.id)
+        task_enqueued.send(type(self), task_result=result)
 
     def get_result(self, result_id):
         data = self.client.hgetall(self.result_key(result_id))

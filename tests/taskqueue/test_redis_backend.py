@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 import redis
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.tasks import task, task_backends
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.test import override_settings
@@ -101,6 +102,19 @@ def test_a_failing_task_is_recorded_and_the_worker_goes_on(cast, redis_tasks):
     assert good.status == "SUCCESSFUL" and Reminder.objects.count() == 2
     assert "运行任务 2 个，其中失败 1 个" in out
     assert bad.id in err
+
+
+def test_a_task_enqueued_in_a_transaction_is_queued_when_it_commits(redis_tasks):
+    queue = redis_tasks.queue_key("default")
+    with transaction.atomic():
+        result = echo_task.enqueue("提交后")
+        assert redis_tasks.get_result(result.id).status == "READY"
+        # Not yet on the queue: a worker must not see it before the rows it reads are committed.
+        assert redis_tasks.client.llen(queue) == 0
+    assert redis_tasks.client.llen(queue) == 1
+    work()
+    result.refresh()
+    assert result.status == "SUCCESSFUL"
 
 
 def test_an_unknown_result_id_does_not_exist(redis_tasks):
