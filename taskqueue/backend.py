@@ -129,9 +129,6 @@ class RedisBackend(BaseTaskBackend):
             raise TaskResultDoesNotExist(result_id)
         return self._from_hash(result_id, data)
 
-    def check(self, **kwargs):
-        return []
-
     # -- storage ------------------------------------------------------------------------------
     def _to_hash(self, result: TaskResult) -> dict[str, str]:
         task = result.task
