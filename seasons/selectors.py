@@ -83,6 +83,7 @@ def unit_tasks(unit: Unit, today: date) -> list[UnitTask]:
     task_units = list(
         TaskUnit.objects.filter(unit=unit, task__status=Task.Status.OPEN)
         .select_related("task__year", "task__issuer_unit")
+        .prefetch_related("task__files")
         .order_by("-task__year__year", "task__deadline", "task__pk")
     )
     year_ids = {tu.task.year_id for tu in task_units}

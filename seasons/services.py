@@ -7,10 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
+from evaluations import attachments
 from evaluations import services as evaluation_services
 from evaluations.models import Evaluation, Membership, Notification, Unit, Year
 from evaluations.permissions import membership_of
@@ -18,7 +20,7 @@ from evaluations.templates_def import TEMPLATES, get_template
 from evaluations.workflow import TRANSITIONS
 
 from . import board
-from .models import Reminder, Task, TaskLog, TaskUnit, parse_reminder_days
+from .models import Reminder, Task, TaskAttachment, TaskLog, TaskUnit, parse_reminder_days
 from .permissions import is_reviewer, region_scope_q, units_in_scope
 from .selectors import last_year_form
 
@@ -40,6 +42,8 @@ NOT_IN_TASK = "本单位没有这项自评任务。"
 TEMPLATE_NOT_IN_TASK = "此任务不要求填报这种表样。"
 ALREADY_HANDED_IN = "该表{status}，无需催报。"
 NO_FORM = "该单位尚未填报，没有可{action}的自评表。"
+FILE_NOT_FOUND = "没有找到该附件（可能已被删除），请刷新页面。"
+NO_FILE = "请选择要上传的文件。"
 ROW_NOT_FOUND = "没有找到该项（可能已不在您的范围内），请刷新页面。"
 
 ISSUED = "{issuer}下达自评任务“{title}”{number}：请于{deadline}前填报{year}年度{templates}。"
@@ -128,10 +132,13 @@ def task_issue(
     lock_after_deadline: bool = False,
     reminder_days: str = "3,1",
     today: date,
+    files=(),
 ) -> Task:
-    """Issue a task to `units` (None: every budget unit in the reviewer's scope) and tell them."""
+    """Issue a task to `units` (None: every budget unit in the reviewer's scope) and tell them.
+    `files` (uploads: the 通知 and its annexes) are checked first; one refused issues nothing."""
     if not is_reviewer(user):
         raise TaskError(NOT_REVIEWER)
+    checked = [(upload, _inspect(upload)) for upload in files or ()]
     if year.closed:
         raise TaskError(YEAR_CLOSED.format(year=year.year))
     if not templates:
@@ -176,6 +183,7 @@ def task_issue(
         f"{'，截止后锁定' if lock_after_deadline else ''}"
     )
     TaskLog.objects.create(task=task, actor=user, action=TaskLog.Action.ISSUE, detail=detail[:300])
+    _store_files(task=task, user=user, checked=checked)
     text = ISSUED.format(
         issuer=member.unit.name,
         title=task.title,
@@ -186,6 +194,89 @@ def task_issue(
     )
     notify_users(users=_preparers(u.pk for u in chosen), text=text)
     return task
+
+
+def _inspect(upload) -> attachments.Inspected:
+    try:
+        return attachments.inspect(
+            upload,
+            name=upload.name or "",
+            size=upload.size,
+            max_size=settings.ATTACHMENT_MAX_BYTES,
+            allowed=attachments.ALL_TYPES,
+        )
+    except attachments.AttachmentRefused as refused:
+        raise TaskError(refused.message) from None
+
+
+def _store_files(*, task, user, checked) -> list[TaskAttachment]:
+    """Save checked uploads through the storage API under random names (the uploaded name is kept
+    only as text), each logged. Should anything fail, the files stored so far are removed."""
+    stored, saved = [], []
+    try:
+        for upload, inspected in checked:
+            item = TaskAttachment(
+                task=task,
+                original_name=inspected.name,
+                size=inspected.size,
+                content_type=inspected.type.content_type,
+                sha256=inspected.sha256,
+                uploaded_by=user,
+            )
+            upload.seek(0)
+            item.file.save(f"upload.{inspected.type.extension}", upload, save=False)
+            stored.append((item.file.storage, item.file.name))
+            item.save()
+            TaskLog.objects.create(
+                task=task,
+                actor=user,
+                action=TaskLog.Action.FILE_ADD,
+                detail=f"{item.original_name}（{attachments.format_size(item.size)}）"[:300],
+            )
+            saved.append(item)
+    except Exception:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+    return saved
+
+
+@transaction.atomic
+def task_file_add(*, user, task_id: int, upload) -> TaskAttachment:
+    """Attach a file to an open task (a reviewer in scope); refused files change nothing."""
+    task = _lock_task(user, task_id)
+    if upload is None:
+        raise TaskError(NO_FILE)
+    checked = [(upload, _inspect(upload))]
+    return _store_files(task=task, user=user, checked=checked)[0]
+
+
+@transaction.atomic
+def task_file_delete(*, user, task_id: int, file_id: int) -> None:
+    """Remove a file from an open task; the task's record keeps its name."""
+    task = _lock_task(user, task_id)
+    try:
+        item = task.files.get(pk=file_id)
+    except TaskAttachment.DoesNotExist:
+        raise TaskError(FILE_NOT_FOUND) from None
+    storage, name = item.file.storage, item.file.name
+    TaskLog.objects.create(
+        task=task, actor=user, action=TaskLog.Action.FILE_DELETE, detail=item.original_name
+    )
+    item.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def task_file_downloaded(*, user, item: TaskAttachment) -> None:
+    """Note a download in the task's record (the view has checked the user may see the task)."""
+    member = membership_of(user)
+    TaskLog.objects.create(
+        task_id=item.task_id,
+        actor=user,
+        action=TaskLog.Action.FILE_DOWNLOAD,
+        unit=member.unit if member else None,
+        detail=item.original_name,
+    )
 
 
 @transaction.atomic

@@ -3,15 +3,18 @@ from __future__ import annotations
 from io import BytesIO
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.downloads import attachment_response
+from evaluations.attachments import ALL_TYPES, format_size
 from evaluations.models import Membership
 from evaluations.permissions import membership_of
 from evaluations.templates_def import TEMPLATES
@@ -19,7 +22,7 @@ from evaluations.templates_def import TEMPLATES
 from . import board, services
 from .exports import write_board_xlsx
 from .forms import CancelForm, ExtendForm, TaskForm
-from .models import Task
+from .models import Task, TaskAttachment
 from .permissions import (
     get_task_for_user,
     is_reviewer,
@@ -78,13 +81,25 @@ def task_new(request):
                 lock_after_deadline=data["lock_after_deadline"],
                 reminder_days=data["reminder_days"],
                 today=today(),
+                files=request.FILES.getlist("files"),
             )
         except services.TaskError as e:
             form.add_error(None, e.message)
         else:
             messages.success(request, f"已下达自评任务，已通知{task.task_units.count()}个单位。")
             return redirect("seasons:task_detail", task_id=task.pk)
-    return render(request, "seasons/task_new.html", {"form": form, "units_count": units.count()})
+    return render(
+        request,
+        "seasons/task_new.html",
+        {"form": form, "units_count": units.count(), **_file_limits()},
+    )
+
+
+def _file_limits() -> dict:
+    return {
+        "file_types": "、".join(t.label for t in ALL_TYPES),
+        "file_limit": format_size(settings.ATTACHMENT_MAX_BYTES),
+    }
 
 
 def _detail_context(request, task, extend_form=None, cancel_form=None):
@@ -100,6 +115,8 @@ def _detail_context(request, task, extend_form=None, cancel_form=None):
         "can_manage": manage,
         "extend_form": extend_form or ExtendForm(task_units=task_units),
         "cancel_form": cancel_form or CancelForm(),
+        "files": task.files.select_related("uploaded_by"),
+        **_file_limits(),
     }
 
 
@@ -161,6 +178,46 @@ def task_cancel(request, task_id):
         _detail_context(request, task, cancel_form=form),
         status=400,
     )
+
+
+@login_required
+@require_POST
+def task_file_add(request, task_id):
+    task = get_task_for_user(request.user, task_id, "manage")
+    try:
+        item = services.task_file_add(
+            user=request.user, task_id=task.pk, upload=request.FILES.get("file")
+        )
+    except services.TaskError as e:
+        messages.error(request, f"{e.message}没有保存任何文件。")
+    else:
+        messages.success(request, f"已上传“{item.original_name}”。")
+    return redirect("seasons:task_detail", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def task_file_delete(request, task_id, file_id):
+    task = get_task_for_user(request.user, task_id, "manage")
+    try:
+        services.task_file_delete(user=request.user, task_id=task.pk, file_id=file_id)
+    except services.TaskError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "已删除附件。")
+    return redirect("seasons:task_detail", task_id=task.pk)
+
+
+@login_required
+def task_file(request, task_id, file_id):
+    task = get_task_for_user(request.user, task_id)  # 404 for anyone the task is not visible to
+    item = get_object_or_404(TaskAttachment, task=task, pk=file_id)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件已不存在。") from None
+    services.task_file_downloaded(user=request.user, item=item)
+    return attachment_response(handle, item.original_name, item.content_type)
 
 
 # -- the unit's side -----------------------------------------------------------------------------
