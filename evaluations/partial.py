@@ -104,10 +104,11 @@ def line_name(number: int, level3: str) -> str:
 
 def _field_labels(evaluation) -> dict[str, str]:
     t = evaluation.template_def
+    # A 部门整体 form has no goals block: its labels are simply absent.
+    goals = dict(zip(("goal_planned", "goal_actual"), t.goal_labels, strict=False))
     labels = {
         "title": "表名",
-        "goal_planned": t.goal_labels[0],
-        "goal_actual": t.goal_labels[1],
+        **goals,
         "budget_score": "预算执行率自评得分",
         "budget_score_reason": "预算执行率得分理由",
         **{b.key: b.label for b in t.text_blocks},
@@ -134,12 +135,23 @@ def _header_changes(evaluation, fields: dict) -> list[str]:
 
 
 def locked_changes(
-    scope: Scope, evaluation, *, fields: dict, funds: dict, fund_lines, stored_lines, lines
+    scope: Scope,
+    evaluation,
+    *,
+    fields: dict,
+    funds: dict,
+    fund_lines,
+    stored_lines,
+    lines,
+    basic_data: dict | None = None,
+    stored_basic: dict | None = None,
 ) -> list[str]:
     """Every locked part the posted data would change, each named for the user (empty: none);
     REFUSED.format(open=scope.describe(), problems="；".join(…)) is the whole message.
 
     `stored_lines` are the form's IndicatorLines in their order, `lines` the posted LineInputs.
+    `basic_data` (部门整体 forms) maps the posted 基础数据表 cells (row, column) to their values and
+    `stored_basic` the stored ones; the 基础数据表 is money, so it goes with the 资金 section.
     """
     problems = []
 
@@ -169,6 +181,11 @@ def locked_changes(
                         break
                 if posted.get("label") and not _same(posted["label"], fund.label):
                     changed.append(f"{fund.label}的名称")
+            stored = stored_basic or {}
+            if basic_data is not None and any(
+                not _same(value, stored.get(cell)) for cell, value in basic_data.items()
+            ):
+                changed.append("基础数据表")
         if changed:
             refuse(f"“{SECTION_LABELS[section]}”（{'、'.join(dict.fromkeys(changed))}）")
 

@@ -313,10 +313,14 @@ def evaluation_save(
             fund_lines=fund_lines,
             stored_lines=stored_lines,
             lines=lines,
+            basic_data=basic_data,
+            stored_basic={(c.row_key, c.column_key): c.value for c in evaluation.basic_data.all()},
         )
         if problems:
             raise PartLocked(problems, scope)
         fields, funds, lines = _open_parts_only(scope, fields, funds, stored_lines, lines)
+        if not scope.section_open(partial.FUNDS):
+            basic_data = None  # the stored 基础数据表 stands
     _check_claims(evaluation, fields, funds, fund_lines, lines, basic_data)
     before = snapshot(evaluation)
 

@@ -207,7 +207,7 @@ def evaluation_edit(request, pk):
     level1_names = [*t.level1_names, *(lf["level1"].value() or "" for lf, _ in line_rows)]
     sections = _section_marks(scope)
     if scope is not None:
-        _read_only_parts(form, funds, sections)
+        _read_only_parts(form, funds, sections, basic)
     line_rows = _line_marks(line_rows, scope)
     return render(
         request,
@@ -258,7 +258,7 @@ def _section_marks(scope) -> dict[str, SimpleNamespace]:
     }
 
 
-def _read_only_parts(form, funds, sections) -> None:
+def _read_only_parts(form, funds, sections, basic) -> None:
     """Render the fields of the sections not sent back as read-only: the values still post (and
     the service refuses any change to them), they just cannot be typed over."""
     t = form.template
@@ -272,7 +272,7 @@ def _read_only_parts(form, funds, sections) -> None:
         if not sections[section or partial.OTHER].open:
             _read_only(field)
     if not sections[partial.FUNDS].open:
-        for field in funds.fields.values():
+        for field in (*funds.fields.values(), *basic.fields.values()):
             _read_only(field)
 
 

@@ -340,3 +340,53 @@ def test_the_demo_unit_lives_under_hunan_changde_taoyuan(demo):
     unit = Unit.objects.get(name=UNIT)
     assert unit.region.full_name == "湖南省 / 常德市 / 桃源县"
     assert demo.status == "submitted"
+
+
+# -- 部分退回 of a 部门整体 form ----------------------------------------------------------------
+
+
+def _edit_post(evaluation, **changes) -> dict:
+    """The edit page's POST with nothing changed (the 基础数据表 included), then `changes`."""
+    from evaluations.forms import BasicDataForm
+    from tests.evaluations.helpers import edit_post
+
+    data = edit_post(evaluation)
+    data.update({k: str(v) for k, v in BasicDataForm.initial_for(evaluation).items()})
+    data.update(changes)
+    return data
+
+
+def test_a_partial_return_keeps_the_basic_data_locked_unless_the_funds_are_sent_back(client, demo):
+    # The reviewer sends back only the 其他 section (填表人, 电话, 日期); the 基础数据表 goes with the
+    # 资金 section, which stays locked.
+    login(client, "taoyuan_shenhe")
+    url = reverse("evaluation_transition", args=[demo.pk, "return"])
+    data = {"reason": "请补充填表人", "version": demo.version, "part": ["other"]}
+    client.post(url, {**data, "part-comment-other": "请填写填表人和电话"})
+    client.logout()
+    demo.refresh_from_db()
+    assert demo.status == Evaluation.Status.RETURNED
+    stored = {(c.row_key, c.column_key): c.value for c in demo.basic_data.all()}
+
+    login(client, "taoyuan_tianbao")
+    page = client.get(reverse("evaluation_edit", args=[demo.pk])).content.decode()
+    staff = re.search(r'<input[^>]*name="staff__quota"[^>]*>', page).group(0)
+    assert "readonly" in staff
+
+    # A crafted POST changing 编制数 is refused, names the 基础数据表 and stores nothing.
+    response = client.post(
+        reverse("evaluation_edit", args=[demo.pk]), _edit_post(demo, staff__quota="40")
+    )
+    assert response.status_code == 409
+    assert "基础数据表" in response.content.decode()
+    demo.refresh_from_db()
+    assert {(c.row_key, c.column_key): c.value for c in demo.basic_data.all()} == stored
+
+    # What was sent back can change, and the 基础数据表 stays as stored.
+    response = client.post(
+        reverse("evaluation_edit", args=[demo.pk]), _edit_post(demo, preparer="李会计")
+    )
+    assert response.status_code == 302
+    demo.refresh_from_db()
+    assert demo.preparer == "李会计"
+    assert {(c.row_key, c.column_key): c.value for c in demo.basic_data.all()} == stored
