@@ -507,7 +507,46 @@ def _attachment_path(instance, filename):
     return f"attachments/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{extension}"
 
 
-class Attachment(models.Model):
+class StoredFile(models.Model):
+    """An uploaded file checked by content (evaluations/attachments.py) and stored through the
+    storage API under a random name; the name the user gave is kept only as text. Served only
+    through views that check scope, never from a media URL."""
+
+    file = models.FileField("文件", upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField("文件名", max_length=120)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    content_type = models.CharField("类型", max_length=100)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def put(self, upload, inspected, user) -> None:
+        """Take the checked `upload` (`inspected` = attachments.inspect's answer) and write it
+        through the storage API; only the detected type's extension is kept from the upload.
+        The row itself is saved by the caller, who deletes the file should that fail."""
+        self.original_name = inspected.name
+        self.size = inspected.size
+        self.content_type = inspected.type.content_type
+        self.sha256 = inspected.sha256
+        self.uploaded_by = user
+        upload.seek(0)
+        self.file.save(f"upload.{inspected.type.extension}", upload, save=False)
+
+
+class Attachment(StoredFile):
     """A file attached to a form: evidence, the stamped scan of the signed printout, or a file the
     reviewer sent with a return. Stored under MEDIA_ROOT with a random name and served only
     through the form's download view (never from a media URL)."""
@@ -527,27 +566,10 @@ class Attachment(models.Model):
         on_delete=models.SET_NULL,
         related_name="attachments",
     )
-    file = models.FileField("文件", upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField("文件名", max_length=120)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    content_type = models.CharField("类型", max_length=100)
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = "附件"
         verbose_name_plural = "附件"
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class AttachmentEvent(models.Model):

@@ -822,20 +822,8 @@ def _inspect(upload, max_size: int, allowed) -> attachments.Inspected:
 
 
 def _store_attachment(*, evaluation, user, upload, inspected, kind, transition=None) -> Attachment:
-    attachment = Attachment(
-        evaluation=evaluation,
-        kind=kind,
-        transition=transition,
-        original_name=inspected.name,
-        size=inspected.size,
-        content_type=inspected.type.content_type,
-        sha256=inspected.sha256,
-        uploaded_by=user,
-    )
-    upload.seek(0)
-    # Through the storage API, under a random name (models._attachment_path); only the
-    # extension of the detected type is kept from what the user sent.
-    attachment.file.save(f"upload.{inspected.type.extension}", upload, save=False)
+    attachment = Attachment(evaluation=evaluation, kind=kind, transition=transition)
+    attachment.put(upload, inspected, user)
     stored = attachment.file.name
     try:
         attachment.save()

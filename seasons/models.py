@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from evaluations.models import Region, Unit, Year, _attachment_path
+from evaluations.models import Region, StoredFile, Unit, Year
 from evaluations.templates_def import get_template
 
 
@@ -144,33 +144,15 @@ class TaskLog(models.Model):
         return f"{self.task} {self.get_action_display()}"
 
 
-class TaskAttachment(models.Model):
-    """A file sent with a task (the 通知 and its annexes). Checked by content
-    (evaluations/attachments.py), stored under MEDIA_ROOT with a random name like a form's
-    Attachment, and served only through the task's download view."""
+class TaskAttachment(StoredFile):
+    """A file sent with a task (the 通知 and its annexes), served only through the task's
+    download view."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField("文件", upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField("文件名", max_length=120)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    content_type = models.CharField("类型", max_length=100)
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = "任务附件"
         verbose_name_plural = "任务附件"
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class Reminder(models.Model):

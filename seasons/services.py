@@ -215,16 +215,8 @@ def _store_files(*, task, user, checked) -> list[TaskAttachment]:
     stored, saved = [], []
     try:
         for upload, inspected in checked:
-            item = TaskAttachment(
-                task=task,
-                original_name=inspected.name,
-                size=inspected.size,
-                content_type=inspected.type.content_type,
-                sha256=inspected.sha256,
-                uploaded_by=user,
-            )
-            upload.seek(0)
-            item.file.save(f"upload.{inspected.type.extension}", upload, save=False)
+            item = TaskAttachment(task=task)
+            item.put(upload, inspected, user)
             stored.append((item.file.storage, item.file.name))
             item.save()
             TaskLog.objects.create(
