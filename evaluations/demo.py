@@ -31,13 +31,11 @@ from .models import (
     IndicatorLine,
     Membership,
     Region,
-    Submission,
-    TransitionLog,
     Unit,
     Year,
 )
+from .services import record_transition
 from .templates_def import get_template
-from .workflow import TRANSITIONS
 
 COMPOSED_FORMS = Path(__file__).resolve().parent / "demo" / "composed_forms.json"
 DEMO_PASSWORD = "jixiao2026"
@@ -202,29 +200,15 @@ def _play_history(evaluation: Evaluation, steps) -> None:
         u.username: u for u in get_user_model().objects.filter(username__in=[s[1] for s in steps])
     }
     for action, username, reason in steps:
-        transition = TRANSITIONS[action]
-        user, now = users[username], timezone.now()
-        if action == "submit":
-            evaluation.submitted_at = now
-            Submission.objects.create(
-                evaluation=evaluation, version=evaluation.version + 1, content=snapshot(evaluation)
-            )
-        if action == "approve":
-            evaluation.reviewed_by, evaluation.reviewed_at = user, now
-        TransitionLog.objects.create(
-            evaluation=evaluation,
-            actor=user,
+        content = snapshot(evaluation) if action == "submit" else None
+        record_transition(
+            evaluation,
+            user=users[username],
             action=action,
-            from_status=evaluation.status,
-            to_status=transition.target,
             reason=reason,
-            version=evaluation.version + 1,
-            created_at=now,
+            now=timezone.now(),
+            content=content,
         )
-        evaluation.status = transition.target
-        evaluation.version += 1
-    if steps:
-        evaluation.save()
 
 
 def _demo_users(units):

@@ -491,6 +491,40 @@ class SubmissionIncomplete(EvaluationError):
         self.problems = problems
 
 
+def record_transition(
+    evaluation: Evaluation, *, user, action: str, reason: str, now, content: dict | None = None
+) -> TransitionLog:
+    """The bookkeeping of one move, after its checks: the submitted version (`content`, the
+    form's snapshot, on 提交), who approved and when, the new status and version, the log row.
+    `evaluation_transition` calls it once every check has passed; the demo replays published
+    forms' history through it."""
+    if action == "submit":
+        Submission.objects.create(
+            evaluation=evaluation, version=evaluation.version + 1, content=content
+        )
+        evaluation.submitted_at = now
+    if action == "approve":
+        evaluation.reviewed_by, evaluation.reviewed_at = user, now
+    if action in ("reopen", "withdraw"):
+        evaluation.reviewed_by, evaluation.reviewed_at = None, None
+    from_status, target = evaluation.status, workflow.TRANSITIONS[action].target
+    evaluation.status = target
+    evaluation.version += 1
+    evaluation.save(
+        update_fields=["status", "version", "submitted_at", "reviewed_by", "reviewed_at"]
+    )
+    return TransitionLog.objects.create(
+        evaluation=evaluation,
+        actor=user,
+        action=action,
+        from_status=from_status,
+        to_status=target,
+        reason=reason,
+        version=evaluation.version,
+        created_at=now,
+    )
+
+
 @transaction.atomic
 def evaluation_transition(
     *,
@@ -558,30 +592,15 @@ def evaluation_transition(
         problems = submission_problems(full) + report_problems(full)
         if problems:
             raise SubmissionIncomplete(problems)
-        Submission.objects.create(
-            evaluation=evaluation, version=evaluation.version + 1, content=snapshot(full)
-        )
-        evaluation.submitted_at = now
-    if action == "approve":
-        evaluation.reviewed_by, evaluation.reviewed_at = user, now
-    if action in ("reopen", "withdraw"):
-        evaluation.reviewed_by, evaluation.reviewed_at = None, None
 
     from_status = evaluation.status
-    evaluation.status = transition.target
-    evaluation.version += 1
-    evaluation.save(
-        update_fields=["status", "version", "submitted_at", "reviewed_by", "reviewed_at"]
-    )
-    log = TransitionLog.objects.create(
-        evaluation=evaluation,
-        actor=user,
+    log = record_transition(
+        evaluation,
+        user=user,
         action=action,
-        from_status=from_status,
-        to_status=transition.target,
         reason=reason.strip(),
-        version=evaluation.version,
-        created_at=now,
+        now=now,
+        content=snapshot(full) if action == "submit" else None,
     )
     for part in marked:
         part.transition = log
