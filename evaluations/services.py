@@ -17,7 +17,6 @@ from audit.services import audit_record
 
 # The 自评报告 goes with the form: its required sections must be filled before submission.
 from reports.checks import report_problems
-from seasons.selectors import deadline_lock_for  # 截止后锁定 of the season's tasks
 
 from . import attachments, locks, partial, workflow
 from .history import diff, snapshot
@@ -580,8 +579,8 @@ def evaluation_transition(
     ]
 
     now = timezone.now()
-    if action == "submit" and (lock := deadline_lock_for(evaluation, timezone.localdate())):
-        raise EvaluationError(lock)
+    if action == "submit" and (extra := locks.extra_lock_reasons(evaluation, timezone.localdate())):
+        raise EvaluationError(extra[0])
     if action == "submit":
         full = (
             Evaluation.objects.filter(pk=evaluation.pk)
