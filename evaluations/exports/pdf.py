@@ -16,7 +16,8 @@ Speed (benchmarks/render.py): a render is one WeasyPrint layout of a few hundred
 most of it WeasyPrint's own Python. What this module controls is kept cheap: rows carry no `id`
 in the predicted layout (an `id` gives each row, and so each of its cells, a computed style of its
 own instead of one shared by every row of its kind), the page is read by the standard library's
-XML parser (see `_html`), and the cyclic garbage collector is paused during a render and run once
+XML parser (see `_html`) and styled by a user-agent stylesheet of only the rules its elements need
+(static/css/print-ua.css), and the cyclic garbage collector is paused during a render and run once
 after it (see `_collect_after`).
 """
 
@@ -48,10 +49,12 @@ from .layout import FormData, Grid, build_grids
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 PRINT_CSS = STATIC_DIR / "css" / "print.css"
+PRINT_UA_CSS = STATIC_DIR / "css" / "print-ua.css"
 TEMPLATE = "evaluations/print.html"
 # Part of the cache key of stored PDFs: a change to the print template or stylesheet renders anew.
 PRINT_LAYOUT_VERSION = hashlib.sha1(
     PRINT_CSS.read_bytes()
+    + PRINT_UA_CSS.read_bytes()
     + (Path(__file__).resolve().parents[2] / "templates" / TEMPLATE).read_bytes()
 ).hexdigest()[:12]
 # Measured layouts: a cut can make a row taller and move a break, so allow a few (two suffice in
@@ -244,24 +247,33 @@ def _html(html: str, fetcher):
     millisecond) instead of WeasyPrint's HTML5 parser (pure Python, ~20 ms for a 30-line form).
     Text the XML parser refuses (a control character pasted into a form) takes the HTML5 parser.
     """
-    from weasyprint import HTML
-
+    print_html, parsed_html = _html_classes()
     try:
         root = ElementTree.fromstring(html)
     except ElementTree.ParseError:
-        return HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=fetcher)
-    return _parsed_html_class()(root, str(STATIC_DIR), fetcher)
+        return print_html(string=html, base_url=str(STATIC_DIR), url_fetcher=fetcher)
+    return parsed_html(root, str(STATIC_DIR), fetcher)
 
 
 @cache
-def _parsed_html_class():
+def _html_classes():
     import cssselect2
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.urls import ensure_url
 
-    class ParsedHTML(HTML):
-        """weasyprint.HTML from a tree already parsed: sets what HTML.__init__ sets once it has
-        parsed its source (WeasyPrint 70; test_export_pdf compares the two ways)."""
+    user_agent = [CSS(filename=str(PRINT_UA_CSS))]
+
+    class PrintHTML(HTML):
+        """weasyprint.HTML styled by static/css/print-ua.css instead of WeasyPrint's HTML5
+        user-agent stylesheet: the same rules for the elements a form has, without the hundreds
+        every element would otherwise be matched against."""
+
+        def _ua_stylesheets(self, forms=False):
+            return user_agent
+
+    class ParsedHTML(PrintHTML):
+        """PrintHTML from a tree already parsed: sets what HTML.__init__ sets once it has parsed
+        its source (WeasyPrint 70; test_export_pdf compares the two ways)."""
 
         def __init__(self, root, base_url: str, url_fetcher):
             self.base_url = ensure_url(base_url)
@@ -272,7 +284,7 @@ def _parsed_html_class():
             )
             self.etree_element = self.wrapper_element.etree_element
 
-    return ParsedHTML
+    return PrintHTML, ParsedHTML
 
 
 def _percentages(widths: tuple[int, ...]) -> list[str]:

@@ -308,6 +308,31 @@ def test_the_quick_reading_of_the_print_html_gives_the_same_pdf_as_an_html5_pars
     assert pdf_bytes(data) == quick
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        long_form(45, level2="质量指标"),
+        form(
+            template=PROJECT_2020,
+            lines=[("产出指标", "数量指标", "参保人数\n（含异地）", "≥355990人", "360800人")],
+            is_draft=False,
+            reviewer="张审核",
+            approved_on=date(2021, 4, 2),
+        ),
+    ],
+    ids=["draft-three-pages", "approved-with-line-break"],
+)
+def test_the_print_user_agent_stylesheet_prints_what_weasyprints_own_prints(data, monkeypatch):
+    """static/css/print-ua.css must leave every page as WeasyPrint's HTML5 stylesheet lays it
+    out: page margins and footer, title, bookmark, tables, line breaks in a cell."""
+    from weasyprint import HTML
+
+    quick = pdf_bytes(data)
+    print_html, _ = pdf._html_classes()
+    monkeypatch.setattr(print_html, "_ua_stylesheets", HTML._ua_stylesheets)
+    assert pdf_bytes(data) == quick
+
+
 @needs_pdftotext
 def test_a_control_character_typed_into_a_value_still_prints_the_form(tmp_path):
     data = pdf_bytes(form(lines=[("产出指标", "数量指标", "参保\x0b人数", "≥6253人", "9595人")]))
