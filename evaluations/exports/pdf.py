@@ -361,13 +361,12 @@ def _cut_at_pages(placed: Placed, rows: list[PrintRow], pages: dict[int, int]) -
     out: Placed = [[] for _ in placed]
     for r, cells in enumerate(placed):
         for col, cell in cells:
-            start, piece = r, cell
+            start = r
             for k in range(r + 1, r + cell.rowspan):
                 if page[k] != page[k - 1]:
-                    out[start].append((col, replace(piece, rowspan=k - start)))
-                    # Later pieces close the page above with a rule of their own (print.css).
-                    start, piece = k, replace(cell, css=f"{cell.css} cut")
-            out[start].append((col, replace(piece, rowspan=r + cell.rowspan - start)))
+                    out[start].append((col, replace(cell, rowspan=k - start)))
+                    start = k
+            out[start].append((col, replace(cell, rowspan=r + cell.rowspan - start)))
     for cells in out:
         cells.sort(key=lambda item: item[0])
     return out
@@ -412,8 +411,9 @@ HEAD_SIZE = 9.0  # column headings, so 一级指标 fits a narrow column on one 
 MIN_NUMBER_SIZE = 7.0
 LINE_HEIGHT = 1.3
 LINE = FONT_SIZE * LINE_HEIGHT
-PAD_X = 2 * 3 + 0.5  # cell padding left and right, and the collapsed rule
+PAD_X = 2 * 3 + 0.5  # cell padding left and right, and its two edges of 0.25pt
 HEAD_PAD_X = 2 * 2 + 0.5
+FRAME = 0.25  # the table's frame, on each side of it
 PAD_Y = 2 * 1.5 + 0.5
 PAD_Y_LONG = 2 * 3 + 0.5  # text in goals and text rows
 TITLE_BLOCK = 16 * LINE_HEIGHT + 2 + LINE + 2
@@ -508,7 +508,7 @@ def _row_heights(rows: list[PrintRow], placed: Placed, col_pt: list[float]) -> l
 
 def _column_points(grid: Grid) -> list[float]:
     total = sum(grid.widths)
-    return [PAGE_WIDTH * w / total for w in grid.widths]
+    return [(PAGE_WIDTH - 2 * FRAME) * w / total for w in grid.widths]
 
 
 def _fit_numbers(placed: Placed, col_pt: list[float]) -> Placed:
@@ -548,7 +548,7 @@ def _predict_pages(form: PrintForm) -> dict[int, int]:
 def _paginate(form: PrintForm, placed_top: Placed, placed_body: Placed) -> dict[int, int]:
     grid, top, heading, body = form.grid, form.top, form.heading, form.body
     col_pt = _column_points(grid)
-    room = PAGE_HEIGHT - SLACK
+    room = PAGE_HEIGHT - SLACK - 2 * FRAME  # the table is framed above and below on each page
     pages: dict[int, int] = {}
     page, y = 0, TITLE_BLOCK + (LINE + 2 if grid.unit_line else 0)
     for row, h in zip(top, _row_heights(top, placed_top, col_pt), strict=True):
