@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -140,20 +140,52 @@ def render_pdf(grid_or_data: Grid | FormData | Sequence[Grid], output: BinaryIO)
     forms = [_print_form(grid) for grid in grids]
     predicted = [_predict_pages(form) for form in forms]
     with _lock, _collect_after():
-        documents = [_document(form, pages) for form, pages in zip(forms, predicted, strict=True)]
+        # Several tables are laid out one by one and numbered as the pages of one file, from the
+        # predicted page counts; a table that took other pages than predicted is numbered again.
+        counts = [max(pages.values(), default=0) + 1 for pages in predicted]
+        for _ in range(2):
+            numbering = _numbering(counts)
+            documents = [
+                _document(form, pages, numbers)
+                for form, pages, numbers in zip(forms, predicted, numbering, strict=True)
+            ]
+            laid_out = [len(document.pages) for document in documents]
+            if laid_out == counts:
+                break
+            counts = laid_out
         if len(documents) > 1:
             pages = [page for document in documents for page in document.pages]
             documents = [documents[0].copy(pages)]
         documents[0].write_pdf(output)
 
 
-def _document(form: PrintForm, predicted: dict[int, int]):
-    document = _layout(form, predicted, forced=True)
+def _document(form: PrintForm, predicted: dict[int, int], numbers=None):
+    document = _layout(form, predicted, forced=True, numbers=numbers)
     # Breaks are forced where predicted, so the layout can differ from the prediction only by
     # breaking somewhere else too, which adds a page: the page count checks every row's page.
     if len(document.pages) != max(predicted.values(), default=0) + 1:
-        document = _measured_layout(form)
+        document = _measured_layout(form, numbers)
     return document
+
+
+def _numbering(counts: list[int]) -> list:
+    """The page-number stylesheet of each table: none for a single table (print.css counts its
+    pages), else its pages numbered on from the tables before it, out of the file's total."""
+    if len(counts) < 2:
+        return [None] * len(counts)
+    firsts = [1 + sum(counts[:i]) for i in range(len(counts))]
+    return [_page_numbers(first, sum(counts)) for first in firsts]
+
+
+@lru_cache(maxsize=64)
+def _page_numbers(first: int, total: int):
+    from weasyprint import CSS
+
+    # The footer of print.css, with the file's total and this table's first page.
+    return CSS(
+        string=f'@page {{ @bottom-center {{ content: "第 " counter(page) " 页 共 {total} 页" }} }}'
+        f" @page :first {{ counter-reset: page {first} }}"
+    )
 
 
 @contextmanager
@@ -183,12 +215,12 @@ def pdf_bytes(grid_or_data: Grid | FormData | Sequence[Grid]) -> bytes:
     return buffer.getvalue()
 
 
-def _measured_layout(form: PrintForm):
+def _measured_layout(form: PrintForm, numbers=None):
     """Lay out, read where the pages break, cut the merged cells there and lay out again, until
     no merged cell crosses a page."""
     pages: dict[int, int] = {}
     for _ in range(MAX_PASSES):
-        document = _layout(form, pages, forced=False, anchors=True)
+        document = _layout(form, pages, forced=False, anchors=True, numbers=numbers)
         found = _row_pages(document)
         top, body = form.cut(pages)
         if not _crosses_page(top, form.top, found) and not _crosses_page(body, form.body, found):
@@ -197,9 +229,17 @@ def _measured_layout(form: PrintForm):
     return document
 
 
-def _layout(form: PrintForm, pages: dict[int, int], *, forced: bool, anchors: bool = False):
+def _layout(
+    form: PrintForm,
+    pages: dict[int, int],
+    *,
+    forced: bool,
+    anchors: bool = False,
+    numbers=None,
+):
     """Lay out the form with merged cells cut where `pages` changes, breaks forced there if asked;
-    with `anchors`, each row carries its index as an `id` so `_row_pages` can find it."""
+    with `anchors`, each row carries its index as an `id` so `_row_pages` can find it; `numbers`,
+    a stylesheet numbering the pages within a file of several tables (see `_numbering`)."""
     css, font_config, fetcher = _resources()
     cut_top, cut_body = form.cut(pages)
     breaks = pages if forced else None
@@ -216,7 +256,8 @@ def _layout(form: PrintForm, pages: dict[int, int], *, forced: bool, anchors: bo
         "anchors": anchors,
     }
     html = render_to_string(TEMPLATE, context)
-    return _html(html, fetcher).render(stylesheets=[css], font_config=font_config)
+    stylesheets = [css] if numbers is None else [css, numbers]
+    return _html(html, fetcher).render(stylesheets=stylesheets, font_config=font_config)
 
 
 # -- resources, parsed once per process -----------------------------------------------------------
@@ -455,8 +496,12 @@ def _pieces(paragraph: str):
     yield paragraph[start:]
 
 
+@lru_cache(maxsize=8192)
 def _line_count(text: str, width: float, size: float, bold: bool) -> int:
-    """Lines `text` at `size` points takes in a cell whose content box is `width` points wide."""
+    """Lines `text` at `size` points takes in a cell whose content box is `width` points wide.
+
+    Kept for the next call: a prediction asks again for every cell on each pass, and forms of a
+    template share most of their texts and widths."""
     if not text:
         return 0
     advances = fonts.advances("Bold" if bold else "Regular")

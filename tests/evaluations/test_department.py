@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from evaluations import scoring, services
 from evaluations.demo import COMPOSED_FORMS, DEMO_PASSWORD, load_demo
+from evaluations.exports import pdf
 from evaluations.exports.layout import build_grids
 from evaluations.exports.pdf import pdf_bytes
 from evaluations.exports.xlsx import write_xlsx
@@ -263,6 +264,33 @@ def test_pdf_holds_both_tables_with_their_values_and_embedded_fonts(demo):
             descendant = font.get_object()["/DescendantFonts"][0].get_object()
             descriptor = descendant["/FontDescriptor"].get_object()
             assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor)
+
+
+def test_pdf_numbers_the_pages_of_both_tables_as_one_file(demo):
+    reader = PdfReader(BytesIO(pdf_bytes(form_data(demo))))
+    total = len(reader.pages)
+    assert total >= 3
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"第{number}页共{total}页" in norm(page.extract_text()), number
+
+
+def test_a_table_taking_another_page_than_predicted_is_numbered_by_its_real_pages(
+    demo, monkeypatch
+):
+    """The basic-data table predicted on one page more than it takes: the numbering follows the
+    pages laid out, not the prediction."""
+    real_predict = pdf._predict_pages
+    monkeypatch.setattr(
+        pdf,
+        "_predict_pages",
+        lambda form: (
+            {**real_predict(form), -1: 5} if "基础数据" in form.grid.title else real_predict(form)
+        ),
+    )
+    reader = PdfReader(BytesIO(pdf_bytes(form_data(demo))))
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"第{number}页共{total}页" in norm(page.extract_text()), number
 
 
 def test_excel_has_a_sheet_per_table_with_merges_and_real_numbers(demo):
