@@ -249,11 +249,10 @@ def _layout(
     context = {
         "grid": form.grid,
         "widths": _percentages(form.grid.widths),
-        "top": _rows(top, cut_top, breaks),
-        "heading": form.heading,
-        "body": _rows(body, cut_body, breaks),
+        "top": _rows_markup(_rows(top, cut_top, breaks), anchors),
+        "heading": form.heading and _rows_markup([form.heading], anchors=False),
+        "body": _rows_markup(_rows(body, cut_body, breaks), anchors),
         "body_brk": body_brk,
-        "anchors": anchors,
     }
     html = render_to_string(TEMPLATE, context)
     stylesheets = [css] if numbers is None else [css, numbers]
@@ -428,6 +427,19 @@ def _rows(rows: list[PrintRow], placed: Placed, forced: dict[int, int] | None) -
         brk = bool(forced and i and forced.get(row.index) != forced.get(rows[i - 1].index))
         out.append(replace(row, cells=tuple(cell for _, cell in cells), brk=brk))
     return out
+
+
+def _rows_markup(rows: list[PrintRow], anchors: bool) -> SafeString:
+    """The <tr> elements of `rows`: written here rather than by a template loop, which takes
+    longer than the rest of the page for a few hundred cells. With `anchors`, each row carries
+    its index as an `id` (see `_row_pages`)."""
+    out = []
+    for row in rows:
+        css = f"sec-{row.section} brk" if row.brk else f"sec-{row.section}"
+        anchor = f' id="r{row.index}"' if anchors else ""
+        cells = "".join(f"<td{cell.attrs}>{cell.markup}</td>" for cell in row.cells)
+        out.append(f'<tr class="{escape(css)}"{anchor}>{cells}</tr>')
+    return mark_safe("".join(out))
 
 
 def _row_pages(document) -> dict[int, int]:
