@@ -406,7 +406,8 @@ def _cut_at_pages(placed: Placed, rows: list[PrintRow], pages: dict[int, int]) -
                 if page[k] != page[k - 1]:
                     out[start].append((col, replace(cell, rowspan=k - start)))
                     start = k
-            out[start].append((col, replace(cell, rowspan=r + cell.rowspan - start)))
+            rest = cell if start == r else replace(cell, rowspan=r + cell.rowspan - start)
+            out[start].append((col, rest))
     for cells in out:
         cells.sort(key=lambda item: item[0])
     return out
