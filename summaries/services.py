@@ -114,7 +114,7 @@ def _build(export: BatchExport) -> str:
                 if stem.casefold() in used_stems:
                     stem = f"{stem}_{evaluation.pk}"
                 used_stems.add(stem.casefold())
-                zf.writestr(f"PDF/{stem}.pdf", pdf_bytes(tables[0]))
+                zf.writestr(f"PDF/{stem}.pdf", pdf_bytes(tables))
                 # Every table of the form gets its sheet (部门整体: 指标表, then 基础数据表).
                 names = form_sheet_names(
                     evaluation.project_name, tables, used_sheets, fallback=f"表{i}"

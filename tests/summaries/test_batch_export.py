@@ -156,6 +156,11 @@ def test_a_department_wide_form_brings_both_its_tables_and_an_ordinary_form_one_
     assert rows[DEPARTMENT][1].split("\n") == [indicators, basic]
     assert rows["职工医保基金支出"][1] == "职工医保基金支出"
 
+    # The form's PDF holds both tables too, as the form's own 打印（PDF） does.
+    pdf = f"PDF/2019_{DEPARTMENT}_{DEPARTMENT}.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(archive.read(pdf))).pages)
+    assert "部门整体支出绩效评价指标表" in text and "部门整体支出绩效评价基础数据表" in text
+
 
 @pytest.mark.django_db(transaction=True)
 def test_others_may_not_download_someone_elses_export(client, media):
