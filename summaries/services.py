@@ -11,9 +11,9 @@ from django.core.files import File
 from django.utils import timezone
 
 from evaluations.exports.files import file_stem
-from evaluations.exports.layout import build_grid
+from evaluations.exports.layout import build_grids
 from evaluations.exports.pdf import pdf_bytes
-from evaluations.exports.xlsx import sheet_name, write_xlsx_many
+from evaluations.exports.xlsx import form_sheet_names, write_xlsx_many
 from evaluations.models import Evaluation, Region, Year
 from evaluations.scoring import evaluation_score, total_fund_amounts
 from evaluations.selectors import form_data, with_lines
@@ -67,7 +67,8 @@ def _progress(export: BatchExport, **fields) -> None:
 
 def batch_export_build(*, export_id: int) -> str:
     """Render every form of the export into one zip (PDF/<form>.pdf, and one workbook with a
-    summary sheet and a sheet per form), store it, and record progress after every form.
+    summary sheet and a sheet per table of every form: one for most forms, 指标表 and 基础数据表
+    for a 部门整体 form), store it, and record progress after every form.
     Returns the stored file's name. A failure is recorded on the export, then re-raised."""
     export = BatchExport.objects.select_related("region", "year").get(pk=export_id)
     if export.status == BatchExport.Status.DONE:
@@ -108,16 +109,19 @@ def _build(export: BatchExport) -> str:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             for i, evaluation in enumerate(evaluations, start=1):
                 score = evaluation_score(evaluation)
-                grid = build_grid(form_data(evaluation, score))
+                tables = build_grids(form_data(evaluation, score))
                 stem = file_stem(evaluation)
                 if stem.casefold() in used_stems:
                     stem = f"{stem}_{evaluation.pk}"
                 used_stems.add(stem.casefold())
-                zf.writestr(f"PDF/{stem}.pdf", pdf_bytes(grid))
-                sheet = sheet_name(evaluation.project_name, used_sheets, fallback=f"表{i}")
-                grids.append(grid)
-                sheets.append(sheet)
-                rows.append(_summary_row(i, sheet, evaluation, score))
+                zf.writestr(f"PDF/{stem}.pdf", pdf_bytes(tables))
+                # Every table of the form gets its sheet (部门整体: 指标表, then 基础数据表).
+                names = form_sheet_names(
+                    evaluation.project_name, tables, used_sheets, fallback=f"表{i}"
+                )
+                grids += tables
+                sheets += names
+                rows.append(_summary_row(i, "\n".join(names), evaluation, score))
                 _progress(export, done=i)
             table = Table(
                 "batch",

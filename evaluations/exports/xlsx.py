@@ -8,6 +8,7 @@ repeated. Writes to any file-like object and knows nothing of requests.
 from __future__ import annotations
 
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -21,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .layout import Cell, FormData, Grid, build_grid, build_grids, spread
+from .layout import Cell, FormData, Grid, build_grids, spread
 
 FONT_NAME = "宋体"
 FONT_SIZE = 10.5
@@ -64,18 +65,18 @@ def write_xlsx(grid_or_data: Grid | FormData | Sequence[Grid], output: BinaryIO)
 
 
 def write_xlsx_many(
-    grids: Iterable[Grid | FormData],
+    forms: Iterable[Grid | FormData],
     output: BinaryIO,
     names: Sequence[str] | None = None,
     *,
     first_sheet: tuple[str, Callable] | None = None,
 ) -> None:
-    """Write forms as one workbook, a sheet per form.
+    """Write forms as one workbook: a sheet per `Grid`, and for a `FormData` a sheet per table of
+    the form (one for most forms; 指标表 and 基础数据表 for a 部门整体 form).
 
-    Sheet names come from `names` or else each form's first head value (the project name); they
-    are cleaned of the characters Excel refuses, cut to 31 characters and made unique.
-    `first_sheet` is (name, fill): a sheet put before the forms and filled by `fill(worksheet)`
-    (a batch export's summary).
+    Sheet names come from `names` (one per item) or else each form's first head value (the
+    project name); see `form_sheet_names`. `first_sheet` is (name, fill): a sheet put before the
+    forms and filled by `fill(worksheet)` (a batch export's summary).
     """
     wb = Workbook()
     wb.remove(wb.active)
@@ -83,29 +84,56 @@ def write_xlsx_many(
     if first_sheet is not None:
         title, fill = first_sheet
         fill(wb.create_sheet(sheet_name(title, used)))
-    for i, item in enumerate(grids):
-        grid = item if isinstance(item, Grid) else build_grid(item)
-        wanted = names[i] if names is not None else _project_name(grid)
-        ws = wb.create_sheet(sheet_name(wanted, used, fallback=f"表{i + 1}"))
-        _fill_sheet(ws, grid)
+    for i, item in enumerate(forms):
+        tables = (item,) if isinstance(item, Grid) else build_grids(item)
+        wanted = names[i] if names is not None else _project_name(tables[0])
+        titles = form_sheet_names(wanted, tables, used, fallback=f"表{i + 1}")
+        for title, grid in zip(titles, tables, strict=True):
+            _fill_sheet(wb.create_sheet(title), grid)
     if not wb.worksheets:
         wb.create_sheet("表1")
     wb.save(output)
 
 
-def sheet_name(wanted: str, used: set[str], *, fallback: str = "表") -> str:
+def form_sheet_names(
+    wanted: str, tables: Sequence[Grid], used: set[str], *, fallback: str = "表"
+) -> list[str]:
+    """The sheet names of one form's tables, made with `sheet_name` (so valid and unique): `wanted`
+    for a form of one table; for a form of more, `wanted` followed by each table's own part of
+    its title, which survives when a long name is cut (桃源县…中心·指标表, 桃源县…中心·基础数据表)."""
+    if len(tables) == 1:
+        return [sheet_name(wanted, used, fallback=fallback)]
+    titles = [grid.title for grid in tables]
+    # 部门整体支出绩效评价指标表 / 部门整体支出绩效评价基础数据表 → 指标表 / 基础数据表
+    common = len(os.path.commonprefix(titles))
+    return [
+        sheet_name(wanted, used, fallback=fallback, suffix=f"·{title[common:] or title}")
+        for title in titles
+    ]
+
+
+def sheet_name(wanted: str, used: set[str], *, fallback: str = "表", suffix: str = "") -> str:
     """A valid, unique sheet name for `wanted`; adds it to `used` (compared case-insensitively,
-    as Excel does)."""
-    base = _SHEET_NAME_FORBIDDEN.sub("", ILLEGAL_CHARACTERS_RE.sub("", wanted or "")).strip()
-    # Excel refuses a name that starts or ends with an apostrophe.
-    base = base.strip("'").strip() or fallback
-    name, n = base[:SHEET_NAME_MAX], 1
-    while name.casefold() in used:
+    as Excel does). `suffix` is kept whole: `wanted` is cut to make room for it."""
+    base = _clean_sheet_name(wanted) or fallback
+    suffix = _clean_sheet_name(suffix)[: SHEET_NAME_MAX - 4]
+    n, dup = 1, ""
+    while True:
+        # Excel refuses a name that ends with an apostrophe, which cutting may leave.
+        room = max(SHEET_NAME_MAX - len(dup) - len(suffix), 0)
+        name = base[:room].rstrip("'") + dup + suffix
+        if name.casefold() not in used:
+            break
         n += 1
-        suffix = f"({n})"
-        name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+        dup = f"({n})"
     used.add(name.casefold())
     return name
+
+
+def _clean_sheet_name(text: str) -> str:
+    text = _SHEET_NAME_FORBIDDEN.sub("", ILLEGAL_CHARACTERS_RE.sub("", text or "")).strip()
+    # Excel refuses a name that starts or ends with an apostrophe.
+    return text.strip("'").strip()
 
 
 def _project_name(grid: Grid) -> str:

@@ -23,7 +23,7 @@ from evaluations.demo import COMPOSED_FORMS, DEMO_PASSWORD, load_demo
 from evaluations.exports import pdf
 from evaluations.exports.layout import build_grids
 from evaluations.exports.pdf import pdf_bytes
-from evaluations.exports.xlsx import write_xlsx
+from evaluations.exports.xlsx import write_xlsx, write_xlsx_many
 from evaluations.models import BasicDataLine, Evaluation, Unit, Year
 from evaluations.selectors import department_figures, form_data, with_lines
 from tests.evaluations.helpers import lines_post
@@ -318,6 +318,14 @@ def test_excel_has_a_sheet_per_table_with_merges_and_real_numbers(demo):
     assert f"{caption.coordinate}:{caption.column_letter}{caption.row + 15}" in {
         str(r) for r in basic.merged_cells.ranges
     }
+
+
+def test_a_workbook_of_many_forms_keeps_both_tables_named_after_the_form(demo):
+    buffer = BytesIO()
+    write_xlsx_many([form_data(demo)], buffer)
+    wb = openpyxl.load_workbook(BytesIO(buffer.getvalue()))
+    assert wb.sheetnames == [f"{UNIT}·指标表", f"{UNIT}·基础数据表"]
+    assert 2344.31 in [c.value for row in wb.worksheets[1].iter_rows() for c in row]
 
 
 def test_the_grid_of_the_basic_data_keeps_empty_cells_empty(demo):

@@ -328,3 +328,13 @@ def test_sheet_name_is_case_insensitively_unique():
     used: set[str] = set()
     assert sheet_name("Sheet", used) == "Sheet"
     assert sheet_name("SHEET", used) == "SHEET(2)"
+
+
+def test_a_cut_sheet_name_keeps_its_table_and_never_ends_with_an_apostrophe():
+    used: set[str] = set()
+    long = "某某县" + "医疗保障" * 10
+    first = sheet_name(long, used, suffix="·基础数据表")
+    again = sheet_name(long, used, suffix="·基础数据表")
+    assert len(first) == len(again) == 31
+    assert first.endswith("·基础数据表") and again.endswith("(2)·基础数据表")
+    assert sheet_name("x" * 30 + "'y", used) == "x" * 30

@@ -18,6 +18,8 @@ from evaluations.demo import load_demo
 from evaluations.models import Evaluation, Region, Year
 from summaries import services
 from summaries.models import BatchExport
+from tests.conftest import make_evaluation
+from tests.summaries.conftest import set_status
 
 
 @pytest.fixture
@@ -100,6 +102,64 @@ def test_batch_export_runs_through_the_worker_and_downloads_as_a_zip(client, med
     assert {r[4] for r in rows} == set(approved)
     assert all(r[1] in wb.sheetnames for r in rows)  # the summary names each form's sheet
     assert all(r[10] is None for r in rows)  # forms without points have no grade
+
+
+DEPARTMENT = "桃源县城镇职工医疗保险管理服务中心"  # the demo's 部门整体 form (指标表 + 基础数据表)
+
+
+def built_zip(export) -> zipfile.ZipFile:
+    export.refresh_from_db()
+    with export.file.open("rb") as f:
+        return zipfile.ZipFile(BytesIO(f.read()))
+
+
+def sheet_values(ws) -> list:
+    return [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def test_a_department_wide_form_brings_both_its_tables_and_an_ordinary_form_one_sheet(db, media):
+    """桃源县: the demo's 部门整体 form approved, next to an approved 社保基金 form of the unit."""
+    load_demo()
+    reviewer = user("taoyuan_shenhe")
+    department = Evaluation.objects.get(project_name=DEPARTMENT)
+    evaluation_services.evaluation_transition(
+        evaluation_id=department.pk, user=reviewer, action="approve"
+    )
+    ordinary = make_evaluation(
+        user("taoyuan_tianbao"),
+        department.year,
+        project_name="职工医保基金支出",
+        lines=[("产出指标", "数量指标", "参保人数", "≥6253人", "9595人")],
+    )
+    set_status(ordinary, Evaluation.Status.APPROVED)
+    export = services.batch_export_request(
+        user=reviewer, region=department.unit.region, year=department.year
+    )
+    services.batch_export_build(export_id=export.pk)
+    archive = built_zip(export)
+
+    [book] = [n for n in archive.namelist() if n.endswith(".xlsx")]
+    wb = load_workbook(BytesIO(archive.read(book)))
+    indicators, basic = f"{DEPARTMENT}·指标表", f"{DEPARTMENT}·基础数据表"
+    assert wb.sheetnames[0] == "汇总"
+    assert sorted(wb.sheetnames[1:]) == sorted(["职工医保基金支出", indicators, basic])
+    assert wb.sheetnames.index(basic) == wb.sheetnames.index(indicators) + 1
+    scored = sheet_values(wb[indicators])
+    assert "财政供养人员控制率" in scored and 96 in scored
+    figures = sheet_values(wb[basic])
+    assert "部门整体支出绩效评价基础数据表" in figures
+    assert any(str(v).endswith("公务用车购置和维护经费") for v in figures)
+    assert 2344.31 in figures and 9.87 in figures  # numbers, as the form's own workbook has them
+    assert "参保人数" in sheet_values(wb["职工医保基金支出"])
+    # The summary names every sheet of a form.
+    rows = {r[4]: r for r in wb["汇总"].iter_rows(min_row=3, values_only=True) if r[4]}
+    assert rows[DEPARTMENT][1].split("\n") == [indicators, basic]
+    assert rows["职工医保基金支出"][1] == "职工医保基金支出"
+
+    # The form's PDF holds both tables too, as the form's own 打印（PDF） does.
+    pdf = f"PDF/2019_{DEPARTMENT}_{DEPARTMENT}.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(archive.read(pdf))).pages)
+    assert "部门整体支出绩效评价指标表" in text and "部门整体支出绩效评价基础数据表" in text
 
 
 @pytest.mark.django_db(transaction=True)
