@@ -52,7 +52,7 @@ from .scoring import (
     total_fund_amounts,
 )
 from .selectors import edit_scope, preparers_of, review_started, reviewers_of, with_lines
-from .templates_def import get_template
+from .templates_def import TEMPLATES, get_template
 
 # Messages users see, kept here so tests can assert them.
 NOT_EDITABLE = "该自评表当前状态为“{status}”，不能修改。"
@@ -495,12 +495,16 @@ class SubmissionIncomplete(EvaluationError):
 FIGURE_FIELDS = ("stored_total", "stored_grade", "stored_rules")
 
 
-def _set_figures(evaluation: Evaluation) -> None:
+def _set_figures(evaluation: Evaluation, *, loaded: bool = False) -> None:
     """Set (not save) the stored 总分 and 等级 to what the form's page and PDF show: scored now
-    for a handed-in form, cleared for a draft or returned one, whose lines may still change."""
+    for a handed-in form, cleared for a draft or returned one, whose lines may still change.
+    `loaded`: the form's lines, fund rows and 基础数据 are prefetched already."""
     total, grade, rules = None, "", ""
     if evaluation.status not in Evaluation.EDITABLE_STATUSES and evaluation.template_def.scored:
-        score = evaluation_score(with_lines(Evaluation.objects.filter(pk=evaluation.pk)).get())
+        full = evaluation
+        if not loaded:
+            full = with_lines(Evaluation.objects.filter(pk=evaluation.pk)).get()
+        score = evaluation_score(full)
         if score.total is not None:
             total, grade, rules = score.total, score.grade, RULES
     evaluation.stored_total, evaluation.stored_grade, evaluation.stored_rules = total, grade, rules
@@ -514,6 +518,32 @@ def evaluation_figures_store(*, evaluation_id: int) -> Evaluation:
     _set_figures(evaluation)
     evaluation.save(update_fields=FIGURE_FIELDS)
     return evaluation
+
+
+def evaluation_figures_refresh(*, batch: int = 200) -> int:
+    """Store anew the 总分 and 等级 of every handed-in form whose stored figures were computed
+    under other scoring rules than today's (or were never stored: forms written outside the
+    service); the number of forms rewritten. Run after an upgrade (`manage.py store_scores`):
+    until then the summaries score those forms themselves. Each batch locks its rows, so a move
+    made meanwhile is never overwritten with figures of the form before it."""
+    stale = (
+        Evaluation.objects.exclude(status__in=Evaluation.EDITABLE_STATUSES)
+        .filter(template__in=[t.code for t in TEMPLATES.values() if t.scored])
+        .exclude(stored_rules=RULES)
+        .order_by("pk")
+    )
+    done, after = 0, 0
+    while ids := list(stale.filter(pk__gt=after).values_list("pk", flat=True)[:batch]):
+        after = ids[-1]
+        with transaction.atomic():
+            # Locked, then checked again: a form moved since the ids were read is left out.
+            locked = stale.filter(pk__in=ids).select_for_update(of=("self",))
+            forms = list(with_lines(locked).select_related(None))
+            for evaluation in forms:
+                _set_figures(evaluation, loaded=True)
+            Evaluation.objects.bulk_update(forms, FIGURE_FIELDS)
+        done += len(forms)
+    return done
 
 
 def record_transition(

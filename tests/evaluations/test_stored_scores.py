@@ -2,7 +2,7 @@
 every form — are after every move what the form's page and PDF show: written on 提交 and 通过,
 cleared on 退回 (whole or in part), 重新打开 and 撤回, written anew when the edited form is
 submitted again; filled for existing forms by the data migration; rewritten after an edit in
-the admin site."""
+the admin site and, by `manage.py store_scores`, after an upgrade changed the scoring rules."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import html
 import re
 from decimal import Decimal
 from importlib import import_module
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -41,13 +42,12 @@ LINES = [
 # 预算执行率 10 × 90/100 = 9; 总分 9 + 16 + 27 + 10 = 62 → 中.
 
 
-@pytest.fixture
-def form(cast):
+def make_form(cast, name="医保经办业务培训"):
     ev = make_evaluation(
         cast.preparer,
         cast.year,
         template="project_2020",
-        project_name="医保经办业务培训",
+        project_name=name,
         funds={"total": {"budget": "100", "actual": "90"}},
     )
     ev.header["competent_dept"] = "疏勒县医疗保障局"
@@ -68,6 +68,11 @@ def form(cast):
         for i, (l1, l2, l3, target, actual, weight, percent, deviation) in enumerate(LINES)
     )
     return ev
+
+
+@pytest.fixture
+def form(cast):
+    return make_form(cast)
 
 
 def shown(ev) -> tuple[Decimal | None, str]:
@@ -228,6 +233,31 @@ def test_the_data_migration_fills_the_forms_handed_in_before_it(cast, form):
     assert stored(form) == shown(form) == (D("62.00"), "中")
     assert form.stored_rules == RULES
     assert stored(draft) == (None, "")
+
+
+def test_store_scores_rewrites_the_scores_of_other_rules_and_nothing_else(cast, form):
+    move(form, cast.preparer, "submit")
+    move(form, cast.reviewer, "approve")
+    # As after an upgrade that changed the scoring rules: A's figures are of the old ones.
+    Evaluation.objects.filter(pk=form.pk).update(
+        stored_total=D("50.00"), stored_grade="差", stored_rules="0123456789ab"
+    )
+    current = make_form(cast, "另一培训项目")
+    move(current, cast.preparer, "submit")
+    returned = make_form(cast, "退回的项目")
+    move(returned, cast.preparer, "submit")
+    move(returned, cast.reviewer, "return", reason="请核实")
+
+    out = StringIO()
+    call_command("store_scores", stdout=out)
+
+    assert out.getvalue() == "重新计算了 1 张自评表的总分和等级。\n"
+    assert stored(form) == shown(form) == (D("62.00"), "中")
+    assert form.stored_rules == RULES
+    assert stored(current) == shown(current) and stored(returned) == (None, "")
+    out = StringIO()
+    call_command("store_scores", stdout=out)
+    assert out.getvalue() == "重新计算了 0 张自评表的总分和等级。\n"
 
 
 def admin_form_data(page: str) -> dict:
