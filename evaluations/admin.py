@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import Evaluation, FundLine, IndicatorLine, Membership, Region, Unit, Year
 
 
@@ -62,3 +63,9 @@ class EvaluationAdmin(admin.ModelAdmin):
     readonly_fields = ["version", "created_by", "created_at", "updated_by", "updated_at"]
     autocomplete_fields = ["unit"]
     inlines = [FundLineInline, IndicatorLineInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The lines and status may have changed here, outside the service's moves: the stored
+        # 总分 and 等级 must still be what the form's page shows.
+        services.evaluation_figures_store(evaluation_id=form.instance.pk)

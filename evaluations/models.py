@@ -221,6 +221,15 @@ class Evaluation(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    # The printed 总分 and 等级 of a handed-in form (已提交, 已审核), written by the service with
+    # each move (services.evaluation_figures_store) so summaries need not score every form; empty
+    # on drafts and returned forms, which may still change. `stored_rules` is scoring.RULES
+    # when they were computed: figures of other rules are not read (summaries score anew).
+    stored_total = models.DecimalField(
+        "总分（提交时）", max_digits=12, decimal_places=2, null=True, blank=True, editable=False
+    )
+    stored_grade = models.CharField("等级（提交时）", max_length=2, blank=True, editable=False)
+    stored_rules = models.CharField("评分规则版本", max_length=12, blank=True, editable=False)
 
     class Meta:
         verbose_name = "自评表"

@@ -12,10 +12,13 @@ No queries here: a stored form's lines and fund rows come prefetched (`selectors
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 
+from indicators import formulas, judgement
 from indicators.formulas import score_formula
 from indicators.judgement import (
     BUDGET_KEY,
@@ -28,6 +31,7 @@ from indicators.judgement import (
     score_form,
 )
 
+from . import templates_def
 from .exports.layout import format_points
 from .templates_def import TemplateDef
 
@@ -58,6 +62,14 @@ REASON_NOTE = "提交前需填写偏差原因"
 
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
+
+# The scoring rules as this code applies them: this module, the judgement and formulas it
+# calls and the 表样 (weights, bands). Figures stored or cached with another value were scored
+# under other rules and are scored anew rather than shown beside today's form page.
+RULES = hashlib.sha1(
+    b"".join(Path(m.__file__).read_bytes() for m in (judgement, formulas, templates_def))
+    + Path(__file__).read_bytes()
+).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -365,8 +377,9 @@ def total_fund_amounts(template: TemplateDef, fund_lines) -> tuple[Decimal | Non
 
 
 def evaluation_score(evaluation) -> EvaluationScore:
-    """The judgements and scores of a stored form (lines and fund rows prefetched)."""
-    t = evaluation.template_def
+    """The judgements and scores of a stored form (lines and fund rows prefetched). Reads only
+    fields, so a migration's historical model of the form does as well."""
+    t = templates_def.get_template(evaluation.template)
     budget, actual = total_fund_amounts(t, evaluation.fund_lines.all())
     return score_lines(
         t,

@@ -43,14 +43,16 @@ from .permissions import (
     visible_evaluations,
 )
 from .scoring import (
+    RULES,
     ClaimProblem,
     basic_cells,
+    evaluation_score,
     score_lines,
     submission_problems,
     total_fund_amounts,
 )
-from .selectors import edit_scope, preparers_of, review_started, reviewers_of
-from .templates_def import get_template
+from .selectors import edit_scope, preparers_of, review_started, reviewers_of, with_lines
+from .templates_def import TEMPLATES, get_template
 
 # Messages users see, kept here so tests can assert them.
 NOT_EDITABLE = "该自评表当前状态为“{status}”，不能修改。"
@@ -490,11 +492,66 @@ class SubmissionIncomplete(EvaluationError):
         self.problems = problems
 
 
+FIGURE_FIELDS = ("stored_total", "stored_grade", "stored_rules")
+
+
+def _set_figures(evaluation: Evaluation, *, loaded: bool = False) -> None:
+    """Set (not save) the stored 总分 and 等级 to what the form's page and PDF show: scored now
+    for a handed-in form, cleared for a draft or returned one, whose lines may still change.
+    `loaded`: the form's lines, fund rows and 基础数据 are prefetched already."""
+    total, grade, rules = None, "", ""
+    if evaluation.status not in Evaluation.EDITABLE_STATUSES and evaluation.template_def.scored:
+        full = evaluation
+        if not loaded:
+            full = with_lines(Evaluation.objects.filter(pk=evaluation.pk)).get()
+        score = evaluation_score(full)
+        if score.total is not None:
+            total, grade, rules = score.total, score.grade, RULES
+    evaluation.stored_total, evaluation.stored_grade, evaluation.stored_rules = total, grade, rules
+
+
+@transaction.atomic
+def evaluation_figures_store(*, evaluation_id: int) -> Evaluation:
+    """Store a form's 总分 and 等级 anew after a write outside the moves of `record_transition`
+    (the admin site edits a form's lines and status directly)."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+    _set_figures(evaluation)
+    evaluation.save(update_fields=FIGURE_FIELDS)
+    return evaluation
+
+
+def evaluation_figures_refresh(*, batch: int = 200) -> int:
+    """Store anew the 总分 and 等级 of every handed-in form whose stored figures were computed
+    under other scoring rules than today's (or were never stored: forms written outside the
+    service); the number of forms rewritten. Run after an upgrade (`manage.py store_scores`):
+    until then the summaries score those forms themselves. Each batch locks its rows, so a move
+    made meanwhile is never overwritten with figures of the form before it."""
+    stale = (
+        Evaluation.objects.exclude(status__in=Evaluation.EDITABLE_STATUSES)
+        .filter(template__in=[t.code for t in TEMPLATES.values() if t.scored])
+        .exclude(stored_rules=RULES)
+        .order_by("pk")
+    )
+    done, after = 0, 0
+    while ids := list(stale.filter(pk__gt=after).values_list("pk", flat=True)[:batch]):
+        after = ids[-1]
+        with transaction.atomic():
+            # Locked, then checked again: a form moved since the ids were read is left out.
+            locked = stale.filter(pk__in=ids).select_for_update(of=("self",))
+            forms = list(with_lines(locked).select_related(None))
+            for evaluation in forms:
+                _set_figures(evaluation, loaded=True)
+            Evaluation.objects.bulk_update(forms, FIGURE_FIELDS)
+        done += len(forms)
+    return done
+
+
 def record_transition(
     evaluation: Evaluation, *, user, action: str, reason: str, now, content: dict | None = None
 ) -> TransitionLog:
     """The bookkeeping of one move, after its checks: the submitted version (`content`, the
-    form's snapshot, on 提交), who approved and when, the new status and version, the log row.
+    form's snapshot, on 提交), who approved and when, the new status and version, the stored
+    总分 and 等级 (written on 提交 and 通过, cleared on 退回, 重新打开 and 撤回), the log row.
     `evaluation_transition` calls it once every check has passed; the demo replays published
     forms' history through it."""
     if action == "submit":
@@ -509,8 +566,16 @@ def record_transition(
     from_status, target = evaluation.status, workflow.TRANSITIONS[action].target
     evaluation.status = target
     evaluation.version += 1
+    _set_figures(evaluation)
     evaluation.save(
-        update_fields=["status", "version", "submitted_at", "reviewed_by", "reviewed_at"]
+        update_fields=[
+            "status",
+            "version",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            *FIGURE_FIELDS,
+        ]
     )
     return TransitionLog.objects.create(
         evaluation=evaluation,

@@ -3,30 +3,28 @@
 `region_summary` answers with the same handful of queries whatever the number of units, forms
 or lines: counts are aggregated in the database (one GROUP BY per table), and the Python work —
 the indicator roll-up and the scores of 项目支出 forms — runs over rows fetched in one query
-each (scores are cached by form version; the forms not yet scored are loaded with their lines
-and fund rows prefetched, three queries however many there are)."""
+each (handed-in forms carry their stored scores, others are cached by form version; the forms
+still to score are loaded with their lines and fund rows prefetched, three queries however many
+there are)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from pathlib import Path
 
 from django.core.cache import caches
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from evaluations import scoring, templates_def
+from evaluations import scoring
 from evaluations.models import Evaluation, FundLine, IndicatorLine, Region, Unit, Year
 from evaluations.permissions import visible_evaluations
 from evaluations.scoring import evaluation_score
 from evaluations.templates_def import TEMPLATES
-from indicators import judgement
 
 from .permissions import summary_regions, summary_units_q
 from .rollup import LineValue, Rollup, roll_up
@@ -185,33 +183,36 @@ def _scored_templates() -> list[str]:
     return [t.code for t in TEMPLATES.values() if t.scored and t.basic_data is None]
 
 
-# Part of every cached score's key: a change to the scoring rules or the 表样 scores anew.
-SCORING_RULES = hashlib.sha1(
-    b"".join(Path(m.__file__).read_bytes() for m in (scoring, judgement, templates_def))
-).hexdigest()[:12]
-
-
 def _score_key(pk: int, version: int, created_at) -> str:
-    # created_at guards against a recreated database handing an old id to a new form.
-    return f"summary-score:{SCORING_RULES}:{pk}:v{version}:{created_at.timestamp()}"
+    # A change to the scoring rules or the 表样 scores anew; created_at guards against a
+    # recreated database handing an old id to a new form.
+    return f"summary-score:{scoring.RULES}:{pk}:v{version}:{created_at.timestamp()}"
 
 
 def form_scores(forms: QuerySet[Evaluation]) -> dict[int, tuple[int, Decimal, str]]:
     """总分 and 等级 of the scored (项目支出) forms among `forms`: {pk: (unit_id, total, grade)}.
 
-    Scoring runs in Python over each form's lines, so results are cached by form and version: a
-    handed-in form cannot change without a new version (every save and every transition raises
-    it). One query when every score is cached; four when some are not (the forms still to score
-    are loaded with their lines and fund rows prefetched) — never one per form.
+    A handed-in form carries its figures, stored by the service when it was submitted or
+    approved under today's scoring rules (Evaluation.stored_total); they are read as they are.
+    The others (drafts, forms written outside the service, figures of older rules) are scored
+    in Python over their lines, and cached by form and version: a form cannot change without a
+    new version (every save and every transition raises it). One query when every score is
+    stored or cached; four when some are not (the forms still to score are loaded with their
+    lines and fund rows prefetched) — never one per form.
     """
     heads = forms.filter(template__in=_scored_templates()).values_list(
-        "pk", "unit_id", "version", "created_at"
+        "pk", "unit_id", "version", "created_at", "stored_total", "stored_grade", "stored_rules"
     )
-    keys = {
-        pk: (unit_id, _score_key(pk, version, created)) for pk, unit_id, version, created in heads
-    }
-    cached = caches["figures"].get_many([key for _, key in keys.values()])
-    result = {pk: (unit_id, *cached[key]) for pk, (unit_id, key) in keys.items() if key in cached}
+    result, keys = {}, {}
+    for pk, unit_id, version, created, total, grade, rules in heads:
+        if total is not None and rules == scoring.RULES:
+            result[pk] = (unit_id, total, grade)
+        else:
+            keys[pk] = (unit_id, _score_key(pk, version, created))
+    cached = caches["figures"].get_many([key for _, key in keys.values()]) if keys else {}
+    for pk, (unit_id, key) in keys.items():
+        if key in cached:
+            result[pk] = (unit_id, *cached[key])
     missing = [pk for pk in keys if pk not in result]
     if missing:
         fresh = {}

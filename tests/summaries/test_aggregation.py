@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import caches
+
+from evaluations import services
 from evaluations.models import Evaluation
 from summaries.selectors import region_summary
 
@@ -116,3 +119,46 @@ def test_a_new_version_of_a_form_is_scored_anew(cast, region_forms):
     after = region_summary(cast.reviewer, cast.regions.shule, cast.year, today=TODAY)
     # 10 + 40 + 26.67 + 10 = 86.67
     assert sorted(after.total.scores.totals) == [Decimal("86.67"), Decimal("93.00")]
+
+
+def score_figures(summary):
+    """Every score figure of the page: per unit, per child region and in total."""
+    return [
+        (
+            row.label,
+            sorted(row.scores.totals),
+            dict(row.scores.grades),
+            row.scores.average,
+            row.scores.lowest,
+            row.scores.highest,
+        )
+        for row in [*summary.units, *summary.children, summary.total]
+    ]
+
+
+def test_stored_scores_give_the_same_figures_as_scoring_every_form(cast, region_forms):
+    # The fixture's forms were handed in without the service: nothing stored, all scored.
+    computed = {
+        basis: region_summary(cast.viewer, cast.regions.kashi, cast.year, basis=basis, today=TODAY)
+        for basis in ("handed_in", "approved")
+    }
+    handed_in = Evaluation.objects.exclude(status__in=Evaluation.EDITABLE_STATUSES)
+    for ev in handed_in:
+        services.evaluation_figures_store(evaluation_id=ev.pk)
+    assert handed_in.filter(stored_total__isnull=False).count() == 3  # A, B and E
+    caches["figures"].clear()
+
+    for basis, before in computed.items():
+        after = region_summary(cast.viewer, cast.regions.kashi, cast.year, basis=basis, today=TODAY)
+        assert score_figures(after) == score_figures(before)
+    assert after.total.scores.totals == [Decimal("93.00"), Decimal("100.00")]  # approved: A, E
+
+
+def test_scores_stored_under_other_scoring_rules_are_not_read(cast, region_forms):
+    # A's figures as stored before the scoring rules changed: its page shows 93.00 today.
+    Evaluation.objects.filter(pk=region_forms.a.pk).update(
+        stored_total=Decimal("50.00"), stored_grade="差", stored_rules="0123456789ab"
+    )
+    summary = region_summary(cast.reviewer, cast.regions.shule, cast.year, today=TODAY)
+    assert sorted(summary.total.scores.totals) == [Decimal("86.11"), Decimal("93.00")]
+    assert dict(summary.total.scores.grades) == {"优": 1, "良": 1}

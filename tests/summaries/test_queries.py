@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from evaluations import services
 from evaluations.models import Evaluation, Unit
 from tests.conftest import make_user
 
@@ -67,3 +68,24 @@ def test_summary_page_queries_do_not_grow_with_units_and_forms(
     with django_assert_max_num_queries(len(small) - 3):
         assert client.get(url).status_code == 200
     assert len(small) <= 20  # session, user, scope, the summary's fixed reads, nav badge
+
+
+def test_stored_scores_spare_the_first_view_scoring_any_form(
+    client, cast, region_forms, django_assert_max_num_queries
+):
+    client.force_login(cast.viewer)
+    url = reverse("summary_region", args=[2020, cast.regions.kashi.pk])
+    client.get(url)  # warm the session
+    caches["figures"].clear()
+    with CaptureQueriesContext(connection) as scored:  # nothing stored: every form scored
+        assert client.get(url).status_code == 200
+
+    add_units(cast, 8, 4)
+    # As the service stores them when forms are submitted or approved.
+    for ev in Evaluation.objects.exclude(status__in=Evaluation.EDITABLE_STATUSES):
+        services.evaluation_figures_store(evaluation_id=ev.pk)
+
+    caches["figures"].clear()
+    with django_assert_max_num_queries(len(scored) - 3):  # no form loaded to be scored
+        response = client.get(url)
+    assert "疏勒县测试单位7" in response.content.decode()
