@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -253,6 +254,10 @@ def task_form_open(request, task_id, template):
 
 # -- the status board ----------------------------------------------------------------------------
 
+# Rows a board page shows: rendering every row of a province took most of the page's time. The
+# totals, the sorting and the Excel export still cover every row.
+BOARD_PAGE_SIZE = 100
+
 SORT_LABELS = {
     "unit": "单位",
     "template": "表样",
@@ -324,9 +329,26 @@ def _query(ctx, **changes) -> str:
     return urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
+def _page_links(ctx, page_obj) -> list[dict]:
+    """Numbered links around the current page (1 … 4 5 [6] 7 8 … 20), each keeping the filters
+    and sorting; None for a gap."""
+    links = []
+    for number in page_obj.paginator.get_elided_page_range(page_obj.number):
+        if number == page_obj.paginator.ELLIPSIS:
+            links.append(None)
+        else:
+            links.append({"number": number, "query": _page_query(ctx, number)})
+    return links
+
+
+def _page_query(ctx, number: int) -> str:
+    return _query(ctx, page=number if number > 1 else "")
+
+
 @login_required
 def status_board(request):
     ctx = _board(request)
+    page_obj = Paginator(ctx["rows"], BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     headers = []
     for key, label in SORT_LABELS.items():
         active = ctx["sort"] == key
@@ -334,6 +356,7 @@ def status_board(request):
         headers.append(
             {
                 "label": label,
+                # A new order starts again on its first page.
                 "query": _query(ctx, sort=key, dir="desc" if desc else ""),
                 "active": active,
                 "aria": ("descending" if ctx["descending"] else "ascending") if active else "none",
@@ -344,6 +367,19 @@ def status_board(request):
         "seasons/board.html",
         {
             **ctx,
+            "rows": page_obj.object_list,
+            "page_obj": page_obj,
+            "page_links": _page_links(ctx, page_obj),
+            "previous_query": (
+                _page_query(ctx, page_obj.previous_page_number())
+                if page_obj.has_previous()
+                else None
+            ),
+            "next_query": (
+                _page_query(ctx, page_obj.next_page_number()) if page_obj.has_next() else None
+            ),
+            # Where a bulk action's report leads back to: this page, these filters.
+            "back_query": _page_query(ctx, page_obj.number),
             "headers": headers,
             "statuses": list(board.STATUS_LABELS.items()),
             "templates": [(t.code, t.name) for t in TEMPLATES.values()],
@@ -394,6 +430,7 @@ def board_bulk(request):
             "done": [r for r in results if r.ok],
             "refused": [r for r in results if not r.ok],
             "back": back,
+            "back_page": _int_or_none(QueryDict(back).get("page")),
         },
     )
 

@@ -1,7 +1,9 @@
-"""Issuing a task for the tests, and the form moves they need."""
+"""Issuing a task for the tests, the form moves they need, and the board's links read back."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 
 from evaluations import services as evaluation_services
@@ -38,3 +40,17 @@ def move(ev, user, action, reason=""):
 def set_status(ev, status):
     Evaluation.objects.filter(pk=ev.pk).update(status=status)
     ev.refresh_from_db()
+
+
+def link(page: str, text: str) -> str | None:
+    """The href of the first plain <a> link on `page` whose text is `text`, unescaped; None if
+    there is none (a disabled 上一页 on the first page is not a link)."""
+    found = re.search(rf'<a\b[^>]*\bhref="([^"]*)"[^>]*>\s*{re.escape(text)}\s*</a>', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def hidden(page: str, name: str) -> str:
+    """The value of the hidden input `name` on `page`, unescaped."""
+    found = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', page)
+    assert found, f"no hidden input {name}"
+    return html.unescape(found.group(1))

@@ -5,6 +5,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -13,7 +14,7 @@ from seasons import board, sample
 from seasons.selectors import board_rows
 from tests.conftest import PASSWORD, make_evaluation
 
-from .helpers import COMPLETE, issue, move
+from .helpers import COMPLETE, issue, link, move
 
 TODAY = date(2021, 5, 2)
 
@@ -155,25 +156,96 @@ def test_the_excel_export_reopens_with_the_boards_rows(client, cast, season):
     assert ws["D4"].data_type == "s"
 
 
-@pytest.mark.parametrize("units", [6, 30])
-def test_the_board_takes_a_fixed_number_of_queries(
-    client, cast, units, django_assert_max_num_queries
-):
-    sample.populate(
+def populate(cast, units):
+    """`units` sample units under 疏勒县, their states cycling through seasons.sample.STATES."""
+    return sample.populate(
         region=cast.regions.shule,
         reviewer=cast.reviewer,
         year=cast.year,
         units=units,
         deadline=date(2021, 4, 30),
     )
+
+
+def test_the_board_shows_a_hundred_rows_a_page_with_filters_kept_in_the_page_links(client, cast):
+    populate(cast, 150)  # 300 rows; 200 of them overdue (not started, drafts, returned)
     login(client, cast.reviewer)
+    url = reverse("seasons:board")
+    filters = {"year": "2020", "overdue": "1", "sort": "unit", "dir": "desc"}
+    everything = board.sort_rows(
+        board.filter_rows(board_rows(cast.reviewer, year=2020, today=TODAY), overdue=True),
+        "unit",
+        descending=True,
+    )
+    assert len(everything) == 200
+
+    response = client.get(url, filters)
+    page = response.content.decode()
+    assert [r.key for r in response.context["rows"]] == [r.key for r in everything[:100]]
+    assert page.count('name="rows"') == 100
+    assert "共 200 行" in page and "第 1 页 共 2 页" in page
+    assert link(page, "上一页") is None
+    next_link = link(page, "下一页")
+    assert next_link.startswith("?")
+    assert QueryDict(next_link[1:]).dict() == {**filters, "page": "2"}
+
+    response = client.get(url + next_link)
+    page = response.content.decode()
+    assert [r.key for r in response.context["rows"]] == [r.key for r in everything[100:]]
+    assert "第 2 页 共 2 页" in page and link(page, "下一页") is None
+    assert QueryDict(link(page, "上一页")[1:]).dict() == filters  # page 1 needs no number
+
+    # The Excel export has every row the filters choose, not one page of them.
+    response = client.get(reverse("seasons:board_xlsx"), filters)
+    ws = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    assert ws.max_row - 3 == 200
+
+
+def test_the_totals_on_top_count_the_whole_task_on_every_page(client, cast):
+    populate(cast, 150)
+    login(client, cast.reviewer)
+    whole = {"due": 300, "handed_in": 100, "approved": 50, "returned": 100, "overdue": 200}
+    for number in ("1", "2", "3"):
+        response = client.get(reverse("seasons:board"), {"year": 2020, "page": number})
+        assert response.context["page_obj"].number == int(number)
+        assert response.context["totals"] == whole
+        page = response.content.decode()
+        assert '<span data-total="due">300</span>' in page
+        assert '<span data-total="overdue">200</span>' in page
+        assert "共 300 行" in page and f"第 {number} 页 共 3 页" in page
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("99", 3), ("abc", 1), ("", 1)])
+def test_a_page_number_out_of_range_or_not_a_number_shows_the_last_or_first_page(
+    client, cast, asked, shown
+):
+    populate(cast, 150)
+    login(client, cast.reviewer)
+    response = client.get(reverse("seasons:board"), {"year": 2020, "page": asked})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == shown
+    assert f"第 {shown} 页 共 3 页" in response.content.decode()
+
+
+@pytest.mark.parametrize("units", [6, 60])
+def test_the_board_takes_a_fixed_number_of_queries(
+    client, cast, units, django_assert_max_num_queries
+):
+    populate(cast, units)  # 12 rows on one page; 120 rows on two
+    login(client, cast.reviewer)
+    url = reverse("seasons:board")
     with django_assert_max_num_queries(17):
-        response = client.get(reverse("seasons:board"), {"year": 2020})
-    rows = response.context["rows"]
+        first = client.get(url, {"year": 2020})
+    pages = first.context["page_obj"].paginator.num_pages
+    assert pages == (units * 2 + 99) // 100
+    with django_assert_max_num_queries(17):
+        last = client.get(url, {"year": 2020, "page": pages})
+    rows = first.context["rows"] + (last.context["rows"] if pages > 1 else [])
     assert len(rows) == units * 2
-    by_status = board.totals(rows)
+    totals = last.context["totals"]
+    assert totals["due"] == units * 2
     # STATES cycle over six kinds of unit: 1 in 6 not started, 2 in 6 approved at some point.
-    assert by_status["approved"] == 2 * (units // 6)
+    assert totals["approved"] == 2 * (units // 6)
     assert sum(r.changes == 1 for r in rows) == 2 * (units // 6)  # the reopened ones
     with django_assert_max_num_queries(17):
         client.get(reverse("seasons:board_xlsx"), {"year": 2020})

@@ -1,19 +1,21 @@
 """Bulk 通过 / 退回 / 催报 on board rows: each row through the single action's checks in its own
 transaction; refused rows stay as they were and the report says exactly what happened."""
 
+import re
 from datetime import date
 
 import pytest
 from django.core import mail
+from django.http import QueryDict
 from django.urls import reverse
 
 from evaluations.models import Evaluation, Notification, TransitionLog
 from evaluations.templates_def import get_template
-from seasons import services
+from seasons import sample, services
 from seasons.selectors import board_rows
 from tests.conftest import PASSWORD, make_evaluation
 
-from .helpers import COMPLETE, issue, move
+from .helpers import COMPLETE, hidden, issue, link, move
 
 SI = get_template("social_insurance_fund").name
 PROJECT = get_template("project_2020").name
@@ -154,3 +156,51 @@ def test_only_reviewers_may_post_bulk_actions(client, cast, season):
         assert response.status_code == 403
     submitted.refresh_from_db()
     assert submitted.status == Evaluation.Status.SUBMITTED
+
+
+def test_a_bulk_action_on_page_two_acts_on_its_rows_and_returns_to_page_two(client, cast):
+    # 150 units, one 项目支出 row each: page 2 of the board sorted by unit, descending, holds
+    # 样例单位00049 … 样例单位00000; 8 of them (every sixth from 00002) have submitted.
+    sample.populate(
+        region=cast.regions.shule,
+        reviewer=cast.reviewer,
+        year=cast.year,
+        units=150,
+        deadline=date(2021, 4, 30),
+    )
+    assert client.login(username="reviewer", password=PASSWORD)
+    filters = {"year": "2020", "template": "project_2020", "sort": "unit", "dir": "desc"}
+    response = client.get(reverse("seasons:board"), {**filters, "page": "2"})
+    page = response.content.decode()
+    shown = response.context["rows"]
+    assert [r.unit_name for r in shown] == [f"样例单位{i:05d}" for i in range(49, -1, -1)]
+    ticks = re.findall(r'name="rows" value="([^"]*)"', page)
+    assert ticks == [r.key for r in shown]  # only this page's rows can be ticked
+    back = hidden(page, "back")
+    assert QueryDict(back).dict() == {**filters, "page": "2"}
+
+    # Nothing ticked, or 退回 without a reason: back to page 2 with the filters, nothing done.
+    for action in ("approve", "return"):
+        rows = [] if action == "approve" else ticks
+        data = {"action": action, "rows": rows, "back": back}
+        response = client.post(reverse("seasons:board_bulk"), data)
+        assert response.status_code == 302
+        location = response["Location"]
+        assert location.startswith(reverse("seasons:board") + "?")
+        assert QueryDict(location.split("?", 1)[1]).dict() == {**filters, "page": "2"}
+
+    response = client.post(
+        reverse("seasons:board_bulk"), {"action": "approve", "rows": ticks, "back": back}
+    )
+    assert (len(response.context["done"]), len(response.context["refused"])) == (8, 42)
+    submitted = Evaluation.objects.filter(template="project_2020", status="submitted")
+    assert submitted.count() == 25 - 8  # those of page 1 stay as they were
+    assert not submitted.filter(unit__name__lt="样例单位00050").exists()
+
+    again = link(response.content.decode(), "返回填报进度（第 2 页）")
+    assert again.startswith(reverse("seasons:board") + "?")
+    response = client.get(again)
+    assert response.context["page_obj"].number == 2
+    assert (response.context["template"], response.context["sort"]) == ("project_2020", "unit")
+    assert response.context["descending"] is True
+    assert [r.unit_name for r in response.context["rows"]][0] == "样例单位00049"
