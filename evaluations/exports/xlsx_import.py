@@ -7,6 +7,10 @@ Both are read the same way: the template is recognised by its labels (`templates
 block — head, funds, goals, indicator lines, text blocks, signature — is located by its labels,
 never by fixed row numbers.
 
+Cells are read as typed: a formula is its text (“=E9+E12”), never its value, so a formula in a
+cell the app computes (执行率, 总分) is ignored with the cell, and one in a cell that holds a
+figure is refused, naming the cell.
+
 The bytes are checked before openpyxl loads them in full (`xlsx_checks`: size, a real xlsx
 package, zip bombs, each sheet's extent read in read-only mode and stopping early).
 
@@ -26,6 +30,7 @@ from io import BytesIO
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..templates_def import TEMPLATES, TemplateDef
 from .layout import FundValues  # a fund row read back is what the printed grid shows
@@ -70,6 +75,10 @@ FUND_LABEL_MISSING = "这一行有金额，但没有资金行名称（如“{exa
 FUNDS_NOT_FOUND = "没有找到资金栏：应有“{labels}”等栏目。"
 GOALS_NOT_FOUND = "没有找到年度目标栏：应有“{labels}”两栏，其下一行填写内容。"
 DATE_INVALID = "应为日期（如 2020年4月15日），实际为「{text}」。"
+FORMULA_HELP = "导入时不计算公式，请在 Excel 中把它改为数值（复制后“选择性粘贴 → 数值”）再导入。"
+FORMULA_NOT_NUMBER = "应为{kind}，实际为公式「{text}」。" + FORMULA_HELP
+AMOUNT_KIND = "金额（数字，单位：万元）"
+POINTS_KIND = "分值（0 到 100 的数字）"
 
 
 @dataclass(frozen=True)
@@ -179,11 +188,13 @@ def display_text(value, number_format: str = "General") -> str:
 
 
 class _Sheet:
-    """The used cells of one worksheet (values and number formats) and its merged ranges."""
+    """The used cells of one worksheet (values and number formats), its merged ranges and which
+    cells hold a formula (its text is the value: the workbook is opened without cached values)."""
 
     def __init__(self, ws, limits: Limits):
         self.name = ws.title
         self.values: dict[tuple[int, int], tuple[object, str]] = {}
+        self.formulas: set[tuple[int, int]] = set()
         self.merge: dict[tuple[int, int], tuple[int, int, int, int]] = {}
         self.rows = min(ws.max_row or 0, limits.max_rows)
         self.cols = min(ws.max_column or 0, limits.max_columns)
@@ -197,8 +208,13 @@ class _Sheet:
         if self.rows and self.cols:
             for row in ws.iter_rows(max_row=self.rows, max_col=self.cols):
                 for cell in row:
-                    if cell.value is not None and cell.value != "":
-                        self.values[(cell.row, cell.column)] = (cell.value, cell.number_format)
+                    value = cell.value
+                    if value is None or value == "":
+                        continue
+                    if cell.data_type == "f":
+                        self.formulas.add((cell.row, cell.column))
+                        value = _formula_text(value)
+                    self.values[(cell.row, cell.column)] = (value, cell.number_format)
 
     def raw(self, r: int, c: int):
         return self.values.get((r, c), (None, ""))[0]
@@ -238,6 +254,15 @@ class _Sheet:
         return {norm(self.text(r, c)) for (r, c) in self.values} | {
             _bare(self.text(r, c)) for (r, c) in self.values
         }
+
+
+def _formula_text(value) -> str:
+    """A formula as Excel's formula bar shows it."""
+    if isinstance(value, ArrayFormula):
+        return value.text or "="
+    if isinstance(value, DataTableFormula):
+        return f"=TABLE({value.r1 or ''},{value.r2 or ''})"
+    return str(value)
 
 
 def ref(r: int, c: int) -> str:
@@ -383,7 +408,16 @@ class _Reader:
                 return Decimal(cleaned), text
         return None, text
 
+    def _formula(self, r: int, c: int, kind: str) -> bool:
+        """A formula where a figure is typed: refused, never evaluated (see the module doc)."""
+        if (r, c) not in self.sheet.formulas:
+            return False
+        self.error(r, c, FORMULA_NOT_NUMBER.format(kind=kind, text=self.sheet.text(r, c)))
+        return True
+
     def amount(self, r: int, c: int) -> Decimal | None:
+        if self._formula(r, c, AMOUNT_KIND):
+            return None
         number, text = self._decimal(r, c)
         if number is None:
             if text and text not in ("—", "-", "/"):
@@ -400,6 +434,8 @@ class _Reader:
         return None
 
     def points(self, r: int, c: int) -> Decimal | None:
+        if self._formula(r, c, POINTS_KIND):
+            return None
         number, text = self._decimal(r, c)
         if number is None:
             if text and text not in ("—", "-", "/"):
@@ -846,7 +882,8 @@ def parse_workbook(
     """
     check_file(data, limits)
     try:
-        book = openpyxl.load_workbook(BytesIO(data), data_only=True)
+        # Formulas as their text, never Excel's cached values: see the module docstring.
+        book = openpyxl.load_workbook(BytesIO(data), data_only=False)
     except ImportRefused:
         raise
     except Exception as e:  # noqa: BLE001 - anything openpyxl trips over is a broken file

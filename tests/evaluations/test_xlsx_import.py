@@ -352,6 +352,11 @@ def test_text_in_an_amount_cell_names_the_cell_and_creates_nothing(db):
         (1.234, "金额最多保留两位小数，实际为「1.234」。"),
         ("3,180.50", None),
         ("１２.５", None),
+        (
+            "=C8",
+            "应为金额（数字，单位：万元），实际为公式「=C8」。导入时不计算公式，"
+            "请在 Excel 中把它改为数值（复制后“选择性粘贴 → 数值”）再导入。",
+        ),
     ],
 )
 def test_amounts_are_checked_like_the_edit_page(value, message):
