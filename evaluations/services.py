@@ -796,7 +796,10 @@ def evaluation_import(*, user, year: Year, parsed, today: date | None = None) ->
     Texts are stored as read; amounts and points as the Decimals read. A 得分 that equals the
     score the app suggests is left unclaimed (the suggestion stands, as on a form filled in
     here); a qualitative line's 得分 becomes its 完成比例 (得分 ÷ 分值); any other 得分 is kept
-    as the preparer's claim, whose reason the form asks for before submission.
+    as the preparer's claim, whose reason the form asks for before submission. A 部门整体 form
+    gets the sheet's lines instead of the common indicators a new form starts with (a line
+    naming one is that indicator, with the template's 评分标准) and its 基础数据表, from which
+    the suggestions are computed.
     """
     unit = units_for_new_forms(user).first()
     if unit is None:
@@ -836,9 +839,13 @@ def evaluation_import(*, user, year: Year, parsed, today: date | None = None) ->
         )
     FundLine.objects.bulk_update(fund_lines, ["label", *AMOUNT_FIELDS])
 
+    if template.basic_data is not None:
+        evaluation.indicator_lines.all().delete()
+        _replace_basic_data(evaluation, parsed.basic_data)
+
     budget, actual = total_fund_amounts(template, fund_lines)
     lines, evaluation.budget_score = _imported_scores(
-        template, parsed.lines, budget, actual, parsed.budget_score
+        template, parsed.lines, budget, actual, parsed.budget_score, parsed.basic_data
     )
     evaluation.save()
     IndicatorLine.objects.bulk_create(
@@ -847,8 +854,13 @@ def evaluation_import(*, user, year: Year, parsed, today: date | None = None) ->
     return evaluation
 
 
-def _imported_scores(template, parsed_lines, budget, actual, budget_score):
+def _imported_scores(template, parsed_lines, budget, actual, budget_score, basic_data):
     """The lines to store and the 预算执行率 claim, with 得分 read back as described above."""
+
+    def criteria(p):
+        indicator = template.common_indicator(p.rule_key) if p.rule_key else None
+        return indicator.criteria if indicator is not None else p.criteria
+
     lines = [
         {
             "level1": p.level1,
@@ -861,6 +873,8 @@ def _imported_scores(template, parsed_lines, budget, actual, budget_score):
             "score_reason": "",
             "deviation": p.deviation,
             "qualitative_percent": None,
+            "criteria": criteria(p),
+            "rule_key": p.rule_key,
         }
         for p in parsed_lines
     ]
@@ -869,11 +883,18 @@ def _imported_scores(template, parsed_lines, budget, actual, budget_score):
 
     def score():
         return score_lines(
-            template, [SimpleNamespace(**line) for line in lines], budget=budget, actual=actual
+            template,
+            [SimpleNamespace(**line) for line in lines],
+            budget=budget,
+            actual=actual,
+            basic_data=basic_data,
         )
 
+    # 部门整体 lines have no 完成比例: a line the unit scores has its 得分 as the score.
+    shares = template.basic_data is None
     for line, p, result in zip(lines, parsed_lines, score().lines, strict=True):
-        if p.score is not None and p.weight and result.needs_person and result.suggested is None:
+        unscored = result.needs_person and result.suggested is None
+        if shares and unscored and p.score is not None and p.weight:
             share = (p.score / p.weight * 100).quantize(Decimal("0.01"))
             line["qualitative_percent"] = min(share, Decimal(100))
     suggested = score()

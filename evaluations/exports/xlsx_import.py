@@ -5,11 +5,12 @@ the paper forms retyped into Excel the obvious way (the same labels in the same 
 perhaps without the title lines, perhaps with spaces inside labels or full-width punctuation).
 Both are read the same way: the template is recognised by its labels (`templates_def`), and each
 block — head, funds, goals, indicator lines, text blocks, signature — is located by its labels,
-never by fixed row numbers.
+never by fixed row numbers. A 部门整体 form is two sheets: the 指标表, read like the others, and
+its 基础数据表, whose blocks are found by their column headings and rows by their labels.
 
 Cells are read as typed: a formula is its text (“=E9+E12”), never its value, so a formula in a
-cell the app computes (执行率, 总分) is ignored with the cell, and one in a cell that holds a
-figure is refused, naming the cell.
+cell the app computes (执行率, 控制率, 总分) is ignored with the cell, and one in a cell that
+holds a figure is refused, naming the cell.
 
 The bytes are checked before openpyxl loads them in full (`xlsx_checks`: size, a real xlsx
 package, zip bombs, each sheet's extent read in read-only mode and stopping early).
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
@@ -32,7 +33,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from ..templates_def import TEMPLATES, TemplateDef
+from ..templates_def import TEMPLATES, BasicDataDef, TemplateDef
 from .layout import FundValues  # a fund row read back is what the printed grid shows
 from .xlsx_checks import (
     BROKEN,
@@ -79,6 +80,26 @@ FORMULA_HELP = "导入时不计算公式，请在 Excel 中把它改为数值（
 FORMULA_NOT_NUMBER = "应为{kind}，实际为公式「{text}」。" + FORMULA_HELP
 AMOUNT_KIND = "金额（数字，单位：万元）"
 POINTS_KIND = "分值（0 到 100 的数字）"
+COUNT_KIND = "人数（整数）"
+# 部门整体: the 指标表 and the 基础数据表 come as two sheets of one workbook.
+BASIC_DATA_MISSING = (
+    "工作簿中没有部门整体支出绩效评价基础数据表。财政供养人员控制率、“三公经费”变动率等指标的得分"
+    "由基础数据表计算，缺少它无法核对表中的自评得分。请把基础数据表作为另一张工作表放入同一文件后"
+    "再导入（本系统导出的部门整体自评表含这两张表）。"
+)
+INDICATORS_MISSING = (
+    "工作簿中只有部门整体支出绩效评价基础数据表，没有指标表（含“部门（单位）名称”和“三级指标”"
+    "“评分标准”等栏目）。请把指标表放入同一文件后再导入。"
+)
+MANY_BASIC = "工作簿中有 {count} 张基础数据表（{names}），只能有一张。请删除多余的工作表后再导入。"
+BASIC_BLOCK_NOT_FOUND = "没有找到基础数据表的“{caption}”：应有“{labels}”栏目。"
+BASIC_ROW_UNKNOWN = "无法识别的行「{text}」，{caption}的行应为：{expected}。"
+BASIC_ROW_TWICE = "行「{text}」出现了两次。"
+BASIC_LABEL_MISSING = "这一行有数字，但没有项目名称（如“{example}”）。"
+BASIC_UNIT_MISMATCH = "基础数据表的填报单位「{found}」与指标表的部门（单位）名称「{name}」不一致，请检查是否放错了表。"
+COUNT_INVALID = "应为人数（整数），实际为「{text}」。"
+COUNT_NEGATIVE = "人数不能为负数，实际为「{text}」。"
+COUNT_TOO_LARGE = "人数过大（最多8位数），实际为「{text}」。"
 
 
 @dataclass(frozen=True)
@@ -92,6 +113,9 @@ class ParsedLine:
     score: Decimal | None = None
     deviation: str = ""
     row: int = 0
+    # 部门整体: the 评分标准, and the template's common indicator the 三级指标 names (its key).
+    criteria: str = ""
+    rule_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +139,9 @@ class ParsedForm:
     # "preparer", "preparer_phone" (str), "fill_date" (date or None), where the sheet has them.
     signature: dict[str, object] = field(default_factory=dict)
     cells: dict[str, str] = field(default_factory=dict)
+    # 部门整体: every typed cell of the 基础数据表, {(row, column): value or None}, and its sheet.
+    basic_data: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
+    basic_sheet: str = ""
 
 
 # -- 2. the sheet as text -----------------------------------------------------------------------
@@ -289,9 +316,13 @@ COLUMN_ALIASES = {
         "未完成原因及改进措施",
         "未完成原因分析",
         "偏差原因",
+        "扣分原因",
+        "扣分原因及其他说明",
+        "扣分原因和说明",
     ),
+    "criteria": ("评分标准", "评分办法", "评分细则"),
     "weight": ("分值", "权重"),
-    "score": ("得分",),
+    "score": ("得分", "自评得分"),
 }
 SIGNATURE_ALIASES = {
     "preparer": ("填表人", "制表人", "填报人"),
@@ -334,13 +365,16 @@ def _template_score(texts: set[str], t: TemplateDef) -> float:
 
 def _indicator_heading(sheet: _Sheet, t: TemplateDef):
     """The row of the indicator column headings and each key's first and last column."""
+    # A line states its 指标值 and 完成值, or (部门整体 指标表) its 评分标准.
+    needed = {"level3", "target", "actual"} if t.has_indicator_column("target") else set()
+    needed = needed or {"level3", "criteria"}
     for r in range(1, sheet.rows + 1):
         columns: dict[str, tuple[int, int]] = {}
         for c in range(1, sheet.cols + 1):
             key = _column_key(sheet.text(r, c), t) if (r, c) in sheet.values else None
             if key and key not in columns:
                 columns[key] = (c, sheet.end(r, c))
-        if {"level3", "target", "actual"} <= columns.keys():
+        if needed <= columns.keys():
             return r, columns
     return None
 
@@ -449,22 +483,45 @@ class _Reader:
             return number
         return None
 
+    def count(self, r: int, c: int) -> Decimal | None:
+        """Persons (编制数, 在职人数): a whole number, as on the edit page."""
+        if self._formula(r, c, COUNT_KIND):
+            return None
+        number, text = self._decimal(r, c)
+        if number is None:
+            if text and text not in ("—", "-", "/"):
+                self.error(r, c, COUNT_INVALID.format(text=text))
+            return None
+        if number < 0:
+            self.error(r, c, COUNT_NEGATIVE.format(text=text))
+        elif number != number.to_integral_value():
+            self.error(r, c, COUNT_INVALID.format(text=text))
+        elif number >= Decimal(10) ** 8:
+            self.error(r, c, COUNT_TOO_LARGE.format(text=text))
+        else:
+            return number.to_integral_value()
+        return None
+
     # blocks
 
     def read(self) -> ParsedForm:
+        """The form as read; `errors` lists what is wrong with it (the caller refuses it)."""
         sheet, t = self.sheet, self.t
         heading_row, columns = _indicator_heading(sheet, t)
         first_col = min(c for c, _ in columns.values())
         header, labels, top = self.header(heading_row)
         title, year = self.title_and_year(top)
-        goal_row = self.goal_row(heading_row)
+        # A 部门整体 指标表 has neither funds nor goals.
+        goal_row = self.goal_row(heading_row) if t.goal_labels else None
         fund_end = goal_row or heading_row
-        funds, budget_score = (
-            self.paired_funds(top, fund_end)
-            if t.fund_layout == "paired"
-            else self.grid_funds(top, fund_end)
-        )
-        planned, actual = self.goals(goal_row, heading_row)
+        funds, budget_score = {}, None
+        if t.fund_rows:
+            funds, budget_score = (
+                self.paired_funds(top, fund_end)
+                if t.fund_layout == "paired"
+                else self.grid_funds(top, fund_end)
+            )
+        planned, actual = self.goals(goal_row, heading_row) if t.goal_labels else ("", "")
         lines, end = self.lines(heading_row, columns, first_col)
         texts = self.text_blocks(end, first_col)
         signature = self.signature(end)
@@ -480,8 +537,6 @@ class _Reader:
                     YEAR_MISMATCH.format(found=year, chosen=self.expected_year),
                 )
             )
-        if self.errors:
-            raise ImportRefused(self.errors)
         return ParsedForm(
             template_code=t.code,
             sheet=sheet.name,
@@ -743,7 +798,7 @@ class _Reader:
             for key in ("level1", "level2"):
                 if key in cells:
                     previous[key] = cells[key][1]
-            content = ("level3", "target", "actual", "weight", "score", "deviation")
+            content = ("level3", "target", "actual", "criteria", "weight", "score", "deviation")
             if any(cells[k][1] for k in content if k in cells):
                 out.append(self._line(r, cells, labels))
             r += 1
@@ -775,10 +830,11 @@ class _Reader:
             "target": text("target", 200),
             "actual": text("actual", 200),
             "deviation": text("deviation", 10_000),
+            "criteria": text("criteria", 10_000),
         }
         if not line["level3"].strip():
             self.error(r, cells["level3"][0], LEVEL3_MISSING)
-        if not line["target"].strip():
+        if "target" in labels and not line["target"].strip():
             self.error(r, cells["target"][0], TARGET_MISSING.format(label=labels["target"]))
         weight = self.points(r, cells["weight"][0]) if "weight" in cells else None
         score = self.points(r, cells["score"][0]) if "score" in cells else None
@@ -792,7 +848,8 @@ class _Reader:
                 cells["score"][0],
                 SCORE_OVER_WEIGHT.format(score=_points(score), weight=_points(weight)),
             )
-        return ParsedLine(**line, weight=weight, score=score, row=r)
+        rule_key = _common_indicator(t, line["level3"])
+        return ParsedLine(**line, weight=weight, score=score, row=r, rule_key=rule_key)
 
     # after the lines
 
@@ -870,7 +927,152 @@ def _points(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-# -- 5. the whole workbook ----------------------------------------------------------------------
+# -- 5. 部门整体: the common indicators and the 基础数据表 ------------------------------------------
+
+_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
+# “1、” “2.” “(3)” “一、” and “其中：” before an item of the 基础数据表.
+_ITEM_PREFIX = re.compile(
+    r"^(?:其中:?|\(?[0-9一二三四五六七八九十]+[)、.]|\([0-9一二三四五六七八九十]+\))+"
+)
+
+
+def _item_key(text) -> str:
+    """A label compared without quotes, numbering and 其中: “1、公务用车购置和维护经费” and
+    “其中:公车购置” read as 公务用车购置和维护经费 and 公车购置; "三公经费"变动率 as 三公经费变动率."""
+    return _ITEM_PREFIX.sub("", _QUOTES.sub("", norm(text)))
+
+
+def _common_indicator(t: TemplateDef, level3: str) -> str:
+    """The key of the template's common indicator a 三级指标 names, or "" (the unit's own line)."""
+    key = _item_key(level3)
+    for fixed in t.fixed_lines:
+        if key and _item_key(fixed.indicator.name) == key:
+            return fixed.indicator.key
+    return ""
+
+
+def _is_basic_sheet(sheet: _Sheet, basic: BasicDataDef) -> bool:
+    """Whether a sheet carries at least half the captions, headings and row labels of `basic`."""
+    texts = {_item_key(sheet.text(r, c)) for (r, c) in sheet.values}
+    texts |= {_bare(sheet.text(r, c)) for (r, c) in sheet.values}
+    wanted = [block.caption for block in basic.blocks]
+    wanted += [column.label for block in basic.blocks for column in block.columns]
+    wanted += [row.label for block in basic.blocks for row in block.rows]
+    found = sum(1 for label in wanted if _item_key(label) in texts or _bare(label) in texts)
+    return found >= len(wanted) / 2
+
+
+class _BasicReader(_Reader):
+    """The 基础数据表 of a 部门整体 form: each block found by its column headings (in any order,
+    anywhere on the sheet), each row by its label; derived columns (控制率) are not read."""
+
+    def read_cells(self, project_name: str) -> dict[tuple[str, str], Decimal | None]:
+        sheet, basic = self.sheet, self.t.basic_data
+        headings = self._headings()
+        starts = sorted(r for r, _ in headings.values())
+        top = starts[0] if starts else sheet.rows + 1
+        unit = sheet.find(basic.caption_label, range(1, top))
+        if unit:
+            top = unit[0][0]
+            col, found = sheet.first_filled(top, sheet.end(*unit[0]) + 1, sheet.cols)
+            if found and project_name and norm(found) != norm(project_name):
+                self.error(
+                    top, col, BASIC_UNIT_MISMATCH.format(found=found, name=project_name.strip())
+                )
+        _, year = self.title_and_year(top)
+        if self.expected_year is not None and year is not None and year != self.expected_year:
+            self.errors.append(
+                CellError(
+                    sheet.name,
+                    self.cells["year"],
+                    YEAR_MISMATCH.format(found=year, chosen=self.expected_year),
+                )
+            )
+        cells: dict[tuple[str, str], Decimal | None] = dict.fromkeys(basic.cell_keys())
+        # Where a block's heading is missing its rows are not told apart from the block above:
+        # that block's unknown rows are then not reported, the missing heading is.
+        complete = len(headings) == len(basic.blocks)
+        for block in basic.blocks:
+            if block.key not in headings:
+                continue
+            row, spans = headings[block.key]
+            end = next((r for r in starts if r > row), sheet.rows + 1)
+            cells.update(self._block(block, row, spans, end, report_unknown=complete))
+        return cells
+
+    def _headings(self) -> dict[str, tuple[int, dict[str, tuple[int, int]]]]:
+        """Each block's heading row and the first and last column of each of its columns."""
+        sheet, found = self.sheet, {}
+        for block in self.t.basic_data.blocks:
+            typed = [c.key for c in block.columns if not c.is_derived]
+            for r in range(1, sheet.rows + 1):
+                spans = {}
+                for column in block.columns:
+                    hits = sheet.find(column.label, [r])
+                    if hits:
+                        spans[column.key] = (hits[0][1], sheet.end(*hits[0]))
+                if all(key in spans for key in typed):
+                    found[block.key] = (r, spans)
+                    break
+            else:
+                labels = "”“".join(c.label for c in block.columns if not c.is_derived)
+                message = BASIC_BLOCK_NOT_FOUND.format(caption=block.caption, labels=labels)
+                self.errors.append(CellError(sheet.name, "", message))
+        return found
+
+    def _block(self, block, heading: int, spans, end: int, *, report_unknown: bool):
+        """The typed cells of one block, from its heading row to `end` (the next heading), a
+        row of another block or the signature line, whichever comes first."""
+        sheet = self.sheet
+        first_value = min(c for c, _ in spans.values())
+        rows = {_item_key(row.label): row for row in block.rows}
+        others = {
+            _item_key(row.label)
+            for other in self.t.basic_data.blocks
+            if other is not block
+            for row in other.rows
+        }
+        typed = [c for c in block.columns if not c.is_derived and c.key in spans]
+        read = self.count if block.kind == "count" else self.amount
+        taken: set[str] = set()
+        cells = {}
+        for r in range(heading + 1, end):
+            if self._stop(r, sheet.cols):
+                break
+            label_col, label = 0, ""
+            for c in range(1, first_value):
+                text = sheet.text(r, c)
+                if text and not sheet.merged_from_above(r, c):
+                    label_col, label = c, text
+            if label and _item_key(label) in others:
+                break
+            places = {c.key: sheet.first_filled(r, *spans[c.key])[0] for c in typed}
+            row = rows.get(_item_key(label)) if label else None
+            if row is not None and row.key in taken:
+                self.error(r, label_col, BASIC_ROW_TWICE.format(text=label))
+                continue
+            if row is None:
+                filled = any(sheet.text(r, c) for c in places.values())
+                if filled and report_unknown:
+                    self._unknown_row(block, r, label_col, label, first_value)
+                continue
+            taken.add(row.key)
+            for key, col in places.items():
+                cells[row.key, key] = read(r, col)
+        return cells
+
+    def _unknown_row(self, block, r: int, label_col: int, label: str, first_value: int) -> None:
+        """A row with figures that is none of the block's rows: refused, not dropped."""
+        if label:
+            expected = "".join(f"“{row.label}”" for row in block.rows)
+            message = BASIC_ROW_UNKNOWN.format(text=label, caption=block.caption, expected=expected)
+            self.error(r, label_col, message)
+        else:
+            example = block.rows[0].label
+            self.error(r, max(first_value - 1, 1), BASIC_LABEL_MISSING.format(example=example))
+
+
+# -- 6. the whole workbook ----------------------------------------------------------------------
 
 
 def parse_workbook(
@@ -888,20 +1090,44 @@ def parse_workbook(
         raise
     except Exception as e:  # noqa: BLE001 - anything openpyxl trips over is a broken file
         refuse(BROKEN.format(detail=type(e).__name__))
-    forms, problems = [], []
+    basic_defs = [t.basic_data for t in TEMPLATES.values() if t.basic_data is not None]
+    forms, basics, problems = [], [], []
     for ws in book.worksheets:
         sheet = _Sheet(ws, limits)
         if not sheet.values:
             continue
         t, missing = _recognise(sheet)
-        if t is None:
-            problems.append(CellError(sheet.name, "", NOT_A_FORM.format(missing=missing)))
-        else:
+        if t is not None:
             forms.append((sheet, t))
+        elif any(_is_basic_sheet(sheet, basic) for basic in basic_defs):
+            basics.append(sheet)
+        else:
+            problems.append(CellError(sheet.name, "", NOT_A_FORM.format(missing=missing)))
     if not forms:
+        if basics:
+            refuse(INDICATORS_MISSING)
         raise ImportRefused(problems if len(problems) == 1 else [CellError("", "", NO_FORM)])
     if len(forms) > 1:
         names = "、".join(f"「{s.name}」" for s, _ in forms)
         refuse(MANY_FORMS.format(count=len(forms), names=names))
     sheet, t = forms[0]
-    return _Reader(sheet, t, year).read()
+    reader = _Reader(sheet, t, year)
+    parsed = reader.read()
+    errors = reader.errors
+    if t.basic_data is not None:
+        # Without its 基础数据表 the 指标表's scores cannot be told apart into the app's
+        # suggestions and the unit's claims: refused, not imported with an empty one.
+        basics = [s for s in basics if _is_basic_sheet(s, t.basic_data)]
+        if len(basics) > 1:
+            names = "、".join(f"「{s.name}」" for s in basics)
+            errors.append(CellError("", "", MANY_BASIC.format(count=len(basics), names=names)))
+        elif not basics:
+            errors.append(CellError("", "", BASIC_DATA_MISSING))
+        else:
+            basic_reader = _BasicReader(basics[0], t, year)
+            cells = basic_reader.read_cells(parsed.project_name)
+            errors += basic_reader.errors
+            parsed = replace(parsed, basic_data=cells, basic_sheet=basics[0].name)
+    if errors:
+        raise ImportRefused(errors)
+    return parsed

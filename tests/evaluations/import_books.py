@@ -14,6 +14,7 @@ import openpyxl
 from evaluations.exports.xlsx import write_xlsx
 from evaluations.models import Evaluation
 from evaluations.selectors import form_data, with_lines
+from evaluations.templates_def import TEMPLATES
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -60,7 +61,7 @@ def _lines(ws, first_row: int, cols: dict[str, str], lines: list[dict]) -> int:
         elif line["level2"] != previous[1]:
             ws[f"{cols['level2']}{r}"] = line["level2"]
         previous = (line["level1"], line["level2"])
-        for key in ("level3", "target", "actual", "deviation", "weight", "score"):
+        for key in ("level3", "target", "actual", "criteria", "deviation", "weight", "score"):
             if key in cols and line.get(key) not in (None, ""):
                 _typed(ws, f"{cols[key]}{r}", line[key])
         r += 1
@@ -252,6 +253,92 @@ def project_typed(seed: dict, scores: dict[str, str], *, budget_score=10) -> byt
     r = _lines(ws, 13, cols, lines)
     ws[f"A{r}"], ws[f"G{r}"] = "总分", 100
     ws[f"A{r + 1}"] = "填表人：王会计    联系电话：0827-5267890    填报日期：2020年3月2日"
+    return book_bytes(wb)
+
+
+def department_typed(seed: dict) -> bytes:
+    """The 部门整体 form (seed 002 as composed for the demo) typed by hand: the 指标表 with
+    labels spaced and punctuated the way people type them, 一级/二级 once per group, no merges,
+    the common indicators' names with straight quotes; then the 基础数据表 without a title,
+    its items numbered “1.”, its quotes curly, and 控制率 and 总分 typed as Excel formulas.
+    The demo scores every common indicator without a score of its own at full marks."""
+    t = TEMPLATES["department_wide_yueyang"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "指标表"
+    ws["A1"], ws["A2"] = "部门整体支出绩效评价指标表", f"({seed['year']}年度)"
+    ws["A3"], ws["C3"] = "部门 (单位) 名称:", seed["project_name"]
+    for col, label in zip(
+        "ABCDEFGH",
+        [
+            "评价指标",
+            "一级指标",
+            "二级 指标",
+            "三级指标",
+            "评分标准",
+            "分 值",
+            "自评得分",
+            "扣分原因和其他说明",
+        ],
+        strict=True,
+    ):
+        ws[f"{col}4"] = label
+    lines = []
+    for line in seed["indicators"]:
+        indicator = t.common_indicator(line.get("rule_key", ""))
+        lines.append(
+            {
+                **line,
+                "level3": line["level3"].replace("“", '"').replace("”", '"'),
+                "criteria": indicator.criteria if indicator else line["criteria"],
+                "weight": number(line["weight"]),
+                "score": number(line.get("score") or line["weight"]),
+                "deviation": line.get("deviation_note", ""),
+            }
+        )
+    cols = {
+        "level1": "B",
+        "level2": "C",
+        "level3": "D",
+        "criteria": "E",
+        "weight": "F",
+        "score": "G",
+        "deviation": "H",
+    }
+    r = _lines(ws, 5, cols, lines)
+    ws[f"A{r}"], ws[f"F{r}"], ws[f"G{r}"] = "总 分", 100, f"=SUM(G5:G{r - 1})"
+    ws[f"A{r + 1}"] = "填表人：    联系电话：    填报日期：2020年7月15日"
+
+    basic = wb.create_sheet("基础数据表")
+    values = {tuple(name.split(".")): number(v) for name, v in seed["basic_data"].items()}
+    basic["A1"], basic["E1"] = f"（{seed['year']}年度）", "单位：万元"
+    basic["A2"], basic["B2"] = "填报单位：", seed["project_name"]
+    labels = {
+        "sangong": "“三公经费”",
+        "car": "1.公务用车购置和维护经费",
+        "car_purchase": "其中:公车购置",
+        "abroad": "2.出国经费",
+        "reception": "3.公务接待",
+        "project_business": "1.业务工作专项",
+        "project_operation": "2.运行维护专项",
+        "public_office": "其中:办公经费",
+    }
+    r = 3
+    for block in t.basic_data.blocks:
+        basic[f"A{r}"], basic[f"B{r}"] = block.caption, "项 目"
+        for i, column in enumerate(block.columns):
+            basic.cell(row=r, column=3 + i, value=column.label)
+        for row in block.rows:
+            r += 1
+            basic[f"B{r}"] = labels.get(row.key, row.label)
+            for i, column in enumerate(block.columns):
+                cell = basic.cell(row=r, column=3 + i)
+                if column.is_derived:
+                    cell.value = f"=D{r}/C{r}"
+                    cell.number_format = "0.00%"
+                else:
+                    cell.value = values.get((row.key, column.key))
+        r += 1
     return book_bytes(wb)
 
 

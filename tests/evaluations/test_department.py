@@ -15,6 +15,7 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -332,6 +333,29 @@ def test_the_grid_of_the_basic_data_keeps_empty_cells_empty(demo):
     _, basic = build_grids(form_data(demo))
     public_office = next(r for r in basic.rows if r.cells[0].text.endswith("办公经费"))
     assert [c.text for c in public_office.cells[1:]] == ["", "", ""]
+
+
+def test_the_exported_form_imported_by_another_unit_shows_the_same_figures(client, demo):
+    buffer = BytesIO()
+    write_xlsx(form_data(demo), buffer)
+    login(client, "shule_tianbao")
+
+    response = client.post(
+        reverse("evaluation_import"),
+        {
+            "year": demo.year.pk,
+            "file": SimpleUploadedFile(f"{UNIT}.xlsx", buffer.getvalue()),
+        },
+    )
+
+    copy = Evaluation.objects.exclude(pk=demo.pk).get(template=TEMPLATE)
+    assert response.status_code == 302 and copy.unit.name == "疏勒县医疗保障局"
+    assert copy.status == Evaluation.Status.DRAFT
+    page = client.get(reverse("evaluation_detail", args=[copy.pk])).content.decode()
+    assert "部门整体支出绩效评价基础数据表" in page
+    assert "138.46%" in page and "13.94" in page and "2344.31" in page
+    assert "建议总分 <strong>91</strong>" in page
+    assert "打印的总分 <strong>96</strong>（优）" in page
 
 
 # -- the selector the 自评报告 drafts from ------------------------------------------------------
