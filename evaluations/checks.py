@@ -21,9 +21,9 @@ def check_bundled_fonts(app_configs=None, **kwargs):
             f"打印字体缺失：{', '.join(missing)}（应在 {fonts.FONT_DIR}）。"
             f" Bundled print fonts are missing: {', '.join(missing)}.",
             hint=(
-                "PDF 将改用主机字体，可能出现缺字方框。请恢复 static/fonts/ 下的 FormSerif 字体文件。"
-                " PDFs fall back to host fonts and may show missing-glyph boxes; restore the"
-                " FormSerif files in static/fonts/."
+                "PDF 将改用主机字体，可能出现缺字方框。请恢复 static/fonts/ 下的 FormSerif 和"
+                " FormSerifExt 字体文件。PDFs fall back to host fonts and may show missing-glyph"
+                " boxes; restore the FormSerif and FormSerifExt files in static/fonts/."
             ),
             id="evaluations.W001",
         )

@@ -1,15 +1,26 @@
 #!/usr/bin/env python3
-"""Build the subset print fonts ``static/fonts/FormSerif-{Regular,Bold}.otf``.
+"""Build the subset print fonts ``static/fonts/FormSerif{,Ext}-{Regular,Bold}.otf``.
 
 The PDF forms are rendered by WeasyPrint with fonts shipped in the repository only
 (never host fonts).  This script cuts the Simplified-Chinese face of Noto Serif CJK
 (思源宋体, SIL OFL 1.1) down to the characters official forms use and renames the
-family to "FormSerif" so it can never be confused with an installed Noto font.
+families so they can never be confused with an installed Noto font.
 
-Character set (see ``build_charset``):
+The characters are split over two families that print.css stacks, common first
+(see ``build_charsets``):
 
-* the whole GB2312 or GBK repertoire (``--charset``; GBK is the default: all 20 923
-  GBK ideographs plus GB2312/GBK symbols, kana, Greek, Cyrillic, pinyin, box drawing);
+* "FormSerif", the common face: the whole GB2312 repertoire (6 763 hanzi, symbols,
+  kana, Greek, Cyrillic, pinyin, box drawing), the symbol blocks below and every
+  character of the ``--text-file`` files;
+* "FormSerifExt", the rest of GBK (``--charset gbk``, the default): the 14 160 GBK
+  ideographs outside GB2312 and the GBK symbols, none of them also in FormSerif.
+  ``--charset gb2312`` builds the common face only.
+
+WeasyPrint subsets every font a document uses on each render, at a cost that grows
+with the size of the source font; most forms only need the small common face.
+
+The symbol blocks of the common face:
+
 * ASCII and Latin-1 printable, general punctuation, letterlike symbols (℃ №),
   number forms (Ⅰ Ⅱ ⅰ), arrows, mathematical operators (≥ ≤ ≠ ± ≈ √), enclosed
   alphanumerics (① ⑴ ⒈), box drawing and geometric shapes (■ □ ● ○), ★ ☆ ✓,
@@ -18,8 +29,8 @@ Character set (see ``build_charset``):
   half/full-width forms (U+FF00–FFEF) -- each only as far as the source font has it
   (Noto Serif CJK has no ☐ ☑ ☒ ✔ ✗ ✘: use □ ■ √ ✓ × instead);
 * every character of the optional ``--text-file`` files (plain text, or JSON whose
-  strings are read); a character of these files missing from the source font is an
-  error, since it would print as a box.
+  strings are read), so the demo forms never need the second face; a character of
+  these files missing from the source font is an error, since it would print as a box.
 
 Glyphs are reordered so common characters get low glyph ids (see ``priority_order``),
 and hints are dropped (WeasyPrint strips them when embedding anyway).  Every glyph of
@@ -54,6 +65,7 @@ DEFAULT_BOLD = DEBIAN_NOTO / "NotoSerifCJK-Bold.ttc"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT_DIR = REPO_ROOT / "static" / "fonts"
 FAMILY = "FormSerif"
+EXT_FAMILY = "FormSerifExt"
 
 # Blocks included as far as the source font covers them.
 RANGES: list[tuple[int, int]] = [
@@ -139,11 +151,18 @@ def text_file_chars(path: Path) -> set[str]:
     return {ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs")}
 
 
-def build_charset(charset: str) -> set[str]:
-    chars = gbk_chars() if charset == "gbk" else gb2312_chars()
+def build_charsets(charset: str, required: set[str]) -> list[tuple[str, set[str]]]:
+    """The families to build, in the order print.css stacks them, with their characters.
+
+    The common face holds GB2312, the symbol blocks and the ``required`` characters; with
+    ``charset`` "gbk" a second face holds the rest of GBK.  No character is in both.
+    """
+    common = gb2312_chars() | required
     for start, end in RANGES:
-        chars.update(chr(cp) for cp in range(start, end + 1))
-    return chars
+        common.update(chr(cp) for cp in range(start, end + 1))
+    if charset == "gb2312":
+        return [(FAMILY, common)]
+    return [(FAMILY, common), (EXT_FAMILY, gbk_chars() - common)]
 
 
 def open_face(path: Path, face: str) -> TTFont:
@@ -157,19 +176,19 @@ def open_face(path: Path, face: str) -> TTFont:
     sys.exit(f"{path}: no face whose family ends with {face!r}")
 
 
-def rename(font: TTFont, style: str) -> None:
+def rename(font: TTFont, family: str, style: str) -> None:
     """Give the subset its own family name (the OFL asks modified fonts to be renamed)."""
     name = font["name"]
     source_full = name.getDebugName(4)
     source_version = name.getDebugName(5)
-    ps_name = f"{FAMILY}-{style}"
+    ps_name = f"{family}-{style}"
     # Drop every family/style/unique/full/PostScript name, in every language.
     name.names = [n for n in name.names if n.nameID not in (1, 2, 3, 4, 6, 16, 17, 18, 21, 22)]
     for name_id, value in (
-        (1, FAMILY),
+        (1, family),
         (2, style),
         (3, f"{ps_name};subset of {source_full} {source_version}"),
-        (4, f"{FAMILY} {style}"),
+        (4, f"{family} {style}"),
         (6, ps_name),
     ):
         name.setName(value, name_id, 3, 1, 0x409)
@@ -180,9 +199,9 @@ def rename(font: TTFont, style: str) -> None:
         cff.fontNames = [ps_name]
         cff.topDictIndex[0] = top
         if hasattr(top, "FullName"):
-            top.FullName = f"{FAMILY} {style}"
+            top.FullName = f"{family} {style}"
         if hasattr(top, "FamilyName"):
-            top.FamilyName = FAMILY
+            top.FamilyName = family
         if hasattr(top, "CIDFontName"):
             top.CIDFontName = ps_name
 
@@ -236,14 +255,19 @@ def priority_order() -> list[str]:
 
     WeasyPrint embeds fonts with HarfBuzz's ``RETAIN_GIDS`` and keeps every glyph id
     up to the highest one used, so a page that only uses common characters embeds
-    (and subsets) a much smaller font when those come first: ASCII and punctuation,
-    then GB2312 level-1 hanzi (the 3 755 common ones), level-2, and the rest last.
+    (and subsets) a much smaller font when those come first: ASCII, the GB2312
+    symbols (punctuation, full-width forms, ≥ ① ℃ …), GB2312 level-1 hanzi (the
+    3 755 common ones), then the other symbols of ``RANGES`` (㎡ ™ radicals …),
+    level-2 hanzi, and the rest last.  A form of level-1 hanzi and GB2312 symbols,
+    which is most forms, then stops near glyph 4 500 instead of 5 900.
     """
     order = [chr(cp) for cp in range(0x20, 0x7F)]
+    # GB2312 symbols (rows 0xA1–0xA9) and level-1 hanzi (rows 0xB0–0xD7).
+    order.extend(decode_table("gb2312", range(0xA1, 0xD8), range(0xA1, 0xFF)))
     for start, end in RANGES:
         order.extend(chr(cp) for cp in range(start, end + 1))
-    # GB2312 symbols, level-1 hanzi (rows 0xB0–0xD7), level-2 hanzi (0xD8–0xF7).
-    order.extend(decode_table("gb2312", range(0xA1, 0xF8), range(0xA1, 0xFF)))
+    # GB2312 level-2 hanzi (rows 0xD8–0xF7).
+    order.extend(decode_table("gb2312", range(0xD8, 0xF8), range(0xA1, 0xFF)))
     return order
 
 
@@ -280,6 +304,7 @@ def reorder_glyphs(font: TTFont) -> None:
 def subset_font(
     source: Path,
     face: str,
+    family: str,
     style: str,
     chars: set[str],
     required: set[str],
@@ -311,7 +336,7 @@ def subset_font(
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
 
-    rename(font, style)
+    rename(font, family, style)
     if reorder:
         reorder_glyphs(font)
     if truetype:
@@ -371,7 +396,8 @@ def main(argv: list[str] | None = None) -> int:
         "--charset",
         choices=("gb2312", "gbk"),
         default="gbk",
-        help="base CJK repertoire (default: gbk)",
+        help="gbk (default): the common face FormSerif (GB2312, symbols, text files) and "
+        "FormSerifExt with the rest of GBK; gb2312: the common face only",
     )
     parser.add_argument(
         "--format",
@@ -391,42 +417,51 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the source glyph order instead of putting common characters first",
     )
     parser.add_argument(
-        "--name", default=FAMILY, help="output file name prefix (default: FormSerif)"
+        "--name",
+        default=FAMILY,
+        help="output file name prefix of the common face, NAME + 'Ext' of the other "
+        "(default: FormSerif; the family names stay FormSerif and FormSerifExt)",
     )
     args = parser.parse_args(argv)
 
-    chars = build_charset(args.charset)
     required: set[str] = set()
     for path in args.text_file:
         required |= text_file_chars(path)
+    charsets = build_charsets(args.charset, required)
+    base = build_charsets("gb2312", set())[0][1]
     print(
-        f"{args.charset}+ranges: {len(chars)} code points requested; "
-        f"{len(required)} distinct characters in {len(args.text_file)} text file(s), "
-        f"{len(required - chars)} of them outside the base set"
+        f"{args.charset}+ranges: "
+        + ", ".join(f"{family} {len(chars)}" for family, chars in charsets)
+        + f" code points requested; {len(required)} distinct characters in "
+        f"{len(args.text_file)} text file(s), {len(required - base)} of them outside "
+        "GB2312 and the symbol blocks"
     )
 
     status = 0
-    for style, source in (("Regular", args.regular), ("Bold", args.bold)):
-        out_path = args.out_dir / f"{args.name}-{style}.{args.format}"
-        count, missing = subset_font(
-            source,
-            args.face,
-            style,
-            chars,
-            required,
-            out_path,
-            truetype=args.format == "ttf",
-            hinting=args.hinting,
-            reorder=not args.source_glyph_order,
-        )
-        print(f"{out_path}: {count} code points, {out_path.stat().st_size:,} bytes")
-        if missing:
-            status = 1
-            print(
-                f"  ERROR: {len(missing)} character(s) of the text files are not in "
-                f"{source}: " + " ".join(f"U+{ord(c):04X}" for c in missing),
-                file=sys.stderr,
+    for family, chars in charsets:
+        prefix = args.name if family == FAMILY else args.name + "Ext"
+        for style, source in (("Regular", args.regular), ("Bold", args.bold)):
+            out_path = args.out_dir / f"{prefix}-{style}.{args.format}"
+            count, missing = subset_font(
+                source,
+                args.face,
+                family,
+                style,
+                chars,
+                required if family == FAMILY else set(),
+                out_path,
+                truetype=args.format == "ttf",
+                hinting=args.hinting,
+                reorder=not args.source_glyph_order,
             )
+            print(f"{out_path}: {count} code points, {out_path.stat().st_size:,} bytes")
+            if missing:
+                status = 1
+                print(
+                    f"  ERROR: {len(missing)} character(s) of the text files are not in "
+                    f"{source}: " + " ".join(f"U+{ord(c):04X}" for c in missing),
+                    file=sys.stderr,
+                )
     return status
 
 

@@ -44,6 +44,19 @@ def pdf_text(data: bytes, tmp_path, mode: str = "-raw", page: int | None = None)
     return out.stdout
 
 
+def embedded_fonts(data: bytes) -> set[str]:
+    """The fonts a PDF's pages use, by name without the subset tag, each checked to be embedded."""
+    names = set()
+    for page in PdfReader(BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
+            names.add(str(font["/BaseFont"]).split("+", 1)[-1])
+    return names
+
+
 def seed_values(seed: dict) -> Counter:
     """Every printed value of a seed form, as often as the form has it (as check_export.py)."""
     values = [
@@ -134,19 +147,14 @@ def test_every_seed_value_can_be_found_in_the_pdf_text(seed, seed_pdfs, tmp_path
     assert norm(seed["project_name"]) in texts[0]
 
 
-def test_seed_pdfs_embed_the_bundled_font_and_no_other(seed_pdfs):
+def test_seed_pdfs_embed_the_common_bundled_face_and_no_other(seed_pdfs):
+    # Every character of the seed forms is in FormSerif: they never need FormSerifExt, whose
+    # larger font would make each render slower.
     if fonts.missing_font_files():
         pytest.fail(f"bundled fonts missing: {fonts.missing_font_files()}")
-    bundled = {"FormSerif", fonts.postscript_name("Regular"), fonts.postscript_name("Bold")}
+    common = {"FormSerif", "FormSerif-Bold"}  # as WeasyPrint names the regular and bold faces
     for name, (data, _) in seed_pdfs.items():
-        for page in PdfReader(BytesIO(data)).pages:
-            for font in page["/Resources"]["/Font"].values():
-                font = font.get_object()
-                base = str(font["/BaseFont"]).split("+", 1)[-1]
-                assert any(b and b in base for b in bundled), (name, base)
-                descendant = font["/DescendantFonts"][0].get_object()
-                descriptor = descendant["/FontDescriptor"].get_object()
-                assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), (name, base)
+        assert embedded_fonts(data) <= common, name
 
 
 def test_seed_forms_need_no_fallback_font(seed_pdfs):
@@ -354,8 +362,38 @@ def test_a_wide_rate_prints_on_one_line(tmp_path):
 # -- fonts and system checks --------------------------------------------------------------------
 
 
+def text_by_font(data: bytes) -> dict[str, str]:
+    """The text pypdf reads from a PDF, by the name of the font it is drawn with."""
+    out: dict[str, str] = {}
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if font_dict and text.strip():
+            name = str(font_dict["/BaseFont"]).split("+", 1)[-1]
+            out[name] = out.get(name, "") + text
+
+    for page in PdfReader(BytesIO(data)).pages:
+        page.extract_text(visitor_text=visit)
+    return out
+
+
+@needs_pdftotext
+def test_rare_gbk_characters_print_from_the_second_bundled_face(tmp_path):
+    # 喆 and 堃 are in GBK, not GB2312: FormSerifExt draws them, FormSerif the rest of the line.
+    lines = [("产出指标", "数量指标", "喆堃社区义诊人次", "≥500人次", "620人次")]
+    header = {"project_name": "堃喆社区卫生服务经费", "implementing_unit": "疏勒县医疗保障局"}
+    data = pdf_bytes(form(lines=lines, header=header))
+    assert embedded_fonts(data) >= {"FormSerif", "FormSerifExt"}
+    by_font = text_by_font(data)
+    assert {"喆", "堃"} <= set(by_font["FormSerifExt"])
+    assert not {"喆", "堃"} & set(by_font["FormSerif"])
+    text = norm(pdf_text(data, tmp_path))
+    assert "喆堃社区义诊人次" in text
+    assert "堃喆社区卫生服务经费" in text
+
+
 def test_missing_glyphs_names_characters_the_bundled_font_lacks():
     assert fonts.missing_glyphs("项目支出绩效自评表 ≥99%\n") == set()
+    assert fonts.missing_glyphs("王喆 李堃 陈玥") == set()  # outside GB2312, in FormSerifExt
     assert fonts.missing_glyphs("参保人数\U0001f600") == {"\U0001f600"}
 
 
@@ -369,7 +407,22 @@ def test_font_check_warns_when_bundled_fonts_are_missing(monkeypatch, tmp_path):
     monkeypatch.setattr(fonts, "FONT_DIR", tmp_path)
     [warning] = checks.check_bundled_fonts()
     assert warning.id == "evaluations.W001"
-    assert "FormSerif-Regular" in warning.msg
+    for name in (
+        "FormSerif-Regular",
+        "FormSerif-Bold",
+        "FormSerifExt-Regular",
+        "FormSerifExt-Bold",
+    ):
+        assert name in warning.msg
+
+
+def test_font_check_warns_when_only_the_rare_character_face_is_missing(tmp_path, monkeypatch):
+    for path in fonts.FONT_DIR.glob("FormSerif-*.otf"):
+        (tmp_path / path.name).symlink_to(path)
+    monkeypatch.setattr(fonts, "FONT_DIR", tmp_path)
+    [warning] = checks.check_bundled_fonts()
+    assert "FormSerifExt-Regular, FormSerifExt-Bold" in warning.msg
+    assert "FormSerif-Regular" not in warning.msg
 
 
 def test_subsetter_check_warns_without_harfbuzz_subset(monkeypatch):
