@@ -3,9 +3,12 @@
     DJANGO_DEBUG=1 .venv/bin/python benchmarks/board.py [--units 1000] [--runs 11]
 
 Sets Django up on a scratch SQLite database in a temporary folder (your own data is never
-touched), migrates, builds the rows with seasons.sample, then times, after one warm-up, the
-board's read (selectors.board_rows), a page of the board (100 rows; every row is still read,
-totalled and sorted) through Django's test client, and the Excel export of every row, printing
+touched), migrates, builds the rows with seasons.sample (handed-in forms carry their stored
+scores, as the service writes them), then times, after one warm-up, the board's read
+(selectors.board_rows, with and without working out every row's score and changes), a page of
+the board (100 rows: every row is read as plain columns, totalled, filtered and sorted; scores
+and changes are worked out for the page's rows) through Django's test client — also with
+nothing cached, as the first view after a change — and the Excel export of every row, printing
 the median and 95th percentile wall-clock time and the page's query count.
 """
 
@@ -72,6 +75,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as db_dir:
         setup_django(db_dir)
+        from django.core.cache import caches
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -102,7 +106,18 @@ def main() -> None:
             lambda: board_rows(user, year=2020, today=today),
             args.runs,
         )
+        timed(
+            "board_rows, read only",
+            lambda: board_rows(user, year=2020, today=today, figures=False),
+            args.runs,
+        )
         timed("board page 1 (HTML, 100 rows)", page, args.runs)
+
+        def page_uncached():
+            caches["figures"].clear()
+            page()
+
+        timed("board page 1, nothing cached", page_uncached, args.runs)
         timed(
             "board last page, sorted by score",
             lambda: client.get("/seasons/board/", {"year": 2020, "sort": "score", "page": 9999}),

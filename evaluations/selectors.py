@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.cache import caches
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from indicators.formulas import evaluate
@@ -22,7 +24,8 @@ from .models import (
 )
 from .partial import Scope, scope_of
 from .permissions import visible_evaluations
-from .scoring import EvaluationScore, basic_cells, evaluation_score
+from .scoring import RULES, EvaluationScore, basic_cells, evaluation_score
+from .templates_def import get_template
 
 
 def evaluations_for_list(
@@ -60,6 +63,89 @@ def with_lines(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
         Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
         Prefetch("basic_data", queryset=BasicDataLine.objects.order_by("pk")),
     )
+
+
+def forms_with_lines(pks: Collection[int]) -> list[Evaluation]:
+    """The forms `pks` with what their score and their content need: fund rows and indicator
+    lines, and the 基础数据表 where a 部门整体 form is among them — three or four queries."""
+    forms = list(Evaluation.objects.filter(pk__in=pks).order_by("pk"))
+    lookups = [
+        Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
+        Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
+    ]
+    if any(ev.template_def.basic_data is not None for ev in forms):
+        lookups.append(Prefetch("basic_data", queryset=BasicDataLine.objects.order_by("pk")))
+    prefetch_related_objects(forms, *lookups)
+    return forms
+
+
+# -- 总分 and 等级 of many forms at once (summaries, the status board) ------------------------------
+
+# What `known_scores` reads of each form: rows of values_list(*SCORE_FIELDS, named=True), or forms.
+SCORE_FIELDS = (
+    "pk",
+    "template",
+    "version",
+    "created_at",
+    "stored_total",
+    "stored_grade",
+    "stored_rules",
+)
+
+
+def _score_key(pk: int, version: int, created_at) -> str:
+    # A change to the scoring rules or the 表样 scores anew; created_at guards against a
+    # recreated database handing an old id to a new form.
+    return f"form-score:{RULES}:{pk}:v{version}:{created_at.timestamp()}"
+
+
+def known_scores(forms: Iterable) -> tuple[dict[int, tuple[Decimal, str]], list[int]]:
+    """总分 and 等级 of the scored forms among `forms` that need no lines read: {pk: (total,
+    grade)}, and the ids of the scored forms still to score (`score_forms`). No query.
+
+    A handed-in form carries its figures, stored by the service when it was submitted or
+    approved under today's scoring rules (Evaluation.stored_total); they are read as they are.
+    The others (drafts, forms written outside the service, figures of older rules) are found in
+    the cache when scored before at the same version: a form cannot change without a new
+    version (every save and every transition raises it)."""
+    result, keys = {}, {}
+    for form in forms:
+        if not get_template(form.template).scored:
+            continue
+        if form.stored_total is not None and form.stored_rules == RULES:
+            result[form.pk] = (form.stored_total, form.stored_grade)
+        else:
+            keys[form.pk] = _score_key(form.pk, form.version, form.created_at)
+    cached = caches["figures"].get_many(keys.values()) if keys else {}
+    for pk, key in keys.items():
+        if key in cached:
+            result[pk] = cached[key]
+    return result, [pk for pk in keys if pk not in result]
+
+
+def score_forms(forms: Iterable[Evaluation]) -> dict[int, tuple[Decimal, str]]:
+    """总分 and 等级 of forms loaded by `forms_with_lines`, as their pages show them, each cached
+    by form and version for `known_scores`."""
+    result, fresh = {}, {}
+    for evaluation in forms:
+        score = evaluation_score(evaluation)
+        if score.total is None:
+            continue
+        result[evaluation.pk] = (score.total, score.grade)
+        key = _score_key(evaluation.pk, evaluation.version, evaluation.created_at)
+        fresh[key] = result[evaluation.pk]
+    caches["figures"].set_many(fresh, timeout=None)
+    return result
+
+
+def form_scores(forms: Iterable) -> dict[int, tuple[Decimal, str]]:
+    """总分 and 等级 of the scored forms among `forms` (see `known_scores`): {pk: (total, grade)}.
+    No query when every score is stored or cached; three more when some are not (the forms
+    still to score, loaded with their lines) — never one per form."""
+    result, missing = known_scores(forms)
+    if missing:
+        result.update(score_forms(forms_with_lines(missing)))
+    return result
 
 
 def line_criteria(template, line) -> str:

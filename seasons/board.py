@@ -6,7 +6,7 @@ export read them; "today" is always passed in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -44,6 +44,9 @@ class Row:
     score: Decimal | None = None
     grade: str = ""
     overdue_days: int = 0
+    # The form's columns its score and changes are worked out from, until
+    # selectors.board_figures has filled them in (for the rows shown, not every row).
+    form: object = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -124,6 +127,11 @@ SORTS = {
     "changes": lambda r: -1 if r.changes is None else r.changes,
     "score": lambda r: Decimal(-1) if r.score is None else r.score,
 }
+
+
+# Orders by a figure worked out per form (a draft's score, the changes since the approval): every
+# row's figures are needed before sorting, not only the page's.
+FIGURE_SORTS = ("changes", "score")
 
 
 def sort_rows(rows: list[Row], sort: str, descending: bool = False) -> list[Row]:

@@ -19,6 +19,7 @@ from evaluations.models import (
     Unit,
     Year,
 )
+from evaluations.services import evaluation_figures_refresh
 from evaluations.templates_def import get_template
 
 from .models import Task, TaskLog, TaskUnit
@@ -131,4 +132,7 @@ def populate(*, region: Region, reviewer, year: Year, units: int, deadline: date
         )
         for ev in [*reopened, *approved]
     )
+    # Written in bulk, not moved through the service: store the handed-in forms' 总分 and 等级 as
+    # submitting and approving them would have.
+    evaluation_figures_refresh()
     return task

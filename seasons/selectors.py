@@ -7,20 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import caches
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from evaluations.history import diff, snapshot
-from evaluations.models import (
-    Evaluation,
-    FundLine,
-    IndicatorLine,
-    Region,
-    Submission,
-    TransitionLog,
-    Unit,
-)
-from evaluations.scoring import evaluation_score
+from evaluations.models import Evaluation, Region, Submission, TransitionLog, Unit
+from evaluations.selectors import SCORE_FIELDS, forms_with_lines, known_scores, score_forms
 from evaluations.templates_def import get_template
 
 from . import board
@@ -135,10 +127,21 @@ def board_regions(user) -> list[Region]:
     return list(Region.objects.filter(q)) if q is not None else []
 
 
-def board_rows(user, *, year: int, region: Region | None = None, today: date) -> list[board.Row]:
+# The columns of a form the board reads for every row; the figures are worked out from them for
+# the rows shown only (board_figures).
+FORM_FIELDS = ("unit_id", "status", "project_name", "submitted_at", *SCORE_FIELDS)
+
+
+def board_rows(
+    user, *, year: int, region: Region | None = None, today: date, figures: bool = True
+) -> list[board.Row]:
     """One row per unit × required form of the open tasks of `year` within the user's scope
     (narrowed to `region` and below): every form of that unit, year and template, or one 未填报
-    row where there is none."""
+    row where there is none.
+
+    Every row is read, as plain columns (no model instances), for the totals, the filters and
+    the order; `figures=False` leaves each form's score, grade and changes to `board_figures`,
+    so a page works them out for the rows it shows only. Three queries."""
     scope = region_scope_q(user, "unit__region__")
     if scope is None:
         return []
@@ -148,131 +151,139 @@ def board_rows(user, *, year: int, region: Region | None = None, today: date) ->
             "pk", "templates", "deadline"
         )
     }
-    task_units = (
-        TaskUnit.objects.filter(scope, task__year__year=year, task__status=Task.Status.OPEN)
-        .select_related("unit__region")
-        .only("pk", "task_id", "deadline", "unit__name", "unit__region__name")
-        .order_by("task_id", "pk")
-    )
+    task_units = TaskUnit.objects.filter(
+        scope, task__year__year=year, task__status=Task.Status.OPEN
+    ).order_by("task_id", "pk")
     forms = Evaluation.objects.filter(scope, year__year=year)
     if region is not None:
         task_units = task_units.filter(region.subtree_q("unit__region__"))
         forms = forms.filter(region.subtree_q("unit__region__"))
-    task_units = list(task_units)
+    task_units = list(
+        task_units.values_list(
+            "pk", "task_id", "deadline", "unit_id", "unit__name", "unit__region__name"
+        )
+    )
     if not task_units:
         return []
-    forms = list(forms.order_by("pk"))
-    by_unit_template: dict[tuple[int, str], list[Evaluation]] = {}
-    for ev in forms:
-        by_unit_template.setdefault((ev.unit_id, ev.template), []).append(ev)
-    approved_at = dict(
-        TransitionLog.objects.filter(action="approve", evaluation__in=[ev.pk for ev in forms])
-        .order_by("created_at", "pk")
-        .values_list("evaluation_id", "created_at")
-    )  # the last approval of each form wins
-    figures = _figures(forms, approved_at)
+    last_approval = (
+        TransitionLog.objects.filter(evaluation=OuterRef("pk"), action="approve")
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    forms = forms.annotate(approved_at=Subquery(last_approval)).order_by("pk")
+    by_unit_template: dict[tuple[int, str], list] = {}
+    for form in forms.values_list(*FORM_FIELDS, "approved_at", named=True):
+        by_unit_template.setdefault((form.unit_id, form.template), []).append(form)
 
     rows, seen = [], set()
-    for tu in task_units:
-        task = tasks[tu.task_id]
-        deadline = tu.deadline or task.deadline
+    for tu_id, task_id, tu_deadline, unit_id, unit_name, region_name in task_units:
+        task = tasks[task_id]
+        deadline = tu_deadline or task.deadline
         for code in task.templates:
-            if (tu.unit_id, code) in seen:  # asked for twice by two tasks: shown once
+            if (unit_id, code) in seen:  # asked for twice by two tasks: shown once
                 continue
-            seen.add((tu.unit_id, code))
+            seen.add((unit_id, code))
             common = {
-                "task_id": tu.task_id,
-                "task_unit_id": tu.pk,
-                "unit_id": tu.unit_id,
-                "unit_name": tu.unit.name,
-                "region_name": tu.unit.region.name,
+                "task_id": task_id,
+                "task_unit_id": tu_id,
+                "unit_id": unit_id,
+                "unit_name": unit_name,
+                "region_name": region_name,
                 "template": code,
                 "template_name": get_template(code).name,
                 "deadline": deadline,
             }
-            matching = by_unit_template.get((tu.unit_id, code))
+            matching = by_unit_template.get((unit_id, code))
             if not matching:
                 overdue = board.overdue_days(deadline, today, board.MISSING)
                 rows.append(board.Row(**common, status=board.MISSING, overdue_days=overdue))
                 continue
-            for ev in matching:
-                score, grade, changes = figures.get(ev.pk, (None, "", None))
+            for form in matching:
+                approved = form.status == Evaluation.Status.APPROVED
                 rows.append(
                     board.Row(
                         **common,
-                        status=ev.status,
-                        evaluation_id=ev.pk,
-                        project_name=ev.project_name,
-                        version=ev.version,
-                        submitted_at=ev.submitted_at,
-                        approved_at=approved_at.get(ev.pk),
-                        changes=0 if ev.status == Evaluation.Status.APPROVED else changes,
-                        score=score,
-                        grade=grade,
-                        overdue_days=board.overdue_days(deadline, today, ev.status),
+                        status=form.status,
+                        evaluation_id=form.pk,
+                        project_name=form.project_name,
+                        version=form.version,
+                        submitted_at=form.submitted_at,
+                        approved_at=form.approved_at,
+                        changes=0 if approved else None,
+                        overdue_days=board.overdue_days(deadline, today, form.status),
+                        form=form,
                     )
                 )
+    if figures:
+        board_figures(rows)
     return rows
 
 
-# Bumped when scoring or the diff changes meaning, so cached figures are not reused.
-FIGURES_VERSION = 1
+def board_figures(rows: list[board.Row]) -> None:
+    """Fill in the score and grade (scored templates) and the fields changed since the last
+    approval (forms approved once and reopened since) of the rows still without them: the rows
+    of the page shown, or every row where the order or the Excel export needs them.
+
+    Handed-in forms carry their scores (evaluations.selectors.known_scores, as the summaries
+    read them); the other scores and the changes depend only on the form's version, so each is
+    worked out once per version and cached. The forms still to work out are loaded with their
+    lines once (three or four queries, one more for the approved versions) however many."""
+    pending = [row for row in rows if row.form is not None]
+    if not pending:
+        return
+    scores, to_score = known_scores(row.form for row in pending)
+    reopened = {
+        row.evaluation_id: row
+        for row in pending
+        if row.approved_at is not None and row.status != Evaluation.Status.APPROVED
+    }
+    keys = {pk: _changes_key(row.form) for pk, row in reopened.items()}
+    cached = caches["figures"].get_many(keys.values()) if keys else {}
+    changes = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    to_diff = [pk for pk in reopened if pk not in changes]
+    if to_score or to_diff:
+        loaded = {ev.pk: ev for ev in forms_with_lines({*to_score, *to_diff})}
+        scores.update(score_forms(loaded[pk] for pk in to_score if pk in loaded))
+        approved_at = {pk: reopened[pk].approved_at for pk in to_diff}
+        changes.update(_changes([loaded[pk] for pk in to_diff if pk in loaded], approved_at))
+    for row in pending:
+        row.score, row.grade = scores.get(row.evaluation_id, (None, ""))
+        if row.evaluation_id in reopened:
+            row.changes = changes.get(row.evaluation_id)
+        row.form = None
 
 
-def _stamp(ev: Evaluation) -> str:
+# Bumped when the diff changes meaning, so cached counts of changes are not reused.
+CHANGES_VERSION = 1
+
+
+def _changes_key(form) -> str:
     # A form's version rises with every save and move; created_at tells apart two forms that
     # got the same id in turn (a deleted form's id reused).
-    return f"{ev.version}:{ev.created_at.timestamp()}"
+    stamp = f"{form.pk}:v{form.version}:{form.created_at.timestamp()}"
+    return f"season-changes:{CHANGES_VERSION}:{stamp}"
 
 
-def _figures(forms: list[Evaluation], approved_at: dict) -> dict[int, tuple]:
-    """(score, grade, changes since the last approval) of the forms that have any: scored
-    templates, and forms approved once and reopened since.
-
-    They depend only on the form's version, so each is computed once per version and cached —
-    in one entry per year (a local-memory cache culls entries by count, which thousands of
-    per-form entries would defeat); lines are fetched only for forms not cached (two queries)."""
-    wanted = [
-        ev
-        for ev in forms
-        if ev.template_def.scored
-        or (ev.pk in approved_at and ev.status != Evaluation.Status.APPROVED)
-    ]
-    if not wanted:
+def _changes(forms: list[Evaluation], approved_at: dict) -> dict[int, int | None]:
+    """The number of fields changed since the last approval of forms loaded with their lines
+    (one query for their submitted versions); None where no submitted version precedes the
+    approval. Each cached by form and version."""
+    if not forms:
         return {}
-    key = f"season-board:{FIGURES_VERSION}:{wanted[0].year_id}"
-    cached = caches["figures"].get(key) or {}
-    result, missing = {}, []
-    for ev in wanted:
-        stamp, figures = cached.get(ev.pk, (None, None))
-        if stamp == _stamp(ev):
-            result[ev.pk] = figures
-        else:
-            missing.append(ev)
-    if not missing:
-        return result
-    prefetch_related_objects(
-        missing,
-        Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
-        Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
-    )
-    reopened = [ev.pk for ev in missing if ev.pk in approved_at]
     approved_content = {}
-    if reopened:
-        subs = Submission.objects.filter(evaluation_id__in=reopened).order_by("created_at", "pk")
-        for sub in subs:
-            if sub.created_at <= approved_at[sub.evaluation_id]:
-                approved_content[sub.evaluation_id] = sub.content
-    for ev in missing:
-        score, grade, changes = None, "", None
-        if ev.template_def.scored:
-            s = evaluation_score(ev)
-            score, grade = s.total, s.grade
-        if ev.pk in approved_content:
-            changes = len(diff(approved_content[ev.pk], snapshot(ev)))
-        result[ev.pk] = (score, grade, changes)
-        cached[ev.pk] = (_stamp(ev), result[ev.pk])
-    caches["figures"].set(key, cached, timeout=7 * 24 * 3600)
+    subs = Submission.objects.filter(evaluation_id__in=[ev.pk for ev in forms]).order_by(
+        "created_at", "pk"
+    )
+    for sub in subs:
+        if sub.created_at <= approved_at[sub.evaluation_id]:
+            approved_content[sub.evaluation_id] = sub.content
+    result = {}
+    for ev in forms:
+        content = approved_content.get(ev.pk)
+        result[ev.pk] = len(diff(content, snapshot(ev))) if content is not None else None
+    caches["figures"].set_many(
+        {_changes_key(ev): result[ev.pk] for ev in forms}, timeout=7 * 24 * 3600
+    )
     return result
 
 

@@ -31,7 +31,13 @@ from .permissions import (
     units_in_scope,
     visible_tasks,
 )
-from .selectors import board_regions, board_rows, default_board_year, unit_tasks
+from .selectors import (
+    board_figures,
+    board_regions,
+    board_rows,
+    default_board_year,
+    unit_tasks,
+)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -255,7 +261,8 @@ def task_form_open(request, task_id, template):
 # -- the status board ----------------------------------------------------------------------------
 
 # Rows a board page shows: rendering every row of a province took most of the page's time. The
-# totals, the sorting and the Excel export still cover every row.
+# totals, the sorting and the Excel export still cover every row; scores and changes are worked
+# out for the page's rows only, unless the order is by them.
 BOARD_PAGE_SIZE = 100
 
 SORT_LABELS = {
@@ -278,7 +285,9 @@ def _int_or_none(value):
 
 
 def _board(request):
-    """The board's rows and everything its page and its export need, from the GET parameters."""
+    """The board's rows and everything its page and its export need, from the GET parameters.
+    The rows' figures (score, changes) are filled in only where the order needs them: the page
+    and the export fill in those they show (selectors.board_figures)."""
     if region_scope_q(request.user) is None:
         raise PermissionDenied("只有审核人和查看人可以查看填报进度。")
     regions = board_regions(request.user)
@@ -295,12 +304,11 @@ def _board(request):
     sort = request.GET.get("sort", "")
     sort = sort if sort in board.SORTS else ""
     descending = request.GET.get("dir") == "desc"
-    all_rows = board_rows(request.user, year=year, region=region, today=today())
-    rows = board.sort_rows(
-        board.filter_rows(all_rows, status=status, template=template, overdue=overdue),
-        sort,
-        descending,
-    )
+    all_rows = board_rows(request.user, year=year, region=region, today=today(), figures=False)
+    rows = board.filter_rows(all_rows, status=status, template=template, overdue=overdue)
+    if sort in board.FIGURE_SORTS:
+        board_figures(rows)
+    rows = board.sort_rows(rows, sort, descending)
     return {
         "rows": rows,
         "totals": board.totals(all_rows),
@@ -349,6 +357,7 @@ def _page_query(ctx, number: int) -> str:
 def status_board(request):
     ctx = _board(request)
     page_obj = Paginator(ctx["rows"], BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    board_figures(page_obj.object_list)
     headers = []
     for key, label in SORT_LABELS.items():
         active = ctx["sort"] == key
@@ -393,6 +402,7 @@ def status_board(request):
 @login_required
 def board_xlsx(request):
     ctx = _board(request)
+    board_figures(ctx["rows"])
     buffer = BytesIO()
     write_board_xlsx(ctx["rows"], ctx["totals"], buffer, title=f"{ctx['year']}年度自评填报进度")
     buffer.seek(0)

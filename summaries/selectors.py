@@ -5,7 +5,7 @@ or lines: counts are aggregated in the database (one GROUP BY per table), and th
 the indicator roll-up and the scores of 项目支出 forms — runs over rows fetched in one query
 each (handed-in forms carry their stored scores, others are cached by form version; the forms
 still to score are loaded with their lines and fund rows prefetched, three queries however many
-there are)."""
+there are: evaluations.selectors.form_scores, which the status board shares)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,12 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.core.cache import caches
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from evaluations import scoring
 from evaluations.models import Evaluation, FundLine, IndicatorLine, Region, Unit, Year
 from evaluations.permissions import visible_evaluations
-from evaluations.scoring import evaluation_score
+from evaluations.selectors import SCORE_FIELDS, form_scores
 from evaluations.templates_def import TEMPLATES
 
 from .permissions import summary_regions, summary_units_q
@@ -183,53 +181,6 @@ def _scored_templates() -> list[str]:
     return [t.code for t in TEMPLATES.values() if t.scored and t.basic_data is None]
 
 
-def _score_key(pk: int, version: int, created_at) -> str:
-    # A change to the scoring rules or the 表样 scores anew; created_at guards against a
-    # recreated database handing an old id to a new form.
-    return f"summary-score:{scoring.RULES}:{pk}:v{version}:{created_at.timestamp()}"
-
-
-def form_scores(forms: QuerySet[Evaluation]) -> dict[int, tuple[int, Decimal, str]]:
-    """总分 and 等级 of the scored (项目支出) forms among `forms`: {pk: (unit_id, total, grade)}.
-
-    A handed-in form carries its figures, stored by the service when it was submitted or
-    approved under today's scoring rules (Evaluation.stored_total); they are read as they are.
-    The others (drafts, forms written outside the service, figures of older rules) are scored
-    in Python over their lines, and cached by form and version: a form cannot change without a
-    new version (every save and every transition raises it). One query when every score is
-    stored or cached; four when some are not (the forms still to score are loaded with their
-    lines and fund rows prefetched) — never one per form.
-    """
-    heads = forms.filter(template__in=_scored_templates()).values_list(
-        "pk", "unit_id", "version", "created_at", "stored_total", "stored_grade", "stored_rules"
-    )
-    result, keys = {}, {}
-    for pk, unit_id, version, created, total, grade, rules in heads:
-        if total is not None and rules == scoring.RULES:
-            result[pk] = (unit_id, total, grade)
-        else:
-            keys[pk] = (unit_id, _score_key(pk, version, created))
-    cached = caches["figures"].get_many([key for _, key in keys.values()]) if keys else {}
-    for pk, (unit_id, key) in keys.items():
-        if key in cached:
-            result[pk] = (unit_id, *cached[key])
-    missing = [pk for pk in keys if pk not in result]
-    if missing:
-        fresh = {}
-        to_score = Evaluation.objects.filter(pk__in=missing).prefetch_related(
-            Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
-            Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
-        )
-        for evaluation in to_score:
-            score = evaluation_score(evaluation)
-            if score.total is None:
-                continue
-            result[evaluation.pk] = (evaluation.unit_id, score.total, score.grade)
-            fresh[keys[evaluation.pk][1]] = (score.total, score.grade)
-        caches["figures"].set_many(fresh, timeout=None)
-    return result
-
-
 def _status_counts(forms: QuerySet[Evaluation], year: Year, today) -> dict[int, dict]:
     aggregates = {s: Count("pk", filter=Q(status=s)) for s in STATUSES}
     if year.deadline is not None:
@@ -279,9 +230,15 @@ def region_summary(
         if unit_id in rows:
             rows[unit_id].money.add(budget, actual)
 
-    for unit_id, total, grade in form_scores(counted).values():
-        if unit_id in rows:
-            rows[unit_id].scores.add(total, grade)
+    heads = list(
+        counted.filter(template__in=_scored_templates()).values_list(
+            "unit_id", *SCORE_FIELDS, named=True
+        )
+    )
+    scores = form_scores(heads)
+    for head in heads:
+        if head.pk in scores and head.unit_id in rows:
+            rows[head.unit_id].scores.add(*scores[head.pk])
 
     lines = IndicatorLine.objects.filter(evaluation__in=counted).values_list(
         "evaluation_id", "evaluation__unit_id", "level3", "target", "actual"

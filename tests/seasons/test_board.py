@@ -2,10 +2,14 @@
 last approval, scores, a fixed number of queries, and its Excel export read back."""
 
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -13,6 +17,7 @@ from evaluations.models import Evaluation, IndicatorLine
 from seasons import board, sample
 from seasons.selectors import board_rows
 from tests.conftest import PASSWORD, make_evaluation
+from tests.evaluations.test_stored_scores import make_form, page_total
 
 from .helpers import COMPLETE, issue, link, move
 
@@ -79,6 +84,57 @@ def test_scores_and_grades_where_the_template_scores(cast):
     (row,) = board_rows(cast.reviewer, year=2020, today=TODAY)
     # 50 for the line met in full (50 × 100/100), nothing for 预算执行率 without amounts.
     assert (row.score, row.grade) == (50, "差")
+
+
+def test_the_boards_scores_are_those_of_the_form_pages(client, cast):
+    issue(cast, templates=["project_2020"], units=[cast.bureau])
+    submitted, approved, stale = (
+        make_form(cast, name) for name in ("医保经办业务培训", "医保政策宣传", "异地就医结算")
+    )
+    draft = make_form(cast, "医保信息系统运维")
+    draft.indicator_lines.filter(level3="培训人数").update(actual="50人")  # 20 × 50/100 = 10
+    for ev in (submitted, approved, stale):
+        move(ev, cast.preparer, "submit")
+    move(approved, cast.reviewer, "approve")
+    # Figures stored before the scoring rules changed are not read: its page scores it today.
+    Evaluation.objects.filter(pk=stale.pk).update(
+        stored_total=Decimal("50.00"), stored_grade="差", stored_rules="0123456789ab"
+    )
+    login(client, cast.reviewer)
+    pages = {}  # 打印的总分 and 等级 as each form's page shows them
+    for ev in (submitted, approved, stale, draft):
+        total, grade = page_total(client, ev)
+        pages[ev.pk] = (Decimal(total), grade)
+    assert list(pages.values()) == [(62, "中"), (62, "中"), (62, "中"), (56, "差")]
+
+    response = client.get(reverse("seasons:board"), {"year": 2020, "sort": "score"})
+    rows = response.context["rows"]
+    assert {r.evaluation_id: (r.score, r.grade) for r in rows} == pages
+    assert rows[0].evaluation_id == draft.pk  # the lowest score first
+    response = client.get(reverse("seasons:board_xlsx"), {"year": 2020})
+    ws = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    names = {ev.project_name: ev.pk for ev in (submitted, approved, stale, draft)}
+    exported = {
+        names[r[3].value]: (Decimal(str(r[10].value)), r[11].value) for r in ws.iter_rows(min_row=4)
+    }
+    assert exported == pages
+
+
+def test_stored_scores_spare_the_board_scoring_the_forms_handed_in(client, cast):
+    populate(cast, 12)  # the handed-in forms carry their stored scores, as the service writes
+    login(client, cast.reviewer)
+    url = reverse("seasons:board")
+
+    def lines_read(**filters) -> bool:
+        caches["figures"].clear()
+        with CaptureQueriesContext(connection) as queries:
+            rows = client.get(url, {"year": 2020, **filters}).context["rows"]
+        assert any(r.score is not None for r in rows)
+        return any("evaluations_indicatorline" in q["sql"] for q in queries.captured_queries)
+
+    assert not lines_read(status="submitted")
+    assert not lines_read(status="approved", sort="score")
+    assert lines_read(status="draft")  # a draft is scored over its lines
 
 
 def test_filters_and_sorting(client, cast, season):
@@ -249,6 +305,10 @@ def test_the_board_takes_a_fixed_number_of_queries(
     assert sum(r.changes == 1 for r in rows) == 2 * (units // 6)  # the reopened ones
     with django_assert_max_num_queries(17):
         client.get(reverse("seasons:board_xlsx"), {"year": 2020})
+    caches["figures"].clear()  # sorted by score: every row's figures worked out, none cached
+    with django_assert_max_num_queries(17):
+        by_score = client.get(url, {"year": 2020, "sort": "score", "dir": "desc"})
+    assert by_score.context["rows"][0].score is not None
 
 
 def test_a_saved_change_shows_at_once_despite_the_cached_figures(cast):
