@@ -1,0 +1,168 @@
+"""What the readers of both sheets share: every problem found, naming its cell; text within a
+length; figures (amounts, 分值/得分, head counts) read as typed, a formula among them refused;
+the title and 年度 above the form; the row where the lines end."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from ...templates_def import TemplateDef
+from ..xlsx_checks import CellError
+from .messages import (
+    AMOUNT_DECIMALS,
+    AMOUNT_INVALID,
+    AMOUNT_KIND,
+    AMOUNT_NEGATIVE,
+    AMOUNT_TOO_LARGE,
+    COUNT_INVALID,
+    COUNT_KIND,
+    COUNT_NEGATIVE,
+    COUNT_TOO_LARGE,
+    FORMULA_NOT_NUMBER,
+    POINTS_DECIMALS,
+    POINTS_INVALID,
+    POINTS_KIND,
+    TEXT_TOO_LONG,
+)
+from .recognise import _signature_labels
+from .sheet import _Sheet, norm, ref
+
+
+class _Reader:
+    """One sheet of a template; `errors` collects the problems found while reading it."""
+
+    def __init__(self, sheet: _Sheet, t: TemplateDef, year: int | None):
+        self.sheet, self.t, self.expected_year = sheet, t, year
+        self.errors: list[CellError] = []
+        self.cells: dict[str, str] = {}
+
+    def error(self, r: int, c: int, message: str) -> None:
+        self.errors.append(CellError(self.sheet.name, ref(r, c), message))
+
+    def text(self, r: int, c: int, label: str, limit: int) -> str:
+        value = self.sheet.text(r, c)
+        if len(value) > limit:
+            self.error(r, c, TEXT_TOO_LONG.format(label=label, limit=limit, count=len(value)))
+        return value
+
+    # numbers
+
+    def _decimal(self, r: int, c: int) -> tuple[Decimal | None, str]:
+        raw = self.sheet.raw(r, c)
+        text = self.sheet.text(r, c)
+        if raw is None or not text:
+            return None, ""
+        if isinstance(raw, bool):
+            return None, text
+        if isinstance(raw, (int, Decimal)):
+            return Decimal(raw), text
+        if isinstance(raw, float):
+            number = Decimal(repr(raw))
+            cents = number.quantize(Decimal("0.01"))
+            # Excel's binary floats: 3.3000000000000003 from =1.1+2.2 is 3.30.
+            return (cents if abs(number - cents) < Decimal("1e-9") else number), text
+        if isinstance(raw, str):
+            cleaned = re.sub(r"[\s,，]", "", unicodedata.normalize("NFKC", raw))
+            cleaned = cleaned.removesuffix("万元")
+            if re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+                return Decimal(cleaned), text
+        return None, text
+
+    def _formula(self, r: int, c: int, kind: str) -> bool:
+        """A formula where a figure is typed: refused, never evaluated (see the package
+        docstring)."""
+        if (r, c) not in self.sheet.formulas:
+            return False
+        self.error(r, c, FORMULA_NOT_NUMBER.format(kind=kind, text=self.sheet.text(r, c)))
+        return True
+
+    def amount(self, r: int, c: int) -> Decimal | None:
+        if self._formula(r, c, AMOUNT_KIND):
+            return None
+        number, text = self._decimal(r, c)
+        if number is None:
+            if text and text not in ("—", "-", "/"):
+                self.error(r, c, AMOUNT_INVALID.format(text=text))
+            return None
+        if number < 0:
+            self.error(r, c, AMOUNT_NEGATIVE.format(text=text))
+        elif number != number.quantize(Decimal("0.01")):
+            self.error(r, c, AMOUNT_DECIMALS.format(text=text))
+        elif abs(number) >= Decimal(10) ** 12:
+            self.error(r, c, AMOUNT_TOO_LARGE.format(text=text))
+        else:
+            return number.quantize(Decimal("0.01")) if number.as_tuple().exponent < -2 else number
+        return None
+
+    def points(self, r: int, c: int) -> Decimal | None:
+        if self._formula(r, c, POINTS_KIND):
+            return None
+        number, text = self._decimal(r, c)
+        if number is None:
+            if text and text not in ("—", "-", "/"):
+                self.error(r, c, POINTS_INVALID.format(text=text))
+            return None
+        if number < 0 or number > 100:
+            self.error(r, c, POINTS_INVALID.format(text=text))
+        elif number != number.quantize(Decimal("0.01")):
+            self.error(r, c, POINTS_DECIMALS.format(text=text))
+        else:
+            return number
+        return None
+
+    def count(self, r: int, c: int) -> Decimal | None:
+        """Persons (编制数, 在职人数): a whole number, as on the edit page."""
+        if self._formula(r, c, COUNT_KIND):
+            return None
+        number, text = self._decimal(r, c)
+        if number is None:
+            if text and text not in ("—", "-", "/"):
+                self.error(r, c, COUNT_INVALID.format(text=text))
+            return None
+        if number < 0:
+            self.error(r, c, COUNT_NEGATIVE.format(text=text))
+        elif number != number.to_integral_value():
+            self.error(r, c, COUNT_INVALID.format(text=text))
+        elif number >= Decimal(10) ** 8:
+            self.error(r, c, COUNT_TOO_LARGE.format(text=text))
+        else:
+            return number.to_integral_value()
+        return None
+
+    # above the form
+
+    def title_and_year(self, top: int) -> tuple[str, int | None]:
+        title, year = "", None
+        for r in range(1, top):
+            for c in range(1, self.sheet.cols + 1):
+                text = self.sheet.text(r, c)
+                if not text:
+                    continue
+                m = re.fullmatch(r"\(?(\d{4})年度?\)?", norm(text))
+                if m and year is None:
+                    year = int(m.group(1))
+                    self.cells["year"] = ref(r, c)
+                elif norm(text).startswith("单位"):
+                    continue
+                elif not title:
+                    title = self.text(r, c, "表名", 200).strip()
+        return title, year
+
+    # where the lines end
+
+    def _stop(self, r: int, last_col: int) -> bool:
+        """A row after the lines: 总分, a text block, a footnote or the signature line."""
+        stops = {"总分", *(norm(b.label) for b in self.t.text_blocks)}
+        for c in range(1, last_col + 1):
+            text = norm(self.sheet.text(r, c))
+            if not text:
+                continue
+            if text in stops or re.match(r"注(:|\d)", text) or self._signature_match(text):
+                return True
+        return False
+
+    def _signature_match(self, text: str):
+        labels = "|".join(re.escape(label) for label in _signature_labels(self.t))
+        return re.match(rf"(?:{labels})(?::|$)", text)
