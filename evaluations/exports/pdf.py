@@ -50,11 +50,13 @@ from .layout import FormData, Grid, build_grids
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 PRINT_CSS = STATIC_DIR / "css" / "print.css"
 PRINT_UA_CSS = STATIC_DIR / "css" / "print-ua.css"
+PRINT_FONTS_CSS = STATIC_DIR / "css" / "print-fonts.css"  # imported by print.css
 TEMPLATE = "evaluations/print.html"
 # Part of the cache key of stored PDFs: a change to the print template or stylesheet renders anew.
 PRINT_LAYOUT_VERSION = hashlib.sha1(
     PRINT_CSS.read_bytes()
     + PRINT_UA_CSS.read_bytes()
+    + PRINT_FONTS_CSS.read_bytes()
     + (Path(__file__).resolve().parents[2] / "templates" / TEMPLATE).read_bytes()
 ).hexdigest()[:12]
 # Measured layouts: a cut can make a row taller and move a break, so allow a few (two suffice in
