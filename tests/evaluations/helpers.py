@@ -1,8 +1,13 @@
-"""Build the POST a browser sends from the edit page, from a form's stored state or a seed."""
+"""Build the POST a browser sends from the edit page, from a form's stored state or a seed; and
+a small 项目支出 form with scored lines."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from evaluations.forms import EvaluationForm, FundsForm, line_initial
+from evaluations.models import IndicatorLine
+from tests.conftest import make_evaluation
 
 
 def _text(value) -> str:
@@ -89,3 +94,33 @@ def seed_post(evaluation, seed: dict) -> dict:
         )
     )
     return data
+
+
+def make_project_form(cast, lines, *, name="医保经办业务培训", budget="100", actual="90"):
+    """A 项目支出 draft of `cast.preparer` with `lines`: (level1, level2, level3, target, actual,
+    weight, qualitative percent[, deviation])."""
+    ev = make_evaluation(
+        cast.preparer,
+        cast.year,
+        template="project_2020",
+        project_name=name,
+        funds={"total": {"budget": budget, "actual": actual}},
+    )
+    ev.header["competent_dept"] = "疏勒县医疗保障局"
+    ev.save(update_fields=["header"])
+    IndicatorLine.objects.bulk_create(
+        IndicatorLine(
+            evaluation=ev,
+            order=i,
+            level1=l1,
+            level2=l2,
+            level3=l3,
+            target=target,
+            actual=actual_value,
+            weight=Decimal(weight) if weight else None,
+            qualitative_percent=Decimal(percent) if percent else None,
+            deviation=deviation[0] if deviation else "",
+        )
+        for i, (l1, l2, l3, target, actual_value, weight, percent, *deviation) in enumerate(lines)
+    )
+    return ev

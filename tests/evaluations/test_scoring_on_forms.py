@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from evaluations import scoring
 from evaluations.exports.layout import build_grid
-from evaluations.models import Evaluation, IndicatorLine
+from evaluations.models import Evaluation
 from evaluations.scoring import evaluation_score, submission_problems
 from evaluations.selectors import form_data, with_lines
 from tests.conftest import PASSWORD, make_evaluation
+from tests.evaluations import helpers
 from tests.evaluations.helpers import edit_post
 
 D = Decimal
@@ -43,30 +44,7 @@ def text_of(response) -> str:
 
 
 def make_project_form(cast, lines=PROJECT_LINES, *, budget="100", actual="90"):
-    ev = make_evaluation(
-        cast.preparer,
-        cast.year,
-        template="project_2020",
-        project_name="医保经办业务培训",
-        funds={"total": {"budget": budget, "actual": actual}},
-    )
-    ev.header["competent_dept"] = "疏勒县医疗保障局"
-    ev.save(update_fields=["header"])
-    IndicatorLine.objects.bulk_create(
-        IndicatorLine(
-            evaluation=ev,
-            order=i,
-            level1=l1,
-            level2=l2,
-            level3=l3,
-            target=target,
-            actual=actual_value,
-            weight=D(weight) if weight else None,
-            qualitative_percent=D(percent) if percent else None,
-        )
-        for i, (l1, l2, l3, target, actual_value, weight, percent) in enumerate(lines)
-    )
-    return ev
+    return helpers.make_project_form(cast, lines, budget=budget, actual=actual)
 
 
 def stored(ev) -> Evaluation:

@@ -21,11 +21,11 @@ from pypdf import PdfReader
 from evaluations import services
 from evaluations.demo import load_demo
 from evaluations.exports.layout import format_points
-from evaluations.models import Evaluation, IndicatorLine
+from evaluations.models import Evaluation
 from evaluations.scoring import RULES, evaluation_score
 from evaluations.selectors import with_lines
 from tests.conftest import PASSWORD, make_evaluation
-from tests.evaluations.helpers import edit_post
+from tests.evaluations.helpers import edit_post, make_project_form
 
 D = Decimal
 S = Evaluation.Status
@@ -43,31 +43,7 @@ LINES = [
 
 
 def make_form(cast, name="医保经办业务培训"):
-    ev = make_evaluation(
-        cast.preparer,
-        cast.year,
-        template="project_2020",
-        project_name=name,
-        funds={"total": {"budget": "100", "actual": "90"}},
-    )
-    ev.header["competent_dept"] = "疏勒县医疗保障局"
-    ev.save(update_fields=["header"])
-    IndicatorLine.objects.bulk_create(
-        IndicatorLine(
-            evaluation=ev,
-            order=i,
-            level1=l1,
-            level2=l2,
-            level3=l3,
-            target=target,
-            actual=actual,
-            weight=D(weight),
-            qualitative_percent=D(percent) if percent else None,
-            deviation=deviation,
-        )
-        for i, (l1, l2, l3, target, actual, weight, percent, deviation) in enumerate(LINES)
-    )
-    return ev
+    return make_project_form(cast, LINES, name=name)
 
 
 @pytest.fixture
