@@ -152,7 +152,7 @@ def render_pdf(grid_or_data: Grid | FormData | Sequence[Grid], output: BinaryIO)
                 for form, pages, numbers in zip(forms, predicted, numbering, strict=True)
             ]
             laid_out = [len(document.pages) for document in documents]
-            if laid_out == counts:
+            if len(documents) == 1 or laid_out == counts:  # one table numbers its own pages
                 break
             counts = laid_out
         if len(documents) > 1:

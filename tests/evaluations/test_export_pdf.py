@@ -253,6 +253,19 @@ def test_a_wrong_page_prediction_is_caught_and_measured_instead(monkeypatch, tmp
         assert "质量指标" in norm(pdf_text(data, tmp_path, page=page)), page
 
 
+def test_a_single_table_measured_after_a_wrong_prediction_is_not_laid_out_again(monkeypatch):
+    """Its page count differs from the prediction, but a single table numbers its own pages:
+    nothing to renumber, so the predicted layout is tried once."""
+    forced = []
+    real_layout = pdf._layout
+    monkeypatch.setattr(pdf, "_predict_pages", lambda *args: {})
+    monkeypatch.setattr(
+        pdf, "_layout", lambda *a, **k: forced.append(k["forced"]) or real_layout(*a, **k)
+    )
+    pdf_bytes(long_form(60))
+    assert forced.count(True) == 1
+
+
 def test_a_right_page_prediction_takes_one_layout(monkeypatch):
     layouts = []
     real_layout = pdf._layout
