@@ -66,10 +66,6 @@ class TaskError(Exception):
         self.message = message
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _preparers(unit_ids) -> list:
     return list(
         get_user_model()
