@@ -20,7 +20,6 @@ STATUS_LABELS = {
 }
 # Handed in: the unit's part is done unless the form comes back.
 DONE = ("submitted", "approved")
-OPEN = (MISSING, "draft", "returned")
 
 
 @dataclass

@@ -4,7 +4,7 @@ status still changes only through evaluations.services.evaluation_transition."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -64,10 +64,6 @@ class TaskError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _preparers(unit_ids) -> list:
@@ -373,11 +369,6 @@ def task_form_open(*, user, task_id: int, template: str, today: date) -> Evaluat
 # -- reminders -----------------------------------------------------------------------------------
 
 
-@dataclass
-class ReminderReport:
-    sent: list[Reminder] = field(default_factory=list)
-
-
 def reminder_kind(deadline: date, today: date, days: list[int]) -> tuple[str, int] | None:
     """Which reminder is due today: the day after the deadline (and later, once) "after", before
     it the nearest of the configured days already reached ("before-N"); None when none is."""
@@ -391,11 +382,12 @@ def reminder_kind(deadline: date, today: date, days: list[int]) -> tuple[str, in
     return f"before-{n}:{deadline.isoformat()}", left
 
 
-def send_reminders(*, today: date) -> ReminderReport:
+def send_reminders(*, today: date) -> list[Reminder]:
     """For every open task, remind each unit whose required forms are not yet submitted or
     approved, a few days before its deadline and after it. Each (task, unit, kind) is sent once:
-    the Reminder row is unique, so running twice, or two runs at once, never doubles a reminder."""
-    report = ReminderReport()
+    the Reminder row is unique, so running twice, or two runs at once, never doubles a reminder.
+    Returns the reminders sent."""
+    sent = []
     tasks = Task.objects.filter(status=Task.Status.OPEN).select_related("year")
     for task in tasks:
         task_units = list(task.task_units.select_related("unit"))
@@ -433,8 +425,8 @@ def send_reminders(*, today: date) -> ReminderReport:
                     notify_users(users=preparers.get(tu.unit_id, []), text=text)
             except IntegrityError:
                 continue  # sent before
-            report.sent.append(reminder)
-    return report
+            sent.append(reminder)
+    return sent
 
 
 # -- the board's bulk actions --------------------------------------------------------------------

@@ -14,4 +14,4 @@ from . import services
 def send_reminders_task(today: str | None = None) -> int:
     """The daily reminders (see services.send_reminders); returns how many were sent."""
     day = date.fromisoformat(today) if today else timezone.localdate()
-    return len(services.send_reminders(today=day).sent)
+    return len(services.send_reminders(today=day))

@@ -1,1 +1,1 @@
-"""A Redis-backed queue for django.tasks (see redis.py) and its worker command."""
+"""A Redis-backed queue for django.tasks (see backend.py) and its worker command."""

@@ -10,7 +10,7 @@ Layout (every key starts with OPTIONS["PREFIX"], default "jixiao:tasks"):
 OPTIONS: URL (redis://…), PREFIX, RESULT_TTL (seconds a finished result is kept; 0 = for ever),
 ENQUEUE_ON_COMMIT (default True: queue the id when the surrounding transaction commits).
 
-`python manage.py redis_worker` runs the queue (see run_next / promote_due below).
+`python manage.py redis_worker` runs the queue (see promote_due / take_next / run below).
 """
 
 from __future__ import annotations

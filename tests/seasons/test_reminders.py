@@ -51,11 +51,9 @@ def test_the_schedule_before_and_after_the_deadline(cast):
     issue(cast, units=[cast.bureau])
     sent = {}
     for day in range(25, 31):
-        sent[f"04-{day}"] = [r.kind for r in services.send_reminders(today=date(2021, 4, day)).sent]
+        sent[f"04-{day}"] = [r.kind for r in services.send_reminders(today=date(2021, 4, day))]
     for day in (1, 2, 3):
-        sent[f"05-0{day}"] = [
-            r.kind for r in services.send_reminders(today=date(2021, 5, day)).sent
-        ]
+        sent[f"05-0{day}"] = [r.kind for r in services.send_reminders(today=date(2021, 5, day))]
     assert sent == {
         "04-25": [],
         "04-26": [],
@@ -78,7 +76,7 @@ def test_handed_in_units_get_no_reminder(cast):
     issue(cast)
     ev = make_evaluation(cast.preparer, cast.year)
     set_status(ev, Evaluation.Status.SUBMITTED)
-    sent = services.send_reminders(today=date(2021, 4, 29)).sent
+    sent = services.send_reminders(today=date(2021, 4, 29))
     assert [r.unit for r in sent] == [cast.health]
 
 
@@ -88,14 +86,14 @@ def test_an_extension_earns_fresh_reminders_for_the_new_date(cast):
     services.task_extend(
         user=cast.reviewer, task_id=task.pk, deadline=date(2021, 5, 10), reason="补报"
     )
-    kinds = [r.kind for r in services.send_reminders(today=date(2021, 5, 9)).sent]
+    kinds = [r.kind for r in services.send_reminders(today=date(2021, 5, 9))]
     assert kinds == ["before-1:2021-05-10"]
 
 
 def test_cancelled_tasks_remind_nobody(cast):
     task = issue(cast)
     services.task_cancel(user=cast.reviewer, task_id=task.pk, reason="重复")
-    assert services.send_reminders(today=date(2021, 4, 29)).sent == []
+    assert services.send_reminders(today=date(2021, 4, 29)) == []
 
 
 def test_reminder_kind_core():

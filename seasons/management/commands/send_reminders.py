@@ -17,7 +17,7 @@ class Command(BaseCommand):
             day = date.fromisoformat(today) if today else timezone.localdate()
         except ValueError:
             raise CommandError("--today 请写成 YYYY-MM-DD，如 2020-04-28。") from None
-        report = send_reminders(today=day)
-        for reminder in report.sent:
+        sent = send_reminders(today=day)
+        for reminder in sent:
             self.stdout.write(f"  {reminder.unit.name} · {reminder.task.title} · {reminder.kind}")
-        self.stdout.write(f"{day.isoformat()}：发送提醒 {len(report.sent)} 条。")
+        self.stdout.write(f"{day.isoformat()}：发送提醒 {len(sent)} 条。")
