@@ -3,6 +3,7 @@ number of queries however many units and forms there are)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -38,7 +39,13 @@ def deadline_lock_for(evaluation: Evaluation, today: date) -> str | None:
     """
     if evaluation.status not in Evaluation.EDITABLE_STATUSES:
         return None
-    covering = _covering_task_units(evaluation.unit_id, evaluation.year_id, evaluation.template)
+    return _lock_message(
+        _covering_task_units(evaluation.unit_id, evaluation.year_id, evaluation.template), today
+    )
+
+
+def _lock_message(covering: list[TaskUnit], today: date) -> str | None:
+    """The lock of a form whose open tasks are `covering` (see `deadline_lock_for`), or None."""
     if not covering:
         return None
     if any(not tu.task.lock_after_deadline or today <= tu.effective_deadline for tu in covering):
@@ -82,6 +89,12 @@ def unit_tasks(unit: Unit, today: date) -> list[UnitTask]:
     forms: dict[tuple[int, str], Evaluation] = {}
     for ev in Evaluation.objects.filter(unit=unit, year_id__in=year_ids).order_by("pk"):
         forms.setdefault((ev.year_id, ev.template), ev)
+    # Every open task of the unit is here, so each form's covering tasks are too: the lock shown
+    # is the one a save would meet.
+    covering: dict[tuple[int, str], list[TaskUnit]] = defaultdict(list)
+    for tu in task_units:
+        for code in tu.task.templates:
+            covering[(tu.task.year_id, code)].append(tu)
     result = []
     for tu in task_units:
         deadline = tu.effective_deadline
@@ -90,11 +103,7 @@ def unit_tasks(unit: Unit, today: date) -> list[UnitTask]:
             ev = forms.get((tu.task.year_id, code))
             status = ev.status if ev else board.MISSING
             overdue = board.overdue_days(deadline, today, status) > 0
-            locked = (
-                DEADLINE_LOCKED.format(deadline=deadline.isoformat())
-                if overdue and tu.task.lock_after_deadline
-                else ""
-            )
+            locked = (overdue and _lock_message(covering[(tu.task.year_id, code)], today)) or ""
             entry.items.append(
                 TaskItem(
                     template=code,

@@ -157,3 +157,15 @@ def test_a_locked_task_says_so_on_the_home_page(client, cast, on):
     on(date(2021, 4, 30))
     page = client.get(reverse("seasons:mine")).content.decode()
     assert "请联系审核人延期" not in page
+
+
+def test_the_home_page_shows_the_lock_a_save_would_meet(client, cast, on):
+    """Two open tasks ask for the same form and only one locks after its deadline: saving still
+    works (seasons.selectors.deadline_lock_for), so neither task says the form is locked."""
+    issue(cast, lock_after_deadline=True)
+    issue(cast, title="2020年度补充自评", deadline=date(2021, 5, 31))
+    on(date(2021, 5, 2))
+    login(client, cast.preparer)
+    page = client.get(reverse("seasons:mine")).content.decode()
+    assert "2020年度补充自评" in page
+    assert "请联系审核人延期" not in page
