@@ -5,7 +5,6 @@ PDF (evaluations.exports.pdf) appended page by page as 附件, with bookmarks fo
 from __future__ import annotations
 
 import atexit
-import threading
 from functools import cache
 from io import BytesIO
 from typing import BinaryIO
@@ -14,6 +13,7 @@ from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
 
 from evaluations.exports.pdf import STATIC_DIR, pdf_bytes
+from evaluations.exports.pdf import _lock as render_lock
 from evaluations.selectors import form_data
 
 from ..selectors import report_view
@@ -21,8 +21,6 @@ from .document import ReportDocument, build_document
 
 REPORT_CSS = STATIC_DIR / "css" / "report_print.css"
 TEMPLATE = "reports/print.html"
-
-_lock = threading.Lock()
 
 
 @cache
@@ -44,7 +42,9 @@ def narrative_pdf(document: ReportDocument) -> bytes:
 
     html = render_to_string(TEMPLATE, {"doc": document})
     css, font_config, fetcher = _resources()
-    with _lock:
+    # The form renderer's lock: one WeasyPrint render at a time in a process, form or report
+    # (Pango, cairo and fontconfig are not thread-safe).
+    with render_lock:
         return HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=fetcher).write_pdf(
             stylesheets=[css], font_config=font_config
         )
