@@ -12,22 +12,17 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from evaluations.exports.xlsx import BORDER, CENTER, FONT, FONT_BOLD, FONT_NAME, _set_text
+from evaluations.exports.xlsx import _number as xlsx_number
 from evaluations.models import Evaluation
 
 from .selectors import GRADES, STATUSES, RegionSummary, Row
 
-_THIN = Side(style="thin", color="000000")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-FONT = Font(name="宋体", size=10.5)
-FONT_BOLD = Font(name="宋体", size=10.5, bold=True)
-FONT_TITLE = Font(name="宋体", size=14, bold=True)
+FONT_TITLE = Font(name=FONT_NAME, size=14, bold=True)
 WRAP = Alignment(vertical="center", wrap_text=True)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -86,9 +81,8 @@ def _value(cell, value) -> None:
     elif isinstance(value, int):
         cell.value = value
     elif isinstance(value, Decimal):
-        whole = value == value.to_integral_value()
-        cell.value = int(value) if whole else value
-        if not whole:
+        cell.value = xlsx_number(value)
+        if not isinstance(cell.value, int):
             cell.number_format = "0.00"
     elif value is None:
         cell.value = None
@@ -97,12 +91,8 @@ def _value(cell, value) -> None:
 
 
 def _text(cell, text: str):
-    text = ILLEGAL_CHARACTERS_RE.sub("", text or "")
-    cell.value = text or None
-    if text:
-        cell.data_type = "s"
-        if text.startswith(_FORMULA_START):
-            cell.quotePrefix = True
+    """`cell` holding `text` as a string, never as a formula (as the form's own export)."""
+    _set_text(cell, text)
     return cell
 
 

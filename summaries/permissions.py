@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from evaluations.models import Membership, Region, Unit
+from evaluations.models import Membership, Region
 from evaluations.permissions import membership_of
 
 Role = Membership.Role
@@ -58,14 +58,10 @@ def summary_regions(user) -> QuerySet[Region]:
 def summary_units_q(user, region: Region) -> Q:
     """Units of `region` the user may see: the region's subtree, or only the region itself for a
     reviewer who does not review the regions below."""
-    home, below = _reach(user)
+    _, below = _reach(user)
     if below:
         return region.subtree_q("region__")
     return Q(region_id=region.pk)
-
-
-def summary_units(user, region: Region) -> QuerySet[Unit]:
-    return Unit.objects.filter(summary_units_q(user, region))
 
 
 def home_region(user) -> Region | None:

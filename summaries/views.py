@@ -19,6 +19,7 @@ from .exports import summary_tables, write_table_xlsx
 from .models import BatchExport
 from .permissions import check_role, get_region_for_user, home_region, summary_regions
 from .selectors import BASIS, DEFAULT_BASIS, GRADES, STATUSES, region_breadcrumb, region_summary
+from .templatetags.summary_tags import pct
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_COLOURS = {
@@ -56,10 +57,6 @@ def _load(request, year, region_id):
     return region, year, basis if basis in BASIS else DEFAULT_BASIS
 
 
-def _pct(rate) -> str:
-    return "—" if rate is None else f"{rate * 100:.2f}%"
-
-
 def _charts(summary) -> dict[str, str]:
     status_series = [
         charts.Series(label, STATUS_COLOURS[s])
@@ -79,9 +76,9 @@ def _charts(summary) -> dict[str, str]:
             chart_id="chart-money",
             title=f"{summary.region.name}各单位预算执行率",
             desc="每个单位一行，条长为执行率（全年执行数÷全年预算数），虚线为100%；"
-            f"合计执行率{_pct(summary.total.money.rate)}。",
+            f"合计执行率{pct(summary.total.money.rate)}。",
             bars=[
-                charts.Bar(r.label, r.money.rate, _pct(r.money.rate))
+                charts.Bar(r.label, r.money.rate, pct(r.money.rate))
                 for r in [*units, summary.total]
             ],
             scale_max=max([1, *(r.money.rate or 0 for r in units)]),

@@ -5,7 +5,6 @@ PDF (evaluations.exports.pdf) appended page by page as 附件, with bookmarks fo
 from __future__ import annotations
 
 import atexit
-import threading
 from functools import cache
 from io import BytesIO
 from typing import BinaryIO
@@ -14,6 +13,8 @@ from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
 
 from evaluations.exports.pdf import STATIC_DIR, pdf_bytes
+from evaluations.exports.pdf import _lock as render_lock
+from evaluations.exports.pdf import _resources as form_resources
 from evaluations.selectors import form_data
 
 from ..selectors import report_view
@@ -22,20 +23,17 @@ from .document import ReportDocument, build_document
 REPORT_CSS = STATIC_DIR / "css" / "report_print.css"
 TEMPLATE = "reports/print.html"
 
-_lock = threading.Lock()
-
 
 @cache
-def _resources():
-    """Stylesheet and fonts loaded once per process (as the form renderer does)."""
-    from weasyprint import CSS, URLFetcher
-    from weasyprint.text.fonts import FontConfiguration
+def _stylesheet(font_config, fetcher):
+    """The report's stylesheet, parsed once per process with the form renderer's fonts and
+    fetcher: its faces are the forms' own (print-fonts.css), which WeasyPrint then registers
+    only once."""
+    from weasyprint import CSS
 
-    fetcher = URLFetcher(allowed_protocols={"file", "data"})
-    font_config = FontConfiguration()
     css = CSS(filename=str(REPORT_CSS), font_config=font_config, url_fetcher=fetcher)
-    atexit.register(_resources.cache_clear)
-    return css, font_config, fetcher
+    atexit.register(_stylesheet.cache_clear)  # before the form renderer drops font_config
+    return css
 
 
 def narrative_pdf(document: ReportDocument) -> bytes:
@@ -43,8 +41,11 @@ def narrative_pdf(document: ReportDocument) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(TEMPLATE, {"doc": document})
-    css, font_config, fetcher = _resources()
-    with _lock:
+    _, font_config, fetcher = form_resources()
+    css = _stylesheet(font_config, fetcher)
+    # The form renderer's lock: one WeasyPrint render at a time in a process, form or report
+    # (Pango, cairo and fontconfig are not thread-safe).
+    with render_lock:
         return HTML(string=html, base_url=str(STATIC_DIR), url_fetcher=fetcher).write_pdf(
             stylesheets=[css], font_config=font_config
         )
