@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
-from evaluations.exports.layout import Grid, build_grid
+from evaluations.exports.layout import Grid, build_grids
 from evaluations.selectors import form_data
 
 from ..selectors import report_view
@@ -167,4 +167,4 @@ def _grid(doc, grid: Grid) -> None:
 def write_docx(evaluation, output: BinaryIO) -> None:
     """The whole report of a form (lines prefetched: `evaluations.selectors.with_lines`)."""
     view = report_view(evaluation)
-    write_report_docx(build_document(view), [build_grid(form_data(evaluation))], output)
+    write_report_docx(build_document(view), list(build_grids(form_data(evaluation))), output)

@@ -177,6 +177,9 @@ def test_pdf_and_docx_of_the_department_report(demo):
     assert ("Heading 2", "（二）“三公经费”情况") in paragraphs
     body = "\n".join(text for _, text in paragraphs)
     assert body.count("9.87万元") == 1 and "比上年（决算13.94万元）减少4.07万元" in body
+    # 附件: both tables of the form, as in the PDF.
+    cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
+    assert "财政供养人员控制率" in cells and "138.46%" in cells and "三公经费" in cells
 
 
 def test_the_report_page_shows_the_department_outline_to_its_unit_only(client, demo):
