@@ -26,7 +26,6 @@ from .messages import (
     SCORE_WITHOUT_WEIGHT,
     TARGET_MISSING,
     TEXT_TOO_LONG,
-    YEAR_MISMATCH,
 )
 from .reader import _Reader
 from .recognise import SIGNATURE_ALIASES, _indicator_heading, _signature_labels
@@ -105,14 +104,7 @@ class _FormReader(_Reader):
         if not project_name.strip():
             cell = self.cells.get("project_name", "")
             self.errors.append(CellError(sheet.name, cell, PROJECT_NAME_MISSING))
-        if self.expected_year is not None and year is not None and year != self.expected_year:
-            self.errors.append(
-                CellError(
-                    sheet.name,
-                    self.cells["year"],
-                    YEAR_MISMATCH.format(found=year, chosen=self.expected_year),
-                )
-            )
+        self.check_year(year)
         return ParsedForm(
             template_code=t.code,
             sheet=sheet.name,
