@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..layout import FundValues  # a fund row read back is what the printed grid shows
+from ..layout import FundValues, format_points  # a fund row read back is what the grid shows
 from ..xlsx_checks import CellError
 from .department import _common_indicator
 from .messages import (
@@ -382,7 +382,7 @@ class _FormReader(_Reader):
             self.error(
                 r,
                 cells["score"][0],
-                SCORE_OVER_WEIGHT.format(score=_points(score), weight=_points(weight)),
+                SCORE_OVER_WEIGHT.format(score=format_points(score), weight=format_points(weight)),
             )
         rule_key = _common_indicator(t, line["level3"])
         return ParsedLine(**line, weight=weight, score=score, row=r, rule_key=rule_key)
@@ -456,8 +456,3 @@ class _FormReader(_Reader):
                 pass
         self.error(r, c, DATE_INVALID.format(text=text))
         return None
-
-
-def _points(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
