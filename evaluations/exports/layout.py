@@ -7,6 +7,7 @@ values come in as a `FormData` snapshot (see `evaluations.selectors.form_data`),
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -170,6 +171,15 @@ def build_grids(data: FormData) -> tuple[Grid, ...]:
     if data.template.basic_data is not None:
         grids.append(build_basic_grid(data))
     return tuple(grids)
+
+
+def grids_of(item: Grid | FormData | Sequence[Grid]) -> tuple[Grid, ...]:
+    """The printed tables of what a renderer was given: a grid, a form, or grids already built."""
+    if isinstance(item, Grid):
+        return (item,)
+    if isinstance(item, FormData):
+        return build_grids(item)
+    return tuple(item)
 
 
 def build_grid(data: FormData) -> Grid:

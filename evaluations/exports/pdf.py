@@ -45,7 +45,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
 
 from . import fonts
-from .layout import FormData, Grid, build_grids
+from .layout import FormData, Grid, grids_of
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 PRINT_CSS = STATIC_DIR / "css" / "print.css"
@@ -133,13 +133,7 @@ def render_pdf(grid_or_data: Grid | FormData | Sequence[Grid], output: BinaryIO)
     A form with more than one table (部门整体: 指标表 and 基础数据表, see layout.build_grids)
     prints each table from a new page, in one file.
     """
-    if isinstance(grid_or_data, Grid):
-        grids = (grid_or_data,)
-    elif isinstance(grid_or_data, FormData):
-        grids = build_grids(grid_or_data)
-    else:
-        grids = tuple(grid_or_data)
-    forms = [_print_form(grid) for grid in grids]
+    forms = [_print_form(grid) for grid in grids_of(grid_or_data)]
     predicted = [_predict_pages(form) for form in forms]
     with _lock, _collect_after():
         # Several tables are laid out one by one and numbered as the pages of one file, from the

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .layout import Cell, FormData, Grid, build_grids, spread
+from .layout import Cell, FormData, Grid, grids_of, spread
 
 FONT_NAME = "宋体"
 FONT_SIZE = 10.5
@@ -52,12 +52,7 @@ _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 def write_xlsx(grid_or_data: Grid | FormData | Sequence[Grid], output: BinaryIO) -> None:
     """Write one form as a workbook to `output` (a binary file-like object): one sheet, or a
     sheet per table where the form has more (部门整体: 指标表, then 基础数据表)."""
-    if isinstance(grid_or_data, Grid):
-        grids = [grid_or_data]
-    elif isinstance(grid_or_data, FormData):
-        grids = list(build_grids(grid_or_data))
-    else:
-        grids = list(grid_or_data)
+    grids = grids_of(grid_or_data)
     names = None
     if len(grids) > 1:
         names = [grid.title for grid in grids]
@@ -85,7 +80,7 @@ def write_xlsx_many(
         title, fill = first_sheet
         fill(wb.create_sheet(sheet_name(title, used)))
     for i, item in enumerate(forms):
-        tables = (item,) if isinstance(item, Grid) else build_grids(item)
+        tables = grids_of(item)
         wanted = names[i] if names is not None else _project_name(tables[0])
         titles = form_sheet_names(wanted, tables, used, fallback=f"表{i + 1}")
         for title, grid in zip(titles, tables, strict=True):

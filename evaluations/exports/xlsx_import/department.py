@@ -14,7 +14,6 @@ from .messages import (
     BASIC_ROW_TWICE,
     BASIC_ROW_UNKNOWN,
     BASIC_UNIT_MISMATCH,
-    YEAR_MISMATCH,
 )
 from .reader import _Reader
 from .sheet import _bare, _Sheet, norm
@@ -70,14 +69,7 @@ class _BasicReader(_Reader):
                     top, col, BASIC_UNIT_MISMATCH.format(found=found, name=project_name.strip())
                 )
         _, year = self.title_and_year(top)
-        if self.expected_year is not None and year is not None and year != self.expected_year:
-            self.errors.append(
-                CellError(
-                    sheet.name,
-                    self.cells["year"],
-                    YEAR_MISMATCH.format(found=year, chosen=self.expected_year),
-                )
-            )
+        self.check_year(year)
         cells: dict[tuple[str, str], Decimal | None] = dict.fromkeys(basic.cell_keys())
         # Where a block's heading is missing its rows are not told apart from the block above:
         # that block's unknown rows are then not reported, the missing heading is.

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..layout import FundValues  # a fund row read back is what the printed grid shows
+from ..layout import FundValues, format_points  # a fund row read back is what the grid shows
 from ..xlsx_checks import CellError
 from .department import _common_indicator
 from .messages import (
@@ -26,7 +26,6 @@ from .messages import (
     SCORE_WITHOUT_WEIGHT,
     TARGET_MISSING,
     TEXT_TOO_LONG,
-    YEAR_MISMATCH,
 )
 from .reader import _Reader
 from .recognise import SIGNATURE_ALIASES, _indicator_heading, _signature_labels
@@ -105,14 +104,7 @@ class _FormReader(_Reader):
         if not project_name.strip():
             cell = self.cells.get("project_name", "")
             self.errors.append(CellError(sheet.name, cell, PROJECT_NAME_MISSING))
-        if self.expected_year is not None and year is not None and year != self.expected_year:
-            self.errors.append(
-                CellError(
-                    sheet.name,
-                    self.cells["year"],
-                    YEAR_MISMATCH.format(found=year, chosen=self.expected_year),
-                )
-            )
+        self.check_year(year)
         return ParsedForm(
             template_code=t.code,
             sheet=sheet.name,
@@ -390,7 +382,7 @@ class _FormReader(_Reader):
             self.error(
                 r,
                 cells["score"][0],
-                SCORE_OVER_WEIGHT.format(score=_points(score), weight=_points(weight)),
+                SCORE_OVER_WEIGHT.format(score=format_points(score), weight=format_points(weight)),
             )
         rule_key = _common_indicator(t, line["level3"])
         return ParsedLine(**line, weight=weight, score=score, row=r, rule_key=rule_key)
@@ -464,8 +456,3 @@ class _FormReader(_Reader):
                 pass
         self.error(r, c, DATE_INVALID.format(text=text))
         return None
-
-
-def _points(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -25,6 +25,7 @@ from .messages import (
     POINTS_INVALID,
     POINTS_KIND,
     TEXT_TOO_LONG,
+    YEAR_MISMATCH,
 )
 from .recognise import _signature_labels
 from .sheet import _Sheet, norm, ref
@@ -149,6 +150,12 @@ class _Reader:
                 elif not title:
                     title = self.text(r, c, "表名", 200).strip()
         return title, year
+
+    def check_year(self, year: int | None) -> None:
+        """A 年度 stated on the sheet must be the year chosen for the import."""
+        if self.expected_year is not None and year is not None and year != self.expected_year:
+            message = YEAR_MISMATCH.format(found=year, chosen=self.expected_year)
+            self.errors.append(CellError(self.sheet.name, self.cells["year"], message))
 
     # where the lines end
 

@@ -94,7 +94,7 @@ def _recognise(sheet: _Sheet) -> tuple[TemplateDef | None, str]:
     for t in TEMPLATES.values():
         if _indicator_heading(sheet, t) is None:
             continue
-        if not any(sheet.find(label) for label in (t.header_field("project_name").label,)):
+        if not sheet.find(t.header_field("project_name").label):
             continue
         score = _template_score(texts, t)
         if score > best_score:
