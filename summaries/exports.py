@@ -15,8 +15,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from evaluations.exports.xlsx import BORDER, CENTER, FONT, FONT_BOLD, FONT_NAME, _set_text
-from evaluations.exports.xlsx import _number as xlsx_number
+from evaluations.exports.xlsx import (
+    BORDER,
+    CENTER,
+    FONT,
+    FONT_BOLD,
+    FONT_NAME,
+    number_value,
+    set_text,
+)
 from evaluations.models import Evaluation
 
 from .selectors import GRADES, STATUSES, RegionSummary, Row
@@ -81,7 +88,7 @@ def _value(cell, value) -> None:
     elif isinstance(value, int):
         cell.value = value
     elif isinstance(value, Decimal):
-        cell.value = xlsx_number(value)
+        cell.value = number_value(value)
         if not isinstance(cell.value, int):
             cell.number_format = "0.00"
     elif value is None:
@@ -92,7 +99,7 @@ def _value(cell, value) -> None:
 
 def _text(cell, text: str):
     """`cell` holding `text` as a string, never as a formula (as the form's own export)."""
-    _set_text(cell, text)
+    set_text(cell, text)
     return cell
 
 

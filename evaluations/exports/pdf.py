@@ -64,7 +64,7 @@ PRINT_LAYOUT_VERSION = hashlib.sha1(
 MAX_PASSES = 4
 
 # WeasyPrint shares Pango/fontconfig state through a FontConfiguration; one render at a time.
-_lock = threading.Lock()
+render_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def render_pdf(grid_or_data: Grid | FormData | Sequence[Grid], output: BinaryIO)
     """
     forms = [_print_form(grid) for grid in grids_of(grid_or_data)]
     predicted = [_predict_pages(form) for form in forms]
-    with _lock, _collect_after():
+    with render_lock, _collect_after():
         # Several tables are laid out one by one and numbered as the pages of one file, from the
         # predicted page counts; a table that took other pages than predicted is numbered again.
         counts = [max(pages.values(), default=0) + 1 for pages in predicted]
@@ -192,7 +192,7 @@ def _collect_after():
     PDF is written and then die together, in reference cycles. With the collector on, Python
     scans them over and over while they are still alive (dozens of young collections per render,
     and now and then a full collection of the whole process); one young collection once they are
-    garbage frees them all and costs less. Renders hold `_lock`, so they cannot interleave here.
+    garbage frees them all and costs less. Renders hold `render_lock`, so they cannot interleave here.
     """
     if not gc.isenabled():  # someone else is managing the collector
         yield
@@ -236,7 +236,7 @@ def _layout(
     """Lay out the form with merged cells cut where `pages` changes, breaks forced there if asked;
     with `anchors`, each row carries its index as an `id` so `_row_pages` can find it; `numbers`,
     a stylesheet numbering the pages within a file of several tables (see `_numbering`)."""
-    css, font_config, fetcher = _resources()
+    css, font_config, fetcher = print_resources()
     cut_top, cut_body = form.cut(pages)
     breaks = pages if forced else None
     top, body = form.top, form.body
@@ -259,7 +259,7 @@ def _layout(
 
 
 @cache
-def _resources():
+def print_resources():
     """The stylesheet with its @font-face rules loaded: parsing it and registering the fonts with
     fontconfig costs more than laying out a one-page form, so it is done once per process."""
     from weasyprint import CSS, URLFetcher
@@ -272,7 +272,7 @@ def _resources():
     css = CSS(filename=str(PRINT_CSS), font_config=font_config, url_fetcher=fetcher)
     # Drop them while the interpreter is whole: FontConfiguration.__del__ removes a temporary
     # folder and fails noisily when it runs during interpreter shutdown.
-    atexit.register(_resources.cache_clear)
+    atexit.register(print_resources.cache_clear)
     return css, font_config, fetcher
 
 

@@ -177,7 +177,7 @@ def _column_widths(widths: tuple[int, ...]) -> list[float]:
 def _line(ws, r: int, ncols: int, text: str, font, alignment, *, height: float) -> int:
     """A row with one text merged across the full width (title, year line, footnotes)."""
     cell = ws.cell(row=r, column=1)
-    _set_text(cell, text)
+    set_text(cell, text)
     cell.font, cell.alignment = font, alignment
     if ncols > 1:
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
@@ -193,7 +193,7 @@ def _spread_line(ws, r: int, ncols: int, items) -> int:
     col = 1
     for (label, value), span in zip(items, spans, strict=True):
         cell = ws.cell(row=r, column=col)
-        _set_text(cell, f"{label}：{value}")
+        set_text(cell, f"{label}：{value}")
         cell.font, cell.alignment = FONT, LEFT
         if span > 1:
             ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + span - 1)
@@ -245,10 +245,10 @@ def _write_grid(ws, grid: Grid, first: int, widths: list[float]) -> list[float]:
 
 def _write_cell(target, cell: Cell, section: str) -> None:
     if cell.kind == "number" and cell.value is not None:
-        target.value = _number(cell.value)
+        target.value = number_value(cell.value)
         target.number_format = cell.number_format or "General"
     else:
-        _set_text(target, cell.text)
+        set_text(target, cell.text)
     if cell.kind == "head":
         target.font = FONT_BOLD
     else:
@@ -260,12 +260,12 @@ def _write_cell(target, cell: Cell, section: str) -> None:
         target.alignment = CENTER
 
 
-def _number(value: Decimal) -> Decimal | int:
+def number_value(value: Decimal) -> Decimal | int:
     # Whole numbers as int keep "10" rather than "10.00" in the file; others stay exact Decimals.
     return int(value) if value == value.to_integral_value() else value
 
 
-def _set_text(target, text: str) -> None:
+def set_text(target, text: str) -> None:
     """Store `text` as a string whatever it looks like, never as a formula."""
     text = ILLEGAL_CHARACTERS_RE.sub("", text or "")
     if not text:

@@ -12,9 +12,7 @@ from typing import BinaryIO
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
 
-from evaluations.exports.pdf import STATIC_DIR, pdf_bytes
-from evaluations.exports.pdf import _lock as render_lock
-from evaluations.exports.pdf import _resources as form_resources
+from evaluations.exports.pdf import STATIC_DIR, pdf_bytes, print_resources, render_lock
 from evaluations.selectors import form_data
 
 from ..selectors import report_view
@@ -41,7 +39,7 @@ def narrative_pdf(document: ReportDocument) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(TEMPLATE, {"doc": document})
-    _, font_config, fetcher = form_resources()
+    _, font_config, fetcher = print_resources()
     css = _stylesheet(font_config, fetcher)
     # The form renderer's lock: one WeasyPrint render at a time in a process, form or report
     # (Pango, cairo and fontconfig are not thread-safe).
