@@ -32,19 +32,26 @@ def role_of(user) -> str | None:
 
 def _scope_q(user) -> Q | None:
     """The filter for the forms a user may see; None when they may see none."""
+    m = membership_of(user)
+    if m is not None and m.role == Role.PREPARER and not user.is_superuser:
+        return Q(unit_id=m.unit_id)
+    return region_scope_q(user, "unit__region__")
+
+
+def region_scope_q(user, prefix: str = "") -> Q | None:
+    """A filter on a Region reached through `prefix` ("unit__region__") for the regions a reviewer
+    or viewer oversees; None for everyone else. A reviewer oversees their finance unit's region,
+    and the regions under it where the unit `reviews_subregions`; a viewer, their region and every
+    region under it."""
     if user.is_authenticated and user.is_superuser:
         return Q()
     m = membership_of(user)
-    if m is None:
+    if m is None or m.role not in (Role.REVIEWER, Role.VIEWER):
         return None
-    unit = m.unit
-    if m.role == Role.PREPARER:
-        return Q(unit_id=unit.pk)
-    region = unit.region
-    if m.role == Role.REVIEWER and not unit.reviews_subregions:
-        return Q(unit__region_id=region.pk)
-    # Viewers, and reviewers configured to see below: the region and every region under it.
-    return region.subtree_q("unit__region__")
+    region = m.unit.region
+    if m.role == Role.REVIEWER and not m.unit.reviews_subregions:
+        return Q(**{f"{prefix}id": region.pk})
+    return region.subtree_q(prefix)
 
 
 def visible_evaluations(user) -> QuerySet[Evaluation]:

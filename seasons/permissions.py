@@ -8,29 +8,15 @@ their unit. Outside scope a task answers 404, a management action by another rol
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from evaluations.models import Membership, Unit
-from evaluations.permissions import membership_of
+from evaluations.permissions import membership_of, region_scope_q
 
 from .models import Task
 
 Role = Membership.Role
-
-
-def region_scope_q(user, prefix: str = "") -> Q | None:
-    """A filter on a Region reached through `prefix` ("unit__region__") for the regions a reviewer
-    or viewer oversees; None for everyone else."""
-    if user.is_authenticated and user.is_superuser:
-        return Q()
-    m = membership_of(user)
-    if m is None or m.role not in (Role.REVIEWER, Role.VIEWER):
-        return None
-    region = m.unit.region
-    if m.role == Role.REVIEWER and not m.unit.reviews_subregions:
-        return Q(**{f"{prefix}id": region.pk})
-    return region.subtree_q(prefix)
 
 
 def is_reviewer(user) -> bool:

@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from evaluations.history import diff, snapshot
 from evaluations.models import Evaluation, Region, Submission, TransitionLog, Unit
+from evaluations.permissions import region_scope_q
 from evaluations.selectors import SCORE_FIELDS, forms_with_lines, known_scores, score_forms
 from evaluations.templates_def import get_template
 
 from . import board
 from .models import Task, TaskUnit
-from .permissions import region_scope_q
 
 # The message a locked form shows on save or submit (kept here so tests can assert it).
 DEADLINE_LOCKED = "已过截止日期（{deadline}），请联系审核人延期"

@@ -15,13 +15,13 @@ from django.db import IntegrityError, transaction
 from evaluations import attachments
 from evaluations import services as evaluation_services
 from evaluations.models import Evaluation, Membership, Notification, Unit, Year
-from evaluations.permissions import membership_of
+from evaluations.permissions import membership_of, region_scope_q
 from evaluations.templates_def import TEMPLATES, get_template
 from evaluations.workflow import TRANSITIONS
 
 from . import board
 from .models import Reminder, Task, TaskAttachment, TaskLog, TaskUnit, parse_reminder_days
-from .permissions import is_reviewer, region_scope_q, units_in_scope
+from .permissions import is_reviewer, units_in_scope
 from .selectors import last_year_form
 
 # Messages users see, kept here so tests can assert them.
