@@ -116,20 +116,7 @@ class LineInput:
     rule_key: str = ""
 
 
-LINE_FIELDS = (
-    "level1",
-    "level2",
-    "level3",
-    "target",
-    "actual",
-    "weight",
-    "score",
-    "score_reason",
-    "deviation",
-    "qualitative_percent",
-    "criteria",
-    "rule_key",
-)
+LINE_FIELDS = (*partial.LINE_FIELDS, "criteria", "rule_key")
 FORM_FIELDS = (
     "title",
     "project_name",
