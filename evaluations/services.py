@@ -597,15 +597,7 @@ def evaluation_transition(
     Two reviewers clicking 通过 at once: the second waits for the lock, then finds the form already
     approved and is told so (workflow.check), so exactly one transition is logged.
     """
-    try:
-        evaluation = (
-            visible_evaluations(user)
-            .select_for_update(of=("self",))
-            .select_related("year")
-            .get(pk=evaluation_id)
-        )
-    except Evaluation.DoesNotExist:
-        raise EvaluationError(NOT_FOUND) from None
+    evaluation = _locked_form(user, evaluation_id)
     role = role_of(user)
     if role == workflow.PREPARER and not can_edit(user, evaluation):
         role = None  # a preparer of another unit in scope (none today) may not act on it
@@ -950,6 +942,7 @@ def _check_attach(evaluation: Evaluation, user, kind: str) -> None:
 
 
 def _locked_form(user, evaluation_id: int) -> Evaluation:
+    """The form, row-locked for a change, if `user` may see it; else NOT_FOUND."""
     try:
         return (
             visible_evaluations(user)
