@@ -302,7 +302,7 @@ def evaluation_save(
             stored_lines=stored_lines,
             lines=lines,
             basic_data=basic_data,
-            stored_basic={(c.row_key, c.column_key): c.value for c in evaluation.basic_data.all()},
+            stored_basic=basic_cells(evaluation),
         )
         if problems:
             raise PartLocked(problems, scope)
