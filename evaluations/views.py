@@ -378,7 +378,7 @@ def _workflow_context(user, evaluation: Evaluation) -> dict:
         "transitions": transitions,
         "lock": lock,
         "scope": scope,
-        "part_choices": [(key, ReopenedPart.Section(key).label) for key in partial.SECTIONS],
+        "part_choices": ReopenedPart.Section.choices,
         "comments": evaluation.comments.select_related("author"),
         "can_comment": role in (Membership.Role.REVIEWER, Membership.Role.PREPARER),
         **_attachments_context(user, evaluation, editable=not lock.locked),
