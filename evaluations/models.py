@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .partial import SECTION_LABELS
 from .templates_def import TEMPLATE_CHOICES, get_template
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
@@ -507,7 +508,7 @@ class ReopenedPart(models.Model):
         """“表头” or 第2行“参保人员满意度”, as messages and pages name the part."""
         if not self.section:
             return self.line_label
-        return f"“{self.get_section_display().split('（')[0]}”"
+        return f"“{SECTION_LABELS[self.section]}”"
 
 
 def _attachment_path(instance, filename):

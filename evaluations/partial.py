@@ -37,6 +37,8 @@ FIELD_SECTION = {
     "preparer_phone": OTHER,
     "fill_date": OTHER,
 }
+# What a line the reviewer did not send back posts (templates/evaluations/_line_row.html), so
+# what a save compares; its 评分标准 and rule_key are not posted, the service keeps them as stored.
 LINE_FIELDS = (
     "level1",
     "level2",

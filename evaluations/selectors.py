@@ -281,9 +281,7 @@ def department_figures(evaluation: Evaluation) -> dict:
     One stored set of figures, so a report drafted from it cannot contradict the tables. Load the
     form with `with_lines` for a fixed number of queries. Amounts are Decimal 万元, persons
     Decimal, rates Decimal percent (138.46 means 138.46 %); None where the 基础数据表 cell is
-    empty or the rate cannot be computed. Keys (stable):
-
-    Rates are rounded to 0.01 (percent). Keys:
+    empty or the rate cannot be computed; rates are rounded to 0.01 (percent). Keys (stable):
 
     - unit, year, status
     - staff: quota 编制数, actual 实际在职人数, control_rate 控制率

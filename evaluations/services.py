@@ -116,20 +116,7 @@ class LineInput:
     rule_key: str = ""
 
 
-LINE_FIELDS = (
-    "level1",
-    "level2",
-    "level3",
-    "target",
-    "actual",
-    "weight",
-    "score",
-    "score_reason",
-    "deviation",
-    "qualitative_percent",
-    "criteria",
-    "rule_key",
-)
+LINE_FIELDS = (*partial.LINE_FIELDS, "criteria", "rule_key")
 FORM_FIELDS = (
     "title",
     "project_name",
@@ -315,7 +302,7 @@ def evaluation_save(
             stored_lines=stored_lines,
             lines=lines,
             basic_data=basic_data,
-            stored_basic={(c.row_key, c.column_key): c.value for c in evaluation.basic_data.all()},
+            stored_basic=basic_cells(evaluation),
         )
         if problems:
             raise PartLocked(problems, scope)
@@ -610,15 +597,7 @@ def evaluation_transition(
     Two reviewers clicking 通过 at once: the second waits for the lock, then finds the form already
     approved and is told so (workflow.check), so exactly one transition is logged.
     """
-    try:
-        evaluation = (
-            visible_evaluations(user)
-            .select_for_update(of=("self",))
-            .select_related("year")
-            .get(pk=evaluation_id)
-        )
-    except Evaluation.DoesNotExist:
-        raise EvaluationError(NOT_FOUND) from None
+    evaluation = _locked_form(user, evaluation_id)
     role = role_of(user)
     if role == workflow.PREPARER and not can_edit(user, evaluation):
         role = None  # a preparer of another unit in scope (none today) may not act on it
@@ -963,6 +942,7 @@ def _check_attach(evaluation: Evaluation, user, kind: str) -> None:
 
 
 def _locked_form(user, evaluation_id: int) -> Evaluation:
+    """The form, row-locked for a change, if `user` may see it; else NOT_FOUND."""
     try:
         return (
             visible_evaluations(user)

@@ -154,19 +154,19 @@ def evaluation_edit(request, pk):
     evaluation = get_evaluation_for_user(
         request.user, pk, "edit", queryset=with_lines(Evaluation.objects.all())
     )
-    extra = locks.extra_lock_reasons(evaluation, timezone.localdate())
+    scope = edit_scope(evaluation)
+    lock = locks.lock_reason(evaluation, today=timezone.localdate(), scope=scope)
     # A save posted after the form locked (submitted elsewhere, the task's deadline passed) goes on
     # to the service, which refuses it, and the page comes back with everything typed.
-    if request.method == "GET" and (not evaluation.is_editable or extra):
+    if request.method == "GET" and lock.locked:
         if evaluation.year.closed:
             messages.error(request, services.YEAR_CLOSED.format(year=evaluation.year.year))
-        elif extra:
-            messages.error(request, extra[0])
+        elif evaluation.is_editable:  # locked from elsewhere (the task's deadline)
+            messages.error(request, lock.reason)
         else:
             status = evaluation.get_status_display()
             messages.error(request, services.NOT_EDITABLE.format(status=status))
         return redirect("evaluation_detail", pk=evaluation.pk)
-    scope = edit_scope(evaluation)
 
     status_code = 200
     if request.method == "POST":
@@ -234,7 +234,7 @@ def evaluation_edit(request, pk):
             "lines_fixed": scope is not None and not scope.section_open(partial.LINES),
             "scope": scope,
             "sections": sections,
-            "lock": locks.lock_reason(evaluation, today=timezone.localdate(), scope=scope),
+            "lock": lock,
             **_attachments_context(request.user, evaluation, editable=True),
             # 二级 choices per 一级 label, including older labels the lines carry (满意度 …).
             "taxonomy": {name: list(t.level2_choices(name)) for name in level1_names if name},
@@ -371,30 +371,29 @@ def _workflow_context(user, evaluation: Evaluation) -> dict:
     if started:  # 撤回 is for a form nobody has started reviewing
         transitions = [t for t in transitions if t.name != "withdraw"]
     scope = edit_scope(evaluation)
+    lock = locks.lock_reason(
+        evaluation, today=timezone.localdate(), scope=scope, review_started=started
+    )
     return {
         "transitions": transitions,
-        "lock": locks.lock_reason(
-            evaluation, today=timezone.localdate(), scope=scope, review_started=started
-        ),
+        "lock": lock,
         "scope": scope,
-        "part_choices": [(key, ReopenedPart.Section(key).label) for key in partial.SECTIONS],
+        "part_choices": ReopenedPart.Section.choices,
         "comments": evaluation.comments.select_related("author"),
         "can_comment": role in (Membership.Role.REVIEWER, Membership.Role.PREPARER),
-        **_attachments_context(user, evaluation),
+        **_attachments_context(user, evaluation, editable=not lock.locked),
     }
 
 
-def _attachments_context(user, evaluation: Evaluation, *, editable: bool = False) -> dict:
-    """The form's files, which of them the user may delete, and what they may upload now."""
+def _attachments_context(user, evaluation: Evaluation, *, editable: bool) -> dict:
+    """The form's files, which of them the user may delete, and what they may upload now;
+    `editable`: the form is open to change (its Lock), so evidence may be added."""
     Kind = Attachment.Kind
     kinds = []
     if can_edit_form(user, evaluation) and not evaluation.year.closed:
         if evaluation.status == Evaluation.Status.APPROVED:
             kinds.append((Kind.STAMPED_SCAN, Kind.STAMPED_SCAN.label))
-        elif editable or (
-            evaluation.status in Evaluation.EDITABLE_STATUSES
-            and not locks.extra_lock_reasons(evaluation, timezone.localdate())
-        ):
+        elif editable:
             kinds.append((Kind.EVIDENCE, Kind.EVIDENCE.label))
     allowed = {k for k, _ in kinds}
     files = []

@@ -2,6 +2,7 @@
 partial return, in a closed year, and for reasons other parts of the app add (the deadline hook).
 撤回 is offered, and allowed, only while nobody has started reviewing."""
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,9 @@ from django.urls import reverse
 
 from evaluations import locks, services
 from evaluations.models import Evaluation, TransitionLog
+from seasons.selectors import DEADLINE_LOCKED
 from tests.conftest import PASSWORD, make_evaluation
+from tests.seasons.helpers import issue
 
 Status = Evaluation.Status
 TODAY = date(2021, 4, 1)
@@ -185,17 +188,19 @@ def test_a_preparers_own_comment_does_not_stop_withdraw(cast, form):
     assert move(form, cast.preparer, "withdraw").status == Status.DRAFT
 
 
-def test_a_reason_from_elsewhere_locks_the_form_everywhere(client, cast, form, monkeypatch):
-    """The hook the season's deadlines plug into: its reason is shown, the edit page and the
-    service refuse, and evidence can no longer be attached."""
-    closed = "2020年度自评任务已于2021-04-30截止，不能再修改。如需补报，请联系财政部门。"
-    monkeypatch.setattr(locks, "extra_lock_reasons", lambda evaluation, today: [closed])
+def test_a_reason_from_elsewhere_locks_the_form_everywhere(client, cast, form):
+    """The hook the season's deadlines plug into (a task locked after its deadline, long past):
+    its reason is shown, the edit page and the service refuse, and evidence can no longer be
+    attached."""
+    issue(cast, lock_after_deadline=True)
+    closed = DEADLINE_LOCKED.format(deadline="2021-04-30")
     login(client, cast.preparer)
     page = detail(client, form)
     assert closed in page and "填写 / 修改" not in page
+    assert '<option value="evidence">' not in page
     response = client.get(reverse("evaluation_edit", args=[form.pk]), follow=True)
     assert closed in response.content.decode()
-    with pytest.raises(services.EvaluationError, match="已于2021-04-30截止"):
+    with pytest.raises(services.EvaluationError, match=re.escape(closed)):
         services.evaluation_save(
             evaluation_id=form.pk,
             user=cast.preparer,
