@@ -224,27 +224,30 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # view (no MEDIA_URL route): the largest file accepted, in MB.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 
-# Approved forms' PDFs are cached; a shared directory lets every gunicorn worker use them.
+CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR")
+
+
+def cache(subdir: str, **options) -> dict:
+    """A cache in each process's memory, or, with DJANGO_CACHE_DIR, files every process shares."""
+    if CACHE_DIR:
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.path.join(CACHE_DIR, subdir),
+            "OPTIONS": options,
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": subdir,
+        "OPTIONS": options,
+    }
+
+
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if not os.environ.get("DJANGO_CACHE_DIR")
-    else {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ["DJANGO_CACHE_DIR"],
-    },
+    # Approved forms' PDFs are cached; a shared directory lets every gunicorn worker use them.
+    "default": cache(""),
     # Scores and board figures per form version: small entries, one per form, so a province's
     # summary (hundreds of forms) is not pushed out by the default cache's 300-entry limit.
-    "figures": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "figures",
-        "OPTIONS": {"MAX_ENTRIES": 50_000},
-    }
-    if not os.environ.get("DJANGO_CACHE_DIR")
-    else {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.path.join(os.environ["DJANGO_CACHE_DIR"], "figures"),
-        "OPTIONS": {"MAX_ENTRIES": 50_000},
-    },
+    "figures": cache("figures", MAX_ENTRIES=50_000),
 }
 
 # Background work (batch exports, reminders) goes through django.tasks. The default backend keeps

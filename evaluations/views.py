@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from audit.services import audit_record
+from config.downloads import attachment_response
 
 from . import attachments, history, locks, partial, scoring, services, workflow
 from .exports import xlsx_checks, xlsx_import
@@ -716,14 +717,7 @@ def attachment_download(request, pk, attachment_id):
     except FileNotFoundError:
         raise Http404("附件文件已不存在，请联系系统管理员。") from None
     services.attachment_downloaded(attachment=attachment, user=request.user)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response = attachment_response(handle, attachment.original_name, attachment.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -6,6 +6,7 @@ from evaluations.models import Year
 from evaluations.templates_def import TEMPLATES
 
 from .models import parse_reminder_days
+from .services import REASON_REQUIRED
 
 
 class TaskForm(forms.Form):
@@ -73,7 +74,11 @@ class ExtendForm(forms.Form):
     deadline = forms.DateField(
         label="新的截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="延期理由",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": REASON_REQUIRED.format(action="延期")},
+    )
 
     def __init__(self, *args, task_units, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from config.downloads import attachment_response
 from evaluations.models import Evaluation, Year
 from evaluations.permissions import visible_evaluations
 
@@ -240,9 +241,7 @@ def batch_export_download(request, export_id):
         fh = export.file.open("rb")
     except FileNotFoundError:
         raise Http404("导出文件已不存在，请重新导出。") from None
-    return FileResponse(
-        fh, as_attachment=True, filename=export.download_name, content_type="application/zip"
-    )
+    return attachment_response(fh, export.download_name, "application/zip")
 
 
 @login_required

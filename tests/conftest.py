@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.test import Client
 
@@ -43,6 +44,15 @@ class LoginClient(Client):
         request = HttpRequest()
         request.META.update(self._base_environ())
         return super().login(request=request, **credentials)
+
+
+@pytest.fixture(autouse=True)
+def fresh_figures():
+    """Scores and board figures are cached by form id and version, and SQLite hands the same ids
+    out again after a test's rollback: every test starts and ends without them."""
+    caches["figures"].clear()
+    yield
+    caches["figures"].clear()
 
 
 @pytest.fixture

@@ -109,7 +109,10 @@ def test_no_template_has_inline_script_handlers_or_style_attributes(path):
 def test_static_scripts_posting_with_fetch_send_the_csrf_token():
     for path in (TEMPLATES.parent / "static" / "js").glob("*.js"):
         source = path.read_text(encoding="utf-8")
-        for call in re.finditer(r"fetch\([^;]*?\{(.*?)\}\s*\)", source, re.S):
+        calls = list(re.finditer(r"fetch\([^;]*?\{(.*?)\}\s*\)", source, re.S))
+        # Every call is read, so a POST whose options this pattern misses cannot slip through.
+        assert len(calls) == source.count("fetch("), f"{path.name}: a fetch call not checked"
+        for call in calls:
             options = call.group(1)
             if re.search(r"method\s*:\s*['\"](POST|PUT|PATCH|DELETE)", options, re.I):
                 assert "X-CSRFToken" in options, f"{path.name}: a fetch POST without the token"

@@ -17,21 +17,12 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import caches
 from django.utils import timezone
 
 from evaluations.models import Evaluation
 from tests.conftest import make_evaluation
 
 S = Evaluation.Status
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Scores are cached by form id and version; tests start without any."""
-    caches["figures"].clear()
-    yield
-    caches["figures"].clear()
 
 
 def project_form(preparer, year, name, *, budget, actual, lines, status):
