@@ -36,7 +36,7 @@ def setup_django(db_dir: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from evaluations.demo import load_demo
+    from demo.loaders import load_demo
 
     call_command("migrate", verbosity=0)
     load_demo()

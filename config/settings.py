@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "reports",
     "seasons",
     "taskqueue",
+    "demo",  # above every app: loads each app's demo data (demo/loaders.py)
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,9 @@
 """Demo data: the seeds' regions, units and forms, and one demo login per role.
 
 The forms come from `settings.SEED_FORMS` (the real filled-in forms transcribed cell by cell) and
-`demo/composed_forms.json` (a 项目支出 form composed from a seed report's stated figures); every
+`evaluations/demo/composed_forms.json` (a 项目支出 form composed from a seed report's stated figures); every
 distinct 三级指标 of them also goes into the indicator library. Loading is idempotent: what exists
-already is left as it is.
+already is left as it is. `demo.loaders` loads this part first, then the apps built on it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.library import library_add_from_lines
-from seasons.demo import load_season_demo
 
 from .history import snapshot
 from .models import (
@@ -117,7 +116,6 @@ class LoadReport:
     created: list[str]
     existing: list[str]
     library_added: int = 0
-    tasks_created: int = 0
 
 
 def load_forms(path: Path) -> list[dict]:
@@ -125,7 +123,7 @@ def load_forms(path: Path) -> list[dict]:
 
 
 @transaction.atomic
-def load_demo(seed_path: Path | None = None) -> LoadReport:
+def load_evaluations_demo(seed_path: Path | None = None) -> LoadReport:
     seed_path = Path(seed_path or settings.SEED_FORMS)
     regions = {}
     for name, level, parent in REGIONS:
@@ -171,7 +169,6 @@ def load_demo(seed_path: Path | None = None) -> LoadReport:
         if get_template(data["template"]).basic_data is None
         for line in data["indicators"]
     )
-    report.tasks_created = load_season_demo()
     return report
 
 

@@ -1,8 +1,8 @@
 """Why a form can or cannot be changed now, and what to do about it (shown on every form page).
 
 `lock_reason` answers from the form's state, its year and, for a partial return, the parts that
-were sent back. `extra_lock_reasons` is where other parts of the app add reasons of their own
-(the 自评任务's submission deadline).
+were sent back. `extra_lock_reasons` adds the reasons other apps register in
+`evaluations.extensions` (the 自评任务's submission deadline).
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from seasons.selectors import deadline_lock_for
-
+from . import extensions
 from .models import Evaluation
 from .partial import Scope
 
@@ -21,8 +20,7 @@ from .partial import Scope
 def extra_lock_reasons(evaluation: Evaluation, today: date) -> list[str]:
     """Reasons, besides the form's state and year, that lock an otherwise editable form, each a
     sentence saying why and what to do: today, the 截止后锁定 of the season's tasks."""
-    lock = deadline_lock_for(evaluation, today)
-    return [lock] if lock else []
+    return extensions.lock_reasons(evaluation, today)
 
 
 @dataclass(frozen=True)

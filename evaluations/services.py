@@ -15,10 +15,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 
-# The 自评报告 goes with the form: its required sections must be filled before submission.
-from reports.checks import report_problems
-
-from . import attachments, locks, partial, workflow
+from . import attachments, extensions, locks, partial, workflow
 from .history import diff, snapshot
 from .models import (
     Attachment,
@@ -632,7 +629,8 @@ def evaluation_transition(
             .select_related("year", "unit")
             .get()
         )
-        problems = submission_problems(full) + report_problems(full)
+        # Upper apps' checks too: the 自评报告's required sections must be filled before submission.
+        problems = submission_problems(full) + extensions.submission_check_problems(full)
         if problems:
             raise SubmissionIncomplete(problems)
 

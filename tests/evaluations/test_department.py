@@ -19,8 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
+from demo.loaders import load_demo
 from evaluations import scoring, services
-from evaluations.demo import COMPOSED_FORMS, DEMO_PASSWORD, load_demo
+from evaluations.demo import COMPOSED_FORMS, DEMO_PASSWORD
 from evaluations.exports import pdf
 from evaluations.exports.layout import build_grids
 from evaluations.exports.pdf import pdf_bytes

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from evaluations.demo import load_demo
+from demo.loaders import load_demo
 from evaluations.management.commands.export_forms import file_stem
 from evaluations.models import Evaluation
 from tests.conftest import SEED_FORMS

@@ -16,8 +16,8 @@ import pytest
 from django.db import transaction
 from pypdf import PdfReader
 
+from demo.loaders import load_demo
 from evaluations import checks
-from evaluations.demo import load_demo
 from evaluations.exports import fonts, pdf
 from evaluations.exports.layout import FormData, LineData, build_grid
 from evaluations.exports.pdf import pdf_bytes, render_pdf

@@ -14,7 +14,7 @@ import pytest
 from django.db import transaction
 from openpyxl.utils import get_column_letter
 
-from evaluations.demo import load_demo
+from demo.loaders import load_demo
 from evaluations.exports.layout import FormData, FundValues, LineData, build_grid
 from evaluations.exports.xlsx import sheet_name, write_xlsx, write_xlsx_many
 from evaluations.models import Evaluation

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from evaluations.demo import load_demo
+from demo.loaders import load_demo
 from evaluations.exports.layout import (
     FormData,
     FundValues,

@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from demo.loaders import load_demo
 from evaluations import services
-from evaluations.demo import load_demo
 from evaluations.exports.layout import format_points
 from evaluations.models import Evaluation
 from evaluations.scoring import RULES, evaluation_score

@@ -10,7 +10,8 @@ from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
 
-from evaluations.demo import DEMO_PASSWORD, load_demo
+from demo.loaders import load_demo
+from evaluations.demo import DEMO_PASSWORD
 from evaluations.models import BasicDataLine, Evaluation
 from reports.drafting import (
     DEPARTMENT_CODE,

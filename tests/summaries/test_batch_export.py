@@ -13,8 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from demo.loaders import load_demo
 from evaluations import services as evaluation_services
-from evaluations.demo import load_demo
 from evaluations.models import Evaluation, Region, Year
 from summaries import services
 from summaries.models import BatchExport

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from evaluations.demo import DEMO_PASSWORD, demo_logins, load_demo
+from demo.loaders import load_demo
+from evaluations.demo import DEMO_PASSWORD, demo_logins
 
 
 class Command(BaseCommand):
@@ -10,12 +11,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", help="种子自评表 JSON 文件（默认 settings.SEED_FORMS）")
 
     def handle(self, *args, seed=None, **options):
-        report = load_demo(seed)
-        self.stdout.write(
-            f"自评表：新建 {len(report.created)} 张，已存在 {len(report.existing)} 张。"
-        )
-        self.stdout.write(f"指标库：新增 {report.library_added} 个三级指标。")
-        self.stdout.write(f"自评任务：新下达 {report.tasks_created} 项。")
+        for line in load_demo(seed):
+            self.stdout.write(line)
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, unit, role in demo_logins():
             self.stdout.write(f"  {username:<16} {role:<10} {unit}")
