@@ -140,9 +140,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes checks every login first; ModelBackend then authenticates.
+# django-axes (and our per-address limit) checks every login first; ModelBackend then authenticates.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "config.lockout.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # N failed logins for one user name from one address lock that pair for the cool-off time. Keyed
@@ -157,11 +157,14 @@ AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已暂时锁定，请�
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，账号已锁定，请联系系统管理员解锁。"
 # Successful logins are in the audit log already; axes keeps only the failures it counts.
 AXES_DISABLE_ACCESS_LOG = True
-# Behind a reverse proxy (nginx) the client address is in X-Forwarded-For, set by that proxy.
+# Behind DJANGO_PROXY_COUNT reverse proxies (nginx) the client address is the entry those proxies
+# appended to X-Forwarded-For (config/client_ip.py); the lockout and the audit log both use it.
 DJANGO_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
-if DJANGO_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = DJANGO_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# Failed logins from one address, whatever the user names, before that address may not log in for
+# the cool-off time: one machine cannot try a password on many accounts. High enough for a busy
+# office behind one NAT address (config/lockout.py).
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 
 # A login lasts at most DJANGO_SESSION_HOURS (8, one working day) from the moment of login, and
 # ends when the browser closes (config/sessions.py enforces the absolute limit).
