@@ -542,13 +542,17 @@ class BaseLineFormSet(forms.BaseFormSet):
         ]
 
 
+# The most indicator lines a form may have. Each line posts IndicatorLineForm's fields plus ORDER
+# and DELETE: settings.DATA_UPLOAD_MAX_NUMBER_FIELDS is sized from this (a test checks it fits).
+MAX_LINES = 500
+
 LineFormSet = forms.formset_factory(
     IndicatorLineForm,
     formset=BaseLineFormSet,
     extra=0,
     can_order=True,
     can_delete=True,
-    max_num=500,
+    max_num=MAX_LINES,
     validate_max=True,
     absolute_max=1000,
 )
