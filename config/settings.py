@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Refuses an over-large body by its Content-Length before CSRF (or anything) reads it; it
+    # needs the session to tell a logged-in user from an anonymous client.
+    "config.uploads.RequestSizeMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -230,6 +233,10 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Files attached to forms live under MEDIA_ROOT and are served only through the form's download
 # view (no MEDIA_URL route): the largest file accepted, in MB.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+# The largest request body of a logged-in user (a 退回 or a 自评任务 with several files), in MB;
+# single-file uploads and anonymous requests have smaller limits (config/uploads.py). The proxy's
+# client_max_body_size should be the same.
+UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_UPLOAD_MAX_MB", "100")) * 1024 * 1024
 
 CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR")
 
