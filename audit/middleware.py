@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
+from config.client_ip import client_ip
+
 _ip: ContextVar[str | None] = ContextVar("audit_ip", default=None)
 
 
@@ -17,8 +19,6 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .services import client_ip
-
         token = _ip.set(client_ip(request))
         try:
             return self.get_response(request)

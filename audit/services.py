@@ -6,18 +6,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from config.client_ip import client_ip
+
 from .middleware import current_ip
 from .models import AuditEvent
 
 MAX_LABEL = 300
-
-
-def client_ip(request) -> str | None:
-    """The client's address as django-axes sees it (trusting X-Forwarded-For only when
-    DJANGO_PROXY_COUNT says a proxy sets it)."""
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
 
 
 def evaluation_label(evaluation) -> str:

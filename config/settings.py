@@ -76,10 +76,14 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Refuses an over-large body by its Content-Length before CSRF (or anything) reads it; it
+    # needs the session to tell a logged-in user from an anonymous client.
+    "config.uploads.RequestSizeMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.caching.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.sessions.LoginDeadlineMiddleware",
@@ -137,13 +141,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# A form posted from an expired page (or without the CSRF cookie) gets a Chinese page saying that
+# nothing was saved and what to do.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes checks every login first; ModelBackend then authenticates.
+# django-axes (and our per-address limit) checks every login first; ModelBackend then authenticates.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "config.lockout.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # N failed logins for one user name from one address lock that pair for the cool-off time. Keyed
@@ -158,11 +166,14 @@ AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已暂时锁定，请�
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，账号已锁定，请联系系统管理员解锁。"
 # Successful logins are in the audit log already; axes keeps only the failures it counts.
 AXES_DISABLE_ACCESS_LOG = True
-# Behind a reverse proxy (nginx) the client address is in X-Forwarded-For, set by that proxy.
+# Behind DJANGO_PROXY_COUNT reverse proxies (nginx) the client address is the entry those proxies
+# appended to X-Forwarded-For (config/client_ip.py); the lockout and the audit log both use it.
 DJANGO_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
-if DJANGO_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = DJANGO_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# Failed logins from one address, whatever the user names, before that address may not log in for
+# the cool-off time: one machine cannot try a password on many accounts. High enough for a busy
+# office behind one NAT address (config/lockout.py).
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 
 # A login lasts at most DJANGO_SESSION_HOURS (8, one working day) from the moment of login, and
 # ends when the browser closes (config/sessions.py enforces the absolute limit).
@@ -224,6 +235,10 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Files attached to forms live under MEDIA_ROOT and are served only through the form's download
 # view (no MEDIA_URL route): the largest file accepted, in MB.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+# The largest request body of a logged-in user (a 退回 or a 自评任务 with several files), in MB;
+# single-file uploads and anonymous requests have smaller limits (config/uploads.py). The proxy's
+# client_max_body_size should be the same.
+UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_UPLOAD_MAX_MB", "100")) * 1024 * 1024
 
 CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR")
 
@@ -295,6 +310,13 @@ SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 SEED_FORMS = Path(
     os.environ.get("SEED_FORMS", BASE_DIR / "evaluations" / "demo" / "seed_forms.json")
 )
+
+# The edit page posts 15 fields per indicator line (evaluations.forms.MAX_LINES = 500 lines) plus
+# at most about 60 of the head, funds and 基础数据表: Django's default of 1,000 fields refused a form
+# of some 65 lines. A form's texts are URL-encoded (a Chinese character takes 9 bytes), so its
+# size limit is raised too; files are not counted here (ATTACHMENT_MAX_BYTES, XLSX_IMPORT_MAX_MB).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500 * 15 + 1000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # 导入Excel: the largest workbook accepted, in MB (the file is refused before it is read).
 XLSX_IMPORT_MAX_BYTES = int(os.environ.get("XLSX_IMPORT_MAX_MB", "5")) * 1024 * 1024

@@ -1,7 +1,15 @@
 from django.contrib import admin
 
-from . import services
-from .models import Evaluation, FundLine, IndicatorLine, Membership, Region, Unit, Year
+from .models import (
+    BasicDataLine,
+    Evaluation,
+    FundLine,
+    IndicatorLine,
+    Membership,
+    Region,
+    Unit,
+    Year,
+)
 
 
 @admin.register(Region)
@@ -33,13 +41,28 @@ class YearAdmin(admin.ModelAdmin):
     list_display = ["year", "deadline", "closed"]
 
 
-class FundLineInline(admin.TabularInline):
+class ReadOnlyAdmin:
+    """Shown, never changed: a form, its lines and figures change only through the services,
+    which check the workflow and permissions and write the transition log and the audit log.
+    No add, change or delete (and so no bulk delete action) here, even for a superuser."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class FundLineInline(ReadOnlyAdmin, admin.TabularInline):
     model = FundLine
     extra = 0
     fields = ["order", "row_key", "label", "budget_initial", "budget", "actual"]
 
 
-class IndicatorLineInline(admin.TabularInline):
+class IndicatorLineInline(ReadOnlyAdmin, admin.TabularInline):
     model = IndicatorLine
     extra = 0
     fields = [
@@ -55,17 +78,14 @@ class IndicatorLineInline(admin.TabularInline):
     ]
 
 
+class BasicDataLineInline(ReadOnlyAdmin, admin.TabularInline):
+    model = BasicDataLine
+    extra = 0
+
+
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["project_name", "unit", "year", "template", "status", "updated_at"]
     list_filter = ["status", "template", "year"]
     search_fields = ["project_name", "unit__name"]
-    readonly_fields = ["version", "created_by", "created_at", "updated_by", "updated_at"]
-    autocomplete_fields = ["unit"]
-    inlines = [FundLineInline, IndicatorLineInline]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The lines and status may have changed here, outside the service's moves: the stored
-        # 总分 and 等级 must still be what the form's page shows.
-        services.evaluation_figures_store(evaluation_id=form.instance.pk)
+    inlines = [FundLineInline, IndicatorLineInline, BasicDataLineInline]

@@ -110,13 +110,15 @@ def _current(bound_field):
         return None
 
 
-def _text(label, *, required=False, max_length=200, textarea=False, rows=3):
+def _text(label, *, required=False, max_length: int | None = 200, textarea=False, rows=3):
+    """A text cell. `max_length` is the column's limit (None for a TextField); it is checked on
+    the server for every widget, so an over-long text gets a message and stays on the page."""
     attrs = {"class": "form-control form-control-sm"}
     widget = forms.Textarea(attrs={**attrs, "rows": rows}) if textarea else forms.TextInput(attrs)
-    return forms.CharField(
+    field = forms.CharField(
         label=label,
         required=required,
-        max_length=None if textarea else max_length,
+        max_length=max_length,
         strip=False,  # typed text is printed as typed; only all-blank counts as empty
         widget=widget,
         error_messages={
@@ -124,6 +126,12 @@ def _text(label, *, required=False, max_length=200, textarea=False, rows=3):
             "max_length": f"{label}最多 %(limit_value)d 个字（现有 %(show_value)d 个）。",
         },
     )
+    if textarea:
+        # No maxlength attribute on a textarea: the browser would cut a pasted text silently
+        # (and counts its line breaks differently from the server); the server's message says
+        # how long it is, and nothing typed is lost.
+        field.widget.attrs.pop("maxlength", None)
+    return field
 
 
 class NewEvaluationForm(forms.Form):
@@ -189,14 +197,18 @@ class EvaluationForm(forms.Form):
                 )
             self.fields[f.key] = _text(f.label, required=f.required, max_length=f.max_length)
         if template.goal_labels:
-            self.fields["goal_planned"] = _text(template.goal_labels[0], textarea=True, rows=4)
-            self.fields["goal_actual"] = _text(template.goal_labels[1], textarea=True, rows=4)
+            self.fields["goal_planned"] = _text(
+                template.goal_labels[0], max_length=None, textarea=True, rows=4
+            )
+            self.fields["goal_actual"] = _text(
+                template.goal_labels[1], max_length=None, textarea=True, rows=4
+            )
         for block in template.text_blocks:
-            self.fields[block.key] = _text(block.label, textarea=True, rows=2)
+            self.fields[block.key] = _text(block.label, max_length=None, textarea=True, rows=2)
         if template.scored and template.budget_weight is not None:
             self.fields["budget_score"] = PointsField(label="预算执行率自评得分")
             self.fields["budget_score_reason"] = _text(
-                "预算执行率自评得分理由", textarea=True, rows=2
+                "预算执行率自评得分理由", max_length=None, textarea=True, rows=2
             )
         labels = template.signature_labels
         self.fields["preparer"] = _text(labels["preparer"], max_length=50)
@@ -443,10 +455,10 @@ class IndicatorLineForm(forms.Form):
     actual = _text("实际完成值", max_length=200)
     weight = PointsField(label="分值")
     score = PointsField(label="自评得分")
-    score_reason = _text("自评得分理由", textarea=True, rows=1)
-    deviation = _text("偏差原因分析及改进措施", textarea=True, rows=1)
+    score_reason = _text("自评得分理由", max_length=None, textarea=True, rows=1)
+    deviation = _text("偏差原因分析及改进措施", max_length=None, textarea=True, rows=1)
     qualitative_percent = PercentField(label="完成比例")
-    criteria = _text("评分标准", textarea=True, rows=2)
+    criteria = _text("评分标准", max_length=None, textarea=True, rows=2)
     rule_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     TEXT_FIELDS = ("level3", "target", "actual", "deviation", "score_reason", "criteria")
@@ -530,13 +542,17 @@ class BaseLineFormSet(forms.BaseFormSet):
         ]
 
 
+# The most indicator lines a form may have. Each line posts IndicatorLineForm's fields plus ORDER
+# and DELETE: settings.DATA_UPLOAD_MAX_NUMBER_FIELDS is sized from this (a test checks it fits).
+MAX_LINES = 500
+
 LineFormSet = forms.formset_factory(
     IndicatorLineForm,
     formset=BaseLineFormSet,
     extra=0,
     can_order=True,
     can_delete=True,
-    max_num=500,
+    max_num=MAX_LINES,
     validate_max=True,
     absolute_max=1000,
 )

@@ -100,3 +100,26 @@ def get_evaluation_for_user(user, pk, action: str = "view", queryset=None) -> Ev
     if not ACTIONS[action](user, evaluation):
         raise PermissionDenied("您的角色不能执行此操作。")
     return evaluation
+
+
+def password_reset_candidates(user):
+    """The accounts whose password `user` may have reset (by issuing a one-time link): for an
+    administrator every other active account, for a finance reviewer the active accounts of the
+    budget units in their region (as they oversee its forms) — never an administrator's or a
+    staff account, which would hand over the admin."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
+    if user.is_authenticated and user.is_superuser:
+        return users
+    m = membership_of(user)
+    if m is None or m.role != Role.REVIEWER:
+        return users.none()
+    q = region_scope_q(user, "membership__unit__region__")
+    return users.filter(q, membership__unit__kind=Unit.Kind.BUDGET).exclude(
+        Q(is_staff=True) | Q(is_superuser=True)
+    )
+
+
+def may_issue_password_resets(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or role_of(user) == Role.REVIEWER))

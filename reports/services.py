@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from evaluations import locks
 from evaluations.models import Evaluation
 from evaluations.permissions import can_edit, visible_evaluations
 from evaluations.services import NOT_EDITABLE, NOT_FOUND, YEAR_CLOSED, EvaluationError
@@ -49,6 +50,10 @@ def _editable_evaluation(evaluation_id: int, user) -> Evaluation:
         raise EvaluationError(YEAR_CLOSED.format(year=evaluation.year.year))
     if evaluation.status not in Evaluation.EDITABLE_STATUSES:
         raise EvaluationError(NOT_EDITABLE.format(status=evaluation.get_status_display()))
+    # The report is part of the form: whatever else locks the form (截止后锁定) locks it too.
+    extra = locks.extra_lock_reasons(evaluation, timezone.localdate())
+    if extra:
+        raise EvaluationError(extra[0])
     return evaluation
 
 

@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from evaluations import locks
 from evaluations.exports.files import file_stem
 from evaluations.models import Evaluation
 from evaluations.permissions import can_edit, get_evaluation_for_user
@@ -27,6 +29,16 @@ def _load(request, pk, action="view") -> Evaluation:
     )
 
 
+def _lock_message(evaluation: Evaluation) -> str | None:
+    """Why the report cannot be changed now, or None: it follows its form's lock."""
+    if evaluation.year.closed:
+        return YEAR_CLOSED.format(year=evaluation.year.year)
+    if not evaluation.is_editable:
+        return NOT_EDITABLE.format(status=evaluation.get_status_display())
+    extra = locks.extra_lock_reasons(evaluation, timezone.localdate())
+    return extra[0] if extra else None
+
+
 def _choice(value: str) -> tuple[str, str]:
     """ "adopt:basic" → ("adopt", "basic"); anything else → ("", "")."""
     kind, _, key = (value or "").partition(":")
@@ -44,12 +56,10 @@ def report_detail(request, pk):
     posted_drafts: dict[str, str] = {}
     figures_changed = False
     view = report_view(evaluation)
+    lock = _lock_message(evaluation)
     if request.method == "POST":
-        if not evaluation.is_editable:
-            if evaluation.year.closed:
-                messages.error(request, YEAR_CLOSED.format(year=evaluation.year.year))
-            else:
-                messages.error(request, NOT_EDITABLE.format(status=evaluation.get_status_display()))
+        if lock:
+            messages.error(request, lock)
             return redirect("report_detail", pk=evaluation.pk)
         keys = [s.key for s in view.sections]
         posted = {k: request.POST[f"section-{k}"] for k in keys if f"section-{k}" in request.POST}
@@ -100,7 +110,7 @@ def report_detail(request, pk):
                 "draft_paragraphs": paragraphs(state.draft.text),
             }
         )
-    editable = can_edit(request.user, evaluation) and evaluation.is_editable
+    editable = can_edit(request.user, evaluation) and lock is None
     return render(
         request,
         "reports/report_detail.html",
@@ -109,6 +119,7 @@ def report_detail(request, pk):
             "view": view,
             "sections": sections,
             "editable": editable,
+            "lock": lock if can_edit(request.user, evaluation) else None,
             "stale_label": STALE_LABEL,
         },
         status=status_code,

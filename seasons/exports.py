@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font
+
+from evaluations.exports.xlsx import set_text
 
 from .board import Row
 
@@ -34,9 +35,9 @@ TOTAL_LABELS = (
 
 
 def _text(cell, value: str) -> None:
-    # A unit or project name starting with "=" stays text: set the type explicitly.
-    cell.value = value
-    cell.data_type = TYPE_STRING
+    # The one text writer of every workbook: a name starting with "=" stays text, with the quote
+    # prefix Excel shows, and characters a workbook cannot hold are dropped.
+    set_text(cell, value)
 
 
 def _when(value) -> str:

@@ -8,13 +8,13 @@ their unit. Outside scope a task answers 404, a management action by another rol
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from evaluations.models import Membership, Unit
 from evaluations.permissions import membership_of, region_scope_q
 
-from .models import Task
+from .models import Task, TaskLog, TaskUnit
 
 Role = Membership.Role
 
@@ -56,3 +56,29 @@ def get_task_for_user(user, pk, action: str = "view") -> Task:
     if action == "manage" and not is_reviewer(user):
         raise PermissionDenied("只有财政部门的审核人可以下达、延期或撤销自评任务。")
     return task
+
+
+def preparer_unit_id(user) -> int | None:
+    """The unit of a preparer, who sees only their own part of a task; None for everyone else."""
+    m = membership_of(user)
+    return m.unit_id if m is not None and m.role == Role.PREPARER else None
+
+
+def visible_task_units(user, task: Task) -> QuerySet[TaskUnit]:
+    """A task's units as `user` may see them: a preparer their own unit's row only (another
+    unit's extended deadline is that unit's business)."""
+    rows = task.task_units.select_related("unit__region")
+    unit_id = preparer_unit_id(user)
+    return rows if unit_id is None else rows.filter(unit_id=unit_id)
+
+
+def visible_task_logs(user, task: Task) -> QuerySet[TaskLog]:
+    """A task's log as `user` may see it: a preparer the task-wide entries (issued, extended for
+    all, cancelled, files added or removed) and their own unit's, never another unit's
+    extension reason or anybody else's download."""
+    logs = task.logs.select_related("actor", "unit")
+    unit_id = preparer_unit_id(user)
+    if unit_id is None:
+        return logs
+    task_wide = Q(unit__isnull=True) & ~Q(action=TaskLog.Action.FILE_DOWNLOAD)
+    return logs.filter(task_wide | Q(unit_id=unit_id))

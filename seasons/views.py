@@ -29,6 +29,8 @@ from .permissions import (
     is_reviewer,
     region_scope_q,
     units_in_scope,
+    visible_task_logs,
+    visible_task_units,
     visible_tasks,
 )
 from .selectors import (
@@ -110,7 +112,7 @@ def _file_limits() -> dict:
 
 
 def _detail_context(request, task, extend_form=None, cancel_form=None):
-    task_units = list(task.task_units.select_related("unit__region"))
+    task_units = list(visible_task_units(request.user, task))
     manage = is_reviewer(request.user) and task.status == Task.Status.OPEN
     d = today()
     return {
@@ -118,7 +120,7 @@ def _detail_context(request, task, extend_form=None, cancel_form=None):
         "task_units": [
             (tu, board.countdown(tu.effective_deadline, d, "draft")) for tu in task_units
         ],
-        "logs": task.logs.select_related("actor", "unit"),
+        "logs": visible_task_logs(request.user, task),
         "can_manage": manage,
         "extend_form": extend_form or ExtendForm(task_units=task_units),
         "cancel_form": cancel_form or CancelForm(),

@@ -3,7 +3,8 @@
 Regions: 新疆维吾尔自治区 → 喀什地区 → 疏勒县 and 英吉沙县. Units: 疏勒县医疗保障局 (our preparer's),
 疏勒县卫生健康委员会 (another budget unit in the same county), 英吉沙县医疗保障局 (another county),
 疏勒县财政局 (our reviewer's), 英吉沙县财政局 (a reviewer of another region) and 喀什地区财政局 (a viewer
-who sees the prefecture and below).
+who sees the prefecture and below, and a reviewer above county level who reviews only the
+prefecture's own units until a test sets the unit's `reviews_subregions`).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def cast(db):
         name="英吉沙县财政局", region=yingjisha, kind=Unit.Kind.FINANCE
     )
     prefecture = Unit.objects.create(
-        name="喀什地区财政局", region=kashi, kind=Unit.Kind.FINANCE, reviews_subregions=True
+        name="喀什地区财政局", region=kashi, kind=Unit.Kind.FINANCE, reviews_subregions=False
     )
     R = Membership.Role
     year = Year.objects.create(year=2020, deadline=date(2021, 4, 30))
@@ -94,6 +95,7 @@ def cast(db):
         health=health,
         other_bureau=other_bureau,
         finance=finance,
+        prefecture=prefecture,
         year=year,
         preparer=make_user("preparer", bureau, R.PREPARER, full_name="阿依古丽"),
         colleague=make_user("colleague", bureau, R.PREPARER, full_name="王建国"),
@@ -102,6 +104,9 @@ def cast(db):
         reviewer=make_user("reviewer", finance, R.REVIEWER, full_name="张审核"),
         other_reviewer=make_user("other_reviewer", other_finance, R.REVIEWER),
         viewer=make_user("viewer", prefecture, R.VIEWER),
+        prefecture_reviewer=make_user(
+            "prefecture_reviewer", prefecture, R.REVIEWER, full_name="喀什地区审核人"
+        ),
     )
 
 

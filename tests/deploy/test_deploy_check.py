@@ -48,3 +48,20 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = {**PRODUCTION, "DJANGO_SECRET_KEY": "", "DATABASE_URL": f"sqlite:///{tmp_path}/db"}
     out = manage("check", env=env)
     assert out.returncode != 0 and "DJANGO_SECRET_KEY is required" in out.stderr
+
+
+def test_without_a_mail_server_the_deploy_check_fails(tmp_path):
+    """Mail printed to the console reaches nobody: the deploy check says so (mail.E001), which is
+    why the compose file and docs/operations.md require DJANGO_EMAIL_HOST."""
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_EMAIL_HOST"}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/db.sqlite3"
+    out = manage("check", "--deploy", env=env)
+    assert out.returncode != 0
+    assert "mail.E001" in out.stderr
+
+
+def test_the_compose_file_requires_a_mail_server():
+    compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "DJANGO_EMAIL_HOST: ${DJANGO_EMAIL_HOST:?" in compose
+    operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert "mail.E001" in operations

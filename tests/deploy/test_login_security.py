@@ -92,3 +92,79 @@ def test_a_login_ends_after_eight_hours_however_busy(client, cast, settings, mon
     assert response.redirect_chain[0][0].startswith(reverse("login"))
     assert "登录已超过8小时，请重新登录。" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+PROXY = "10.0.0.2"  # the reverse proxy: every request reaches the app from this address
+
+
+def attempt_from(client, address, username, password, forged=""):
+    """A login through one proxy: the proxy appends the address it saw to whatever
+    X-Forwarded-For the client sent (`forged`)."""
+    forwarded = f"{forged}, {address}" if forged else address
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_the_proxy_failures_on_one_machine_do_not_lock_the_user_on_another(
+    client, cast, settings
+):
+    settings.DJANGO_PROXY_COUNT = 1
+    for _ in range(5):
+        attempt_from(client, "203.0.113.66", "reviewer", "not-the-password")
+    assert attempt_from(client, "203.0.113.66", "reviewer", PASSWORD).status_code == 429
+
+    response = attempt_from(client, "198.51.100.7", "reviewer", PASSWORD)
+    assert response.status_code == 302 and response.url == reverse("home")
+    login = AuditEvent.objects.filter(action="login", username="reviewer").get()
+    assert login.ip == "198.51.100.7"
+    assert set(AuditEvent.objects.filter(action="login_failed").values_list("ip", flat=True)) == {
+        "203.0.113.66"
+    }
+
+
+def test_a_forged_forwarded_address_neither_hides_nor_frames_the_client(client, cast, settings):
+    settings.DJANGO_PROXY_COUNT = 1
+    # The attacker at 203.0.113.66 claims to be the reviewer's machine 198.51.100.7.
+    for _ in range(5):
+        attempt_from(client, "203.0.113.66", "reviewer", "wrong", forged="198.51.100.7")
+    assert attempt_from(client, "198.51.100.7", "reviewer", PASSWORD).status_code == 302
+    assert (
+        attempt_from(
+            client, "203.0.113.66", "reviewer", PASSWORD, forged="198.51.100.7"
+        ).status_code
+        == 429
+    )
+    assert set(AuditEvent.objects.filter(action="login_failed").values_list("ip", flat=True)) == {
+        "203.0.113.66"
+    }
+
+
+def test_a_request_that_bypassed_the_proxy_is_judged_by_its_own_address(client, cast, settings):
+    settings.DJANGO_PROXY_COUNT = 1
+    for _ in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "reviewer", "password": "wrong"},
+            REMOTE_ADDR="192.0.2.1",
+        )
+    assert AuditEvent.objects.filter(action="login_failed", ip="192.0.2.1").count() == 5
+    assert attempt_from(client, "198.51.100.7", "reviewer", PASSWORD).status_code == 302
+
+
+def test_one_machine_cannot_try_passwords_on_many_accounts(client, cast, settings):
+    settings.DJANGO_PROXY_COUNT = 1
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    names = ["preparer", "colleague", "reviewer", "viewer", "other_reviewer", "far_preparer"]
+    for name in names:  # below each name's limit of 5, but 12 failures from one machine
+        for _ in range(2):
+            attempt_from(client, "203.0.113.66", name, "guess-2026")
+    response = attempt_from(client, "203.0.113.66", "other_preparer", PASSWORD)
+    assert response.status_code == 429
+    assert "本机登录失败次数过多" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Everyone else, behind the same proxy, still logs in.
+    assert attempt_from(client, "198.51.100.7", "other_preparer", PASSWORD).status_code == 302

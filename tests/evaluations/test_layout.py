@@ -22,6 +22,10 @@ from evaluations.selectors import form_data, with_lines
 from evaluations.templates_def import PROJECT_2020, SOCIAL_INSURANCE, TRANSFER_2019
 from tests.conftest import SEED_FORMS
 
+# The module's demo forms are loaded by a module-scoped fixture; pytest-django sets up the test
+# database only for a session with a test that asks for it, so run on its own this module must.
+pytestmark = pytest.mark.django_db
+
 
 def make_form(template=SOCIAL_INSURANCE, lines=(), **overrides) -> FormData:
     values = {
