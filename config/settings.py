@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "summaries",
     "reports",
     "seasons",
-    "taskqueue",
 ]
 
 MIDDLEWARE = [
@@ -250,21 +249,33 @@ CACHES = {
     "figures": cache("figures", MAX_ENTRIES=50_000),
 }
 
-# Background work (batch exports, reminders) goes through django.tasks. The default backend keeps
-# the queue in the database; `python manage.py db_worker` runs it. DJANGO_TASKS_BACKEND swaps it
-# (django.tasks.backends.immediate.ImmediateBackend runs tasks inline, e.g. for a one-off script).
+# Background work (batch exports, PDF renders, reminders) goes through django.tasks. The default
+# backend keeps the queue in the database; `python manage.py db_worker` runs it, on any number of
+# machines over one PostgreSQL. DJANGO_TASKS_BACKEND swaps it:
+# - django_tasks_celery.CeleryBackend: Celery on a broker (Redis or RabbitMQ,
+#   DJANGO_CELERY_BROKER_URL), workers `celery -A config.celery worker` — for large deployments;
+# - django.tasks.backends.immediate.ImmediateBackend runs tasks inline, e.g. for a one-off script.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
-# DJANGO_TASKS_BACKEND=taskqueue.backend.RedisBackend keeps the queue in Redis instead
-# (`python manage.py redis_worker` runs it); DJANGO_TASKS_REDIS_URL says which Redis.
-if TASKS["default"]["BACKEND"] == "taskqueue.backend.RedisBackend":
-    TASKS["default"]["OPTIONS"] = {
-        "URL": os.environ.get("DJANGO_TASKS_REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "PREFIX": os.environ.get("DJANGO_TASKS_REDIS_PREFIX", "jixiao:tasks"),
-    }
+if TASKS["default"]["BACKEND"] == "django_tasks_celery.CeleryBackend":
+    TASKS["default"]["OPTIONS"] = {"CELERY_APP": "config.celery.app"}
+CELERY_BROKER_URL = os.environ.get("DJANGO_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+# Results (read by task.get_result and result.refresh) in Redis: with a RabbitMQ broker, point
+# DJANGO_CELERY_RESULT_BACKEND at a Redis.
+CELERY_RESULT_BACKEND = os.environ.get("DJANGO_CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_RESULT_EXTENDED = True  # the task's name and arguments are kept with its result
+CELERY_RESULT_EXPIRES = 7 * 24 * 3600  # a finished result is kept a week
+# A task is acknowledged when it finishes, so one whose worker died runs again elsewhere; a
+# worker takes one task at a time, so a long export does not hold back tasks queued behind it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
