@@ -5,6 +5,7 @@ DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL. No oth
 reads the environment.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -219,6 +220,16 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# The PDFs of handed-in forms, written by the workers and read by every web node
+# (evaluations/printed.py): under MEDIA_ROOT/printed/ (the media volume), or any Django storage —
+# e.g. an object store — named by DJANGO_PRINTED_STORAGE, its options as JSON in
+# DJANGO_PRINTED_STORAGE_OPTIONS.
+STORAGES["printed"] = {
+    "BACKEND": os.environ.get(
+        "DJANGO_PRINTED_STORAGE", "django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": json.loads(os.environ.get("DJANGO_PRINTED_STORAGE_OPTIONS", "{}")),
+}
 # Files attached to forms live under MEDIA_ROOT and are served only through the form's download
 # view (no MEDIA_URL route): the largest file accepted, in MB.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
@@ -242,7 +253,7 @@ def cache(subdir: str, **options) -> dict:
 
 
 CACHES = {
-    # Approved forms' PDFs are cached; a shared directory lets every gunicorn worker use them.
+    # A shared directory (or Redis, DJANGO_CACHE_URL) lets every process use the same entries.
     "default": cache(""),
     # Scores and board figures per form version: small entries, one per form, so a province's
     # summary (hundreds of forms) is not pushed out by the default cache's 300-entry limit.

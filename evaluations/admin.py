@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
-from . import services
+from . import printed, services
 from .models import Evaluation, FundLine, IndicatorLine, Membership, Region, Unit, Year
 
 
@@ -69,3 +70,6 @@ class EvaluationAdmin(admin.ModelAdmin):
         # The lines and status may have changed here, outside the service's moves: the stored
         # 总分 and 等级 must still be what the form's page shows.
         services.evaluation_figures_store(evaluation_id=form.instance.pk)
+        # Likewise its stored PDF: the next download renders it anew (evaluations.printed).
+        pk = form.instance.pk
+        transaction.on_commit(lambda: printed.discard(pk))

@@ -18,7 +18,7 @@ from audit.services import audit_record
 # The 自评报告 goes with the form: its required sections must be filled before submission.
 from reports.checks import report_problems
 
-from . import attachments, locks, partial, workflow
+from . import attachments, locks, partial, printed, workflow
 from .history import diff, snapshot
 from .models import (
     Attachment,
@@ -658,6 +658,7 @@ def evaluation_transition(
             transition=log,
         )
     notify_transition(evaluation=evaluation, actor=user, action=action, reason=reason.strip())
+    printed.after_move(evaluation, action)
     audit_record(
         user=user,
         action=action,
