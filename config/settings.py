@@ -235,10 +235,18 @@ STORAGES["printed"] = {
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 
 CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR")
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL")  # e.g. redis://redis:6379/2, for several machines
 
 
 def cache(subdir: str, **options) -> dict:
-    """A cache in each process's memory, or, with DJANGO_CACHE_DIR, files every process shares."""
+    """A cache in each process's memory; with DJANGO_CACHE_DIR, files every process of a machine
+    shares; with DJANGO_CACHE_URL, a Redis every machine shares."""
+    if CACHE_URL:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": subdir,
+        }
     if CACHE_DIR:
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
