@@ -114,6 +114,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind a transaction-pooling PgBouncer (docker-compose.scale.yml) a server-side cursor cannot
+# outlive its transaction's connection: DJANGO_DB_POOLER=1 turns them off…
+if os.environ.get("DJANGO_DB_POOLER") == "1":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # …and a statement psycopg prepared on one server connection is unknown on the next.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing half-way through a transaction.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
