@@ -104,7 +104,15 @@ def timed_export(reviewer, region, year, workers: int, env: dict):
     export = services.batch_export_request(user=reviewer, region=region, year=year)
     procs = [
         subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.1"],
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--no-reload",
+                "--no-startup-delay",
+                "--interval",
+                "0.1",
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
