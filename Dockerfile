@@ -1,4 +1,5 @@
-# 绩效自评: one image for the web app (gunicorn) and the task worker (manage.py db_worker).
+# 绩效自评: one image for the web app (gunicorn) and the task workers (manage.py db_worker, or
+# celery -A config.celery worker).
 FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
@@ -8,9 +9,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
-# The project's dependencies (gunicorn among them); the app itself runs from /app.
-RUN pip install .
+COPY requirements.lock ./
+# The project's dependencies (gunicorn among them), at the versions and hashes of the lock file;
+# the app itself runs from /app.
+RUN pip install --require-hashes -r requirements.lock
 COPY . .
 # Collected with the production storage, so the hashed names and manifest whitenoise serves exist.
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput

@@ -2,19 +2,29 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# Installs follow the lock files (pinned versions with hashes); `make lock` writes them anew from
+# pyproject.toml after a dependency changes there.
+LOCK := requirements-dev.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha1sum | cut -c1-12)
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format install system-deps system-deps-test clean
+.PHONY: run test lint format install lock system-deps system-deps-test clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@PYBIN=$$(scripts/find-python) || exit 1; \
 	  [ -x $(PY) ] || $$PYBIN -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m pip install -q --require-hashes -r $(LOCK)
+	$(PY) -m pip install -q --no-deps -e .
 	@rm -f $(VENV)/.installed-*; touch $@
 
 install: $(STAMP)
+
+# requirements.lock: what the image runs; requirements-dev.lock: that and the dev tools.
+PIP_COMPILE := $(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe \
+  --no-emit-index-url --no-emit-find-links
+lock: install
+	$(PIP_COMPILE) -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev -o $(LOCK) pyproject.toml
 
 system-deps:
 	@scripts/system-deps run

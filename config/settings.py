@@ -5,6 +5,7 @@ DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL. No oth
 reads the environment.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -64,7 +65,6 @@ INSTALLED_APPS = [
     "summaries",
     "reports",
     "seasons",
-    "taskqueue",
     "demo",  # above every app: loads each app's demo data (demo/loaders.py)
 ]
 
@@ -119,6 +119,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind a transaction-pooling PgBouncer (docker-compose.scale.yml) a server-side cursor cannot
+# outlive its transaction's connection: DJANGO_DB_POOLER=1 turns them off…
+if os.environ.get("DJANGO_DB_POOLER") == "1":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # …and a statement psycopg prepared on one server connection is unknown on the next.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing half-way through a transaction.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -232,6 +238,16 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# The PDFs of handed-in forms, written by the workers and read by every web node
+# (evaluations/printed.py): under MEDIA_ROOT/printed/ (the media volume), or any Django storage —
+# e.g. an object store — named by DJANGO_PRINTED_STORAGE, its options as JSON in
+# DJANGO_PRINTED_STORAGE_OPTIONS.
+STORAGES["printed"] = {
+    "BACKEND": os.environ.get(
+        "DJANGO_PRINTED_STORAGE", "django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": json.loads(os.environ.get("DJANGO_PRINTED_STORAGE_OPTIONS", "{}")),
+}
 # Files attached to forms live under MEDIA_ROOT and are served only through the form's download
 # view (no MEDIA_URL route): the largest file accepted, in MB.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
@@ -241,10 +257,18 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_MB", "20")) * 1
 UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_UPLOAD_MAX_MB", "100")) * 1024 * 1024
 
 CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR")
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL")  # e.g. redis://redis:6379/2, for several machines
 
 
 def cache(subdir: str, **options) -> dict:
-    """A cache in each process's memory, or, with DJANGO_CACHE_DIR, files every process shares."""
+    """A cache in each process's memory; with DJANGO_CACHE_DIR, files every process of a machine
+    shares; with DJANGO_CACHE_URL, a Redis every machine shares."""
+    if CACHE_URL:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": subdir,
+        }
     if CACHE_DIR:
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -259,28 +283,40 @@ def cache(subdir: str, **options) -> dict:
 
 
 CACHES = {
-    # Approved forms' PDFs are cached; a shared directory lets every gunicorn worker use them.
+    # A shared directory (or Redis, DJANGO_CACHE_URL) lets every process use the same entries.
     "default": cache(""),
     # Scores and board figures per form version: small entries, one per form, so a province's
     # summary (hundreds of forms) is not pushed out by the default cache's 300-entry limit.
     "figures": cache("figures", MAX_ENTRIES=50_000),
 }
 
-# Background work (batch exports, reminders) goes through django.tasks. The default backend keeps
-# the queue in the database; `python manage.py db_worker` runs it. DJANGO_TASKS_BACKEND swaps it
-# (django.tasks.backends.immediate.ImmediateBackend runs tasks inline, e.g. for a one-off script).
+# Background work (batch exports, PDF renders, reminders) goes through django.tasks. The default
+# backend keeps the queue in the database; `python manage.py db_worker` runs it, on any number of
+# machines over one PostgreSQL. DJANGO_TASKS_BACKEND swaps it:
+# - django_tasks_celery.CeleryBackend: Celery on a broker (Redis or RabbitMQ,
+#   DJANGO_CELERY_BROKER_URL), workers `celery -A config.celery worker` — for large deployments;
+# - django.tasks.backends.immediate.ImmediateBackend runs tasks inline, e.g. for a one-off script.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
-# DJANGO_TASKS_BACKEND=taskqueue.backend.RedisBackend keeps the queue in Redis instead
-# (`python manage.py redis_worker` runs it); DJANGO_TASKS_REDIS_URL says which Redis.
-if TASKS["default"]["BACKEND"] == "taskqueue.backend.RedisBackend":
-    TASKS["default"]["OPTIONS"] = {
-        "URL": os.environ.get("DJANGO_TASKS_REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "PREFIX": os.environ.get("DJANGO_TASKS_REDIS_PREFIX", "jixiao:tasks"),
-    }
+if TASKS["default"]["BACKEND"] == "django_tasks_celery.CeleryBackend":
+    TASKS["default"]["OPTIONS"] = {"CELERY_APP": "config.celery.app"}
+CELERY_BROKER_URL = os.environ.get("DJANGO_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+# Results (read by task.get_result and result.refresh) in Redis: with a RabbitMQ broker, point
+# DJANGO_CELERY_RESULT_BACKEND at a Redis.
+CELERY_RESULT_BACKEND = os.environ.get("DJANGO_CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_RESULT_EXTENDED = True  # the task's name and arguments are kept with its result
+CELERY_RESULT_EXPIRES = 7 * 24 * 3600  # a finished result is kept a week
+# A task is acknowledged when it finishes, so one whose worker died runs again elsewhere; a
+# worker takes one task at a time, so a long export does not hold back tasks queued behind it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

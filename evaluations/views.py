@@ -7,7 +7,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -18,11 +17,10 @@ from django.views.decorators.http import require_http_methods
 from audit.services import audit_record
 from config.downloads import attachment_response
 
-from . import attachments, history, locks, partial, scoring, services, workflow
+from . import attachments, history, locks, partial, printed, scoring, services, workflow
 from .exports import xlsx_checks, xlsx_import
 from .exports.files import file_stem
 from .exports.layout import build_grids
-from .exports.pdf import PRINT_LAYOUT_VERSION, pdf_bytes
 from .exports.xlsx import write_xlsx
 from .forms import (
     BasicDataForm,
@@ -549,14 +547,10 @@ def _form_for_download(request, pk) -> Evaluation:
 
 @login_required
 def evaluation_pdf(request, pk):
-    """The printed form. An approved form cannot change, so its PDF is rendered once per version
-    (and per print layout) and served from the cache after that."""
+    """The printed form: a handed-in form's PDF is read from the shared storage, where a worker
+    put it at 提交 or 通过 (evaluations.printed); a draft's is rendered now."""
     evaluation = _form_for_download(request, pk)
-    if evaluation.status == Evaluation.Status.APPROVED:
-        key = f"evaluation-pdf:{evaluation.pk}:v{evaluation.version}:{PRINT_LAYOUT_VERSION}"
-        content = cache.get_or_set(key, lambda: pdf_bytes(form_data(evaluation)), timeout=None)
-    else:
-        content = pdf_bytes(form_data(evaluation))
+    content = printed.pdf_for(evaluation)
     audit_record(
         user=request.user,
         action="download_pdf",

@@ -15,7 +15,8 @@ def export_path(instance: BatchExport, filename: str) -> str:
 
 class BatchExport(models.Model):
     """One zip of PDFs and one workbook for a region's approved forms of a year, built by the
-    background task `summaries.tasks.batch_export_run`, which records its progress here."""
+    background tasks `summaries.tasks.batch_export_chunk` (any number of workers, a chunk of
+    forms each) and `batch_export_assemble`, which record their progress here."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -64,7 +65,8 @@ class BatchExport(models.Model):
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
-        return int(self.done * 100 / self.total) if self.total else 0
+        # The zip is put together after the last form is counted: 100 only once it is there.
+        return min(99, int(self.done * 100 / self.total)) if self.total else 0
 
     @property
     def download_name(self) -> str:

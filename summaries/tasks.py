@@ -1,4 +1,4 @@
-"""Background work of the summaries app, run by `python manage.py db_worker`."""
+"""Background work of the summaries app, run by the task worker (db_worker or Celery)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,18 @@ from . import services
 
 
 @task()
+def batch_export_chunk(export_id: int, start: int, stop: int) -> int:
+    """One chunk of a batch export: its forms' PDFs into the shared storage."""
+    return services.batch_export_chunk(export_id=export_id, start=start, stop=stop)
+
+
+@task()
+def batch_export_assemble(export_id: int) -> str:
+    """The export's zip, from the stored PDFs, once every chunk is done."""
+    return services.batch_export_assemble(export_id=export_id)
+
+
+@task()
 def batch_export_run(export_id: int) -> str:
-    """Build a batch export (progress is written on the BatchExport row as it goes)."""
+    """A whole export in one task (kept for exports queued before the chunks came)."""
     return services.batch_export_build(export_id=export_id)

@@ -48,6 +48,14 @@ class LoginClient(Client):
 
 
 @pytest.fixture(autouse=True)
+def own_media(settings, tmp_path):
+    """Uploads and stored PDFs go to the test's own folder: SQLite hands the same form ids out
+    again after a rollback, and a stored PDF is named by form id and version."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def fresh_figures():
     """Scores and board figures are cached by form id and version, and SQLite hands the same ids
     out again after a test's rollback: every test starts and ends without them."""

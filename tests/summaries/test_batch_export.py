@@ -10,11 +10,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from demo.loaders import load_demo
 from evaluations import services as evaluation_services
+from evaluations.exports import pdf as pdf_export
 from evaluations.models import Evaluation, Region, Year
 from summaries import services
 from summaries.models import BatchExport
@@ -51,7 +53,8 @@ def demo_region():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_batch_export_runs_through_the_worker_and_downloads_as_a_zip(client, media):
+def test_batch_export_runs_through_the_worker_and_downloads_as_a_zip(client, media, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK_SIZE", 1)  # a chunk per form, as for a large region
     reviewer, region, year = demo_region()
     approved = list(
         Evaluation.objects.filter(
@@ -71,6 +74,17 @@ def test_batch_export_runs_through_the_worker_and_downloads_as_a_zip(client, med
 
     run_worker()
 
+    # Two chunks, each a task any worker could take, then one assembly.
+    ran = sorted(
+        DBTaskResult.objects.filter(
+            status="SUCCESSFUL", task_path__startswith="summaries."
+        ).values_list("task_path", flat=True)
+    )
+    assert ran == [
+        "summaries.tasks.batch_export_assemble",
+        "summaries.tasks.batch_export_chunk",
+        "summaries.tasks.batch_export_chunk",
+    ]
     status = client.get(status_url).json()
     assert status["status"] == "done", status["error"]
     assert (status["done"], status["total"], status["percent"]) == (2, 2, 100)
@@ -228,7 +242,7 @@ def test_failure_is_recorded_with_its_message(cast, region_forms, media, monkeyp
     def broken(grid):
         raise RuntimeError("字体缺失")
 
-    monkeypatch.setattr(services, "pdf_bytes", broken)
+    monkeypatch.setattr(pdf_export, "pdf_bytes", broken)
     with pytest.raises(RuntimeError):
         services.batch_export_build(export_id=export.pk)
     export.refresh_from_db()

@@ -1,1 +1,0 @@
-"""A Redis-backed queue for django.tasks (see backend.py) and its worker command."""
