@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import services
+from . import changes, services
 from .models import Evaluation, FundLine, IndicatorLine, Membership, Region, Unit, Year
 
 
@@ -63,6 +63,24 @@ class EvaluationAdmin(admin.ModelAdmin):
     readonly_fields = ["version", "created_by", "created_at", "updated_by", "updated_at"]
     autocomplete_fields = ["unit"]
     inlines = [FundLineInline, IndicatorLineInline]
+
+    def save_model(self, request, obj, form, change):
+        old = None
+        if change:  # a form moved to another unit or year leaves figures to redo there
+            old = Evaluation.objects.filter(pk=obj.pk).values_list("unit_id", "year_id").first()
+        super().save_model(request, obj, form, change)
+        if old is not None:
+            changes.forms_changed([old])
+
+    def delete_model(self, request, obj):
+        pair = (obj.unit_id, obj.year_id)
+        super().delete_model(request, obj)
+        changes.forms_changed([pair])
+
+    def delete_queryset(self, request, queryset):
+        pairs = list(queryset.values_list("unit_id", "year_id").distinct())
+        super().delete_queryset(request, queryset)
+        changes.forms_changed(pairs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -18,7 +18,7 @@ from audit.services import audit_record
 # The 自评报告 goes with the form: its required sections must be filled before submission.
 from reports.checks import report_problems
 
-from . import attachments, locks, partial, workflow
+from . import attachments, changes, locks, partial, workflow
 from .history import diff, snapshot
 from .models import (
     Attachment,
@@ -243,6 +243,7 @@ def evaluation_create(
             "copied_from": copy_from.pk if copy_from is not None else None,
         },
     )
+    changes.forms_changed([(evaluation.unit_id, evaluation.year_id)])
     return evaluation
 
 
@@ -504,6 +505,7 @@ def evaluation_figures_store(*, evaluation_id: int) -> Evaluation:
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
     _set_figures(evaluation)
     evaluation.save(update_fields=FIGURE_FIELDS)
+    changes.forms_changed([(evaluation.unit_id, evaluation.year_id)])
     return evaluation
 
 
@@ -529,6 +531,7 @@ def evaluation_figures_refresh(*, batch: int = 200) -> int:
             for evaluation in forms:
                 _set_figures(evaluation, loaded=True)
             Evaluation.objects.bulk_update(forms, FIGURE_FIELDS)
+            changes.forms_changed((ev.unit_id, ev.year_id) for ev in forms)
         done += len(forms)
     return done
 
@@ -564,6 +567,7 @@ def record_transition(
             *FIGURE_FIELDS,
         ]
     )
+    changes.forms_changed([(evaluation.unit_id, evaluation.year_id)])
     return TransitionLog.objects.create(
         evaluation=evaluation,
         actor=user,

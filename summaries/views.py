@@ -53,7 +53,8 @@ def summary_home(request):
 
 def _load(request, year, region_id):
     region = get_region_for_user(request.user, region_id)
-    year = get_object_or_404(Year, year=year)
+    # With the year's stored-figures mark: the summary learns whether to read them, no query.
+    year = get_object_or_404(Year.objects.select_related("summary_figures"), year=year)
     basis = request.GET.get("basis")
     return region, year, basis if basis in BASIS else DEFAULT_BASIS
 
