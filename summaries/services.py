@@ -78,6 +78,7 @@ def figures_rebuild(*, year: Year, batch: int = 200) -> int:
     move made meanwhile waits or is read. The year is marked kept but not current first: moves
     during the rebuild keep their units current while the summaries still read the forms, until
     the last batch is written."""
+    year = Year.objects.get(pk=year.pk)  # its deadline as stored now
     FiguresYear.objects.update_or_create(
         year=year, defaults={"deadline": year.deadline, "rules": "", "built_at": timezone.now()}
     )
