@@ -6,6 +6,7 @@ reads the environment.
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -135,6 +136,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Argon2id at OWASP's cost, each hash in one of a few slots per host so that a login burst
+# leaves cores for pages (config/hashers.py). Older PBKDF2 hashes are verified and upgraded.
+PASSWORD_HASHERS = [
+    "config.hashers.BoundedArgon2Hasher",
+    "config.hashers.BoundedPBKDF2Hasher",
+]
+PASSWORD_HASH_SLOTS = int(
+    os.environ.get("DJANGO_PASSWORD_HASH_SLOTS", str(max(1, (os.cpu_count() or 2) // 2)))
+)
+PASSWORD_HASH_SLOT_DIR = os.environ.get(
+    "DJANGO_PASSWORD_HASH_SLOT_DIR", os.path.join(tempfile.gettempdir(), "jixiao-hash-slots")
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
