@@ -16,7 +16,9 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Max, Min, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from evaluations.models import Evaluation, FundLine, IndicatorLine, Region, Unit, Year
@@ -146,6 +148,9 @@ class RegionSummary:
     children: list[Row]
     total: Row
     indicators: list[Rollup]
+    unit_count: int = 0  # units in the region, on every page
+    page: int = 1  # `units` holds this page of UNITS_PER_PAGE units
+    pages: int = 1
 
     @property
     def basis_label(self) -> str:
@@ -196,18 +201,37 @@ def _status_counts(forms: QuerySet[Evaluation], year: Year, today) -> dict[int, 
     return {r["unit_id"]: r for r in rows}
 
 
+UNITS_PER_PAGE = 100
+
+
 def region_summary(
-    user, region: Region, year: Year, *, basis: str = DEFAULT_BASIS, today=None
+    user,
+    region: Region,
+    year: Year,
+    *,
+    basis: str = DEFAULT_BASIS,
+    today=None,
+    page: int | None = 1,
 ) -> RegionSummary:
-    """Everything the summary page of `region` shows, within the user's scope: one row per unit,
+    """Everything the summary page of `region` shows, within the user's scope: one row per unit
+    (`page`: the units of that page, UNITS_PER_PAGE each, in the order of the list; None: all),
     one per child region the user may open (plus the region's own 本级 units), and the total.
 
     Read from the units' stored figures (`UnitFigures`, a few rows per unit, however many forms
-    and lines lie beneath) where the year's are kept and current; otherwise from the forms."""
+    and lines lie beneath) where the year's are kept and current: the page's units, and the
+    figures summed per region in the database, so the reads grow with what the page shows, not
+    with the region. Otherwise read from the forms, as before."""
     today = today or timezone.localdate()
     if figures_current(year):
-        return _summary_from_figures(user, region, year, basis=basis, today=today)
-    return _summary_from_forms(user, region, year, basis=basis, today=today)
+        return _summary_from_figures(user, region, year, basis=basis, today=today, page=page)
+    summary = _summary_from_forms(user, region, year, basis=basis, today=today)
+    summary.unit_count = len(summary.units)
+    summary.pages = max(1, -(-summary.unit_count // UNITS_PER_PAGE))
+    if page is not None:
+        summary.page = min(max(page, 1), summary.pages)
+        start = (summary.page - 1) * UNITS_PER_PAGE
+        summary.units = summary.units[start : start + UNITS_PER_PAGE]
+    return summary
 
 
 def _summary_from_forms(user, region: Region, year: Year, *, basis: str, today) -> RegionSummary:
@@ -264,18 +288,22 @@ def _summary_from_forms(user, region: Region, year: Year, *, basis: str, today) 
     return _assemble(user, region, year, basis, today, rows, indicators)
 
 
-def _assemble(user, region, year, basis, today, rows: dict[int, Row], indicators) -> RegionSummary:
-    """The child regions' rows and the total, from the units' rows."""
+def _assemble(
+    user, region, year, basis, today, rows: dict[int, Row], indicators, by_region=None
+) -> RegionSummary:
+    """The child regions' rows and the total, from rows of the units or, `by_region`, of the
+    regions beneath ((region path, row) pairs)."""
+    if by_region is None:
+        by_region = [(r.unit.region.path, r) for r in rows.values()]
     reachable = summary_regions(user).filter(parent=region).order_by("name")
     children = [Row(c.name, region=c) for c in reachable]
     own = Row(f"{region.name}本级", region=region)
-    for unit_row in rows.values():
-        path = unit_row.unit.region.path
+    for path, part in by_region:
         target = next((c for c in children if path.startswith(c.region.path)), own)
-        target.merge(unit_row)
+        target.merge(part)
     total = Row(region.name, region=region)
-    for unit_row in rows.values():
-        total.merge(unit_row)
+    for _, part in by_region:
+        total.merge(part)
 
     return RegionSummary(
         region=region,
@@ -401,23 +429,73 @@ def _exact(value: Decimal, exponent: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(exponent))
 
 
-def _summary_from_figures(user, region: Region, year: Year, *, basis: str, today) -> RegionSummary:
+def _summary_from_figures(
+    user, region: Region, year: Year, *, basis: str, today, page: int | None
+) -> RegionSummary:
     statuses = BASIS[basis][1]
     in_scope = Unit.objects.filter(summary_units_q(user, region))
     scope = region_scope_q(user, "unit__region__")
     if scope is None:  # no reviewer's or viewer's scope: nothing (the views refuse them anyway)
         scope = Q(pk__in=[])
     kept = UnitFigures.objects.filter(scope, year=year, unit__in=in_scope.values("pk"))
-    units = list(
-        in_scope.filter(Q(kind=Unit.Kind.BUDGET) | Q(pk__in=kept.values("unit_id")))
-        .select_related("region")
-        .order_by("region__path", "name")
-    )
-    rows = {u.pk: Row(u.name, region_name=u.region.name, unit=u, units=1) for u in units}
+    listed = in_scope.filter(Q(kind=Unit.Kind.BUDGET) | Q(pk__in=kept.values("unit_id")))
     overdue = year.deadline is not None and today > year.deadline
-    for f in kept.order_by():
-        row = rows.get(f.unit_id)
-        if row is None or f.status not in row.counts:
+
+    # The regions beneath: units counted, figures summed, one row per region with units.
+    regions: dict[str, Row] = {}
+    for r in listed.order_by().values("region__path").annotate(n=Count("pk")):
+        regions[r["region__path"]] = Row("", units=r["n"])
+    counted = Q(status__in=statuses)
+    open_ = Q(status__in=Evaluation.EDITABLE_STATUSES)
+    sums = {f"n_{s}": Sum("forms", filter=Q(status=s)) for s in STATUSES}
+    sums.update(
+        late=Sum("late"),
+        open_forms=Sum("forms", filter=open_),
+        open_units=Count("unit_id", distinct=True, filter=open_),
+        budget=Sum("budget", filter=counted),
+        actual=Sum("actual", filter=counted),
+        money_forms=Sum("money_forms", filter=counted),
+        money_missing=Sum("money_missing", filter=counted),
+        scored=Sum("scored", filter=counted),
+        score_sum=Sum("score_sum", filter=counted),
+        score_min=Min("score_min", filter=counted),
+        score_max=Max("score_max", filter=counted),
+        **{
+            f"grade_{i}": Sum(Cast(KT(f"grades__{g}"), IntegerField()), filter=counted)
+            for i, g in enumerate(GRADES)
+        },
+    )
+    for r in kept.order_by().values("unit__region__path").annotate(**sums):
+        row = regions.setdefault(r["unit__region__path"], Row(""))
+        for s in STATUSES:
+            row.counts[s] = r[f"n_{s}"] or 0
+        row.overdue_late = r["late"] or 0
+        if overdue:
+            row.overdue_open = r["open_forms"] or 0
+            row.overdue_units = r["open_units"] or 0
+        row.money = Money(
+            r["budget"] or Decimal(0),
+            r["actual"] or Decimal(0),
+            r["money_forms"] or 0,
+            r["money_missing"] or 0,
+        )
+        grades = {g: r[f"grade_{i}"] for i, g in enumerate(GRADES) if r[f"grade_{i}"]}
+        row.scores.add_figures(
+            r["scored"] or 0, r["score_sum"], r["score_min"], r["score_max"], grades
+        )
+
+    # The units of the page, each with its own figures.
+    unit_count = sum(r.units for r in regions.values())
+    pages = max(1, -(-unit_count // UNITS_PER_PAGE))
+    shown = listed.select_related("region").order_by("region__path", "name")
+    if page is not None:
+        page = min(max(page, 1), pages)
+        shown = shown[(page - 1) * UNITS_PER_PAGE : page * UNITS_PER_PAGE]
+    units = list(shown)
+    rows = {u.pk: Row(u.name, region_name=u.region.name, unit=u, units=1) for u in units}
+    for f in kept.filter(unit_id__in=list(rows)).order_by():
+        row = rows[f.unit_id]
+        if f.status not in row.counts:
             continue
         row.counts[f.status] += f.forms
         row.overdue_late += f.late
@@ -466,7 +544,11 @@ def _summary_from_figures(user, region: Region, year: Year, *, basis: str, today
         )
         for p in parts
     )
-    return _assemble(user, region, year, basis, today, rows, indicators)
+    summary = _assemble(
+        user, region, year, basis, today, rows, indicators, by_region=list(regions.items())
+    )
+    summary.unit_count, summary.page, summary.pages = unit_count, page or 1, pages
+    return summary
 
 
 def region_breadcrumb(region: Region, reachable: QuerySet[Region]) -> list[Region]:

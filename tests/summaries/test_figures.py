@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from evaluations import services
-from evaluations.models import Evaluation, Year
+from evaluations.models import Evaluation, Unit, Year
 from summaries.models import FiguresYear, UnitFigures, UnitIndicatorFigures
 from summaries.rollup import LineValue, combine, roll_up, roll_up_parts
 from summaries.selectors import _summary_from_forms, figures_current, region_summary
@@ -203,3 +203,28 @@ def test_parts_of_each_unit_combine_to_the_roll_up_of_all_lines(lines):
                 total.skipped += p.skipped
     expected = [tuple(map(str, vars(r).values())) for r in roll_up(values)]
     assert [tuple(map(str, vars(r).values())) for r in combine(parts.values())] == expected
+
+
+def test_a_large_region_lists_its_units_a_page_at_a_time_with_totals_of_all(
+    client, cast, region_forms
+):
+    Unit.objects.bulk_create(
+        Unit(name=f"疏勒县单位{i:03d}", region=cast.regions.shule) for i in range(120)
+    )
+    figures_rebuild(year=cast.year)
+    year = year_of(cast)
+    first = region_summary(cast.viewer, cast.regions.kashi, year, today=TODAY)
+    second = region_summary(cast.viewer, cast.regions.kashi, year, today=TODAY, page=2)
+    every = _summary_from_forms(
+        cast.viewer, cast.regions.kashi, year, basis="handed_in", today=TODAY
+    )
+    assert (first.unit_count, first.pages, len(first.units), len(second.units)) == (123, 2, 100, 23)
+    assert [r.label for r in first.units + second.units] == [r.label for r in every.units]
+    assert shown(second)["total"] == shown(every)["total"]
+    assert shown(second)["children"] == shown(every)["children"]
+
+    assert client.login(username=cast.viewer.username, password=PASSWORD)
+    url = reverse("summary_region", args=[2020, cast.regions.kashi.pk])
+    page = client.get(url, {"page": "2"}).content.decode()
+    assert "共 123 个单位，第 2 / 2 页" in page and "疏勒县单位119" in page
+    assert "疏勒县医疗保障局" not in page.split('id="h-status"')[1].split("</section>")[0]
