@@ -32,6 +32,11 @@ class MembershipAdmin(admin.ModelAdmin):
 class YearAdmin(admin.ModelAdmin):
     list_display = ["year", "deadline", "closed"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "deadline" in form.changed_data:  # counted late against the deadline
+            changes.year_changed(obj.pk)
+
 
 class FundLineInline(admin.TabularInline):
     model = FundLine

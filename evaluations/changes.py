@@ -12,11 +12,22 @@ from collections.abc import Callable, Iterable
 
 Listener = Callable[[list[tuple[int, int]]], None]
 _listeners: list[Listener] = []
+_rebuilders: list[Callable[[int], None]] = []
 
 
-def register(listener: Listener) -> None:
+def register(listener: Listener, *, rebuild: Callable[[int], None] | None = None) -> None:
+    """`listener` hears changed (unit, year) pairs; `rebuild`, a year id whose figures must be
+    derived anew from all its forms (a new year, a new deadline, forms loaded in bulk)."""
     if listener not in _listeners:
         _listeners.append(listener)
+    if rebuild is not None and rebuild not in _rebuilders:
+        _rebuilders.append(rebuild)
+
+
+def year_changed(year_id: int) -> None:
+    """A year was created, its deadline changed, or its forms were written in bulk."""
+    for rebuild in _rebuilders:
+        rebuild(year_id)
 
 
 def forms_changed(pairs: Iterable[tuple[int, int]]) -> None:

@@ -8,7 +8,7 @@ class SummariesConfig(AppConfig):
     def ready(self):
         from evaluations import changes
 
-        from .services import unit_figures_refresh
+        from .services import figures_rebuild_year, unit_figures_refresh
 
         # The units' stored figures change in the transaction of every move that changes forms.
-        changes.register(unit_figures_refresh)
+        changes.register(unit_figures_refresh, rebuild=figures_rebuild_year)

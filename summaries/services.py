@@ -100,6 +100,10 @@ def figures_rebuild(*, year: Year, batch: int = 200) -> int:
     return len(unit_ids)
 
 
+def figures_rebuild_year(year_id: int) -> None:
+    figures_rebuild(year=Year.objects.get(pk=year_id))
+
+
 class ExportError(Exception):
     def __init__(self, message: str):
         super().__init__(message)

@@ -228,3 +228,27 @@ def test_a_large_region_lists_its_units_a_page_at_a_time_with_totals_of_all(
     page = client.get(url, {"page": "2"}).content.decode()
     assert "共 123 个单位，第 2 / 2 页" in page and "疏勒县单位119" in page
     assert "疏勒县医疗保障局" not in page.split('id="h-status"')[1].split("</section>")[0]
+
+
+def test_a_year_opened_or_given_a_new_deadline_in_the_admin_is_read_from_figures(
+    client, cast, region_forms
+):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("root", password=PASSWORD)
+    assert client.login(username="root", password=PASSWORD)
+    response = client.post(
+        "/admin/evaluations/year/add/", {"year": "2021", "deadline": "2022-04-30"}
+    )
+    assert response.status_code == 302
+    assert figures_current(Year.objects.select_related("summary_figures").get(year=2021))
+
+    assert not figures_current(year_of(cast))  # 2020's forms were written in bulk
+    response = client.post(
+        f"/admin/evaluations/year/{cast.year.pk}/change/",
+        {"year": "2020", "deadline": "2021-05-31"},
+    )
+    assert response.status_code == 302
+    assert_figures_as_forms(cast.reviewer, cast.regions.shule, cast)
+    summary = region_summary(cast.reviewer, cast.regions.shule, year_of(cast), today=TODAY)
+    assert summary.total.overdue_late == 0  # 社保D (2021-05-03) is on time now

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from evaluations import changes
 from evaluations.demo import DEMO_PASSWORD, demo_logins, load_demo
+from evaluations.models import Year
 
 
 class Command(BaseCommand):
@@ -11,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed=None, **options):
         report = load_demo(seed)
+        for year_id in Year.objects.values_list("pk", flat=True):  # forms written in bulk
+            changes.year_changed(year_id)
         self.stdout.write(
             f"自评表：新建 {len(report.created)} 张，已存在 {len(report.existing)} 张。"
         )
