@@ -7,6 +7,7 @@ reads the environment.
 
 import json
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -150,6 +151,18 @@ AUTH_PASSWORD_VALIDATORS = [
 # A form posted from an expired page (or without the CSRF cookie) gets a Chinese page saying that
 # nothing was saved and what to do.
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+# Argon2id at OWASP's cost, each hash in one of a few slots per host so that a login burst
+# leaves cores for pages (config/hashers.py). Older PBKDF2 hashes are verified and upgraded.
+PASSWORD_HASHERS = [
+    "config.hashers.BoundedArgon2Hasher",
+    "config.hashers.BoundedPBKDF2Hasher",
+]
+PASSWORD_HASH_SLOTS = int(
+    os.environ.get("DJANGO_PASSWORD_HASH_SLOTS", str(max(1, (os.cpu_count() or 2) // 2)))
+)
+PASSWORD_HASH_SLOT_DIR = os.environ.get(
+    "DJANGO_PASSWORD_HASH_SLOT_DIR", os.path.join(tempfile.gettempdir(), "jixiao-hash-slots")
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import changes
 from .models import (
     BasicDataLine,
     Evaluation,
@@ -39,6 +40,11 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(Year)
 class YearAdmin(admin.ModelAdmin):
     list_display = ["year", "deadline", "closed"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "deadline" in form.changed_data:  # counted late against the deadline
+            changes.year_changed(obj.pk)
 
 
 class ReadOnlyAdmin:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 
-from . import attachments, extensions, locks, partial, printed, workflow
+from . import attachments, changes, extensions, locks, partial, printed, workflow
 from .history import diff, snapshot
 from .models import (
     Attachment,
@@ -240,6 +240,7 @@ def evaluation_create(
             "copied_from": copy_from.pk if copy_from is not None else None,
         },
     )
+    changes.forms_changed([(evaluation.unit_id, evaluation.year_id)])
     return evaluation
 
 
@@ -501,6 +502,7 @@ def evaluation_figures_store(*, evaluation_id: int) -> Evaluation:
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
     _set_figures(evaluation)
     evaluation.save(update_fields=FIGURE_FIELDS)
+    changes.forms_changed([(evaluation.unit_id, evaluation.year_id)])
     return evaluation
 
 
@@ -526,6 +528,7 @@ def evaluation_figures_refresh(*, batch: int = 200) -> int:
             for evaluation in forms:
                 _set_figures(evaluation, loaded=True)
             Evaluation.objects.bulk_update(forms, FIGURE_FIELDS)
+            changes.forms_changed((ev.unit_id, ev.year_id) for ev in forms)
         done += len(forms)
     return done
 
@@ -561,6 +564,7 @@ def record_transition(
             *FIGURE_FIELDS,
         ]
     )
+    changes.forms_changed([(evaluation.unit_id, evaluation.year_id)])
     return TransitionLog.objects.create(
         evaluation=evaluation,
         actor=user,

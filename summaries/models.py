@@ -71,3 +71,93 @@ class BatchExport(models.Model):
     @property
     def download_name(self) -> str:
         return f"{self.year.year}年度_{self.region.name}_已审核自评表.zip"
+
+
+# -- stored figures: what a summary reads instead of the forms beneath it -----------------------
+
+SUM = {"max_digits": 40, "decimal_places": 12}
+
+
+class FiguresYear(models.Model):
+    """A year whose per-unit figures are kept: built in full (`manage.py rebuild_summaries`, or
+    the migration that added them) and kept current by every service that changes a form. The
+    summary reads the figures only while they were built under today's deadline and scoring
+    rules; otherwise it reads the forms, as it always did, until they are rebuilt."""
+
+    year = models.OneToOneField(
+        Year, verbose_name="年度", on_delete=models.CASCADE, related_name="summary_figures"
+    )
+    deadline = models.DateField("按此截止日期统计", null=True, blank=True)
+    rules = models.CharField("评分规则版本", max_length=64, blank=True)
+    built_at = models.DateTimeField("生成时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "汇总数据年度"
+        verbose_name_plural = "汇总数据年度"
+
+    def __str__(self):
+        return f"{self.year_id} 汇总数据"
+
+
+class UnitFigures(models.Model):
+    """One unit's forms of one year in one status: how many, how many handed in late, money and
+    scores (the latter two only for handed-in forms, as the summary counts them)."""
+
+    unit = models.ForeignKey(
+        "evaluations.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="单位"
+    )
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="+", verbose_name="年度")
+    status = models.CharField("状态", max_length=20)
+    forms = models.PositiveIntegerField("表数", default=0)
+    late = models.PositiveIntegerField("逾期提交", default=0)
+    budget = models.DecimalField("全年预算数", max_digits=20, decimal_places=2, default=0)
+    actual = models.DecimalField("全年执行数", max_digits=20, decimal_places=2, default=0)
+    money_forms = models.PositiveIntegerField("计入金额表数", default=0)
+    money_missing = models.PositiveIntegerField("缺金额表数", default=0)
+    scored = models.PositiveIntegerField("计分表数", default=0)
+    score_sum = models.DecimalField("总分之和", max_digits=20, decimal_places=2, default=0)
+    score_min = models.DecimalField("最低分", max_digits=7, decimal_places=2, null=True)
+    score_max = models.DecimalField("最高分", max_digits=7, decimal_places=2, null=True)
+    grades = models.JSONField("等级分布", default=dict)
+
+    class Meta:
+        verbose_name = "单位汇总数据"
+        verbose_name_plural = "单位汇总数据"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit", "status"], name="unit_figures_once")
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.year_id} {self.status}"
+
+
+class UnitIndicatorFigures(models.Model):
+    """One unit's handed-in lines of one year and status under one 三级指标 name and measure
+    (summaries.rollup.Part). The exponents keep the sums' Decimal places as `roll_up` has them,
+    so a total read back prints as it did when computed from the lines."""
+
+    unit = models.ForeignKey(
+        "evaluations.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="单位"
+    )
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="+", verbose_name="年度")
+    status = models.CharField("状态", max_length=20)
+    key = models.CharField("指标名（规范化）", max_length=300)
+    name = models.CharField("三级指标", max_length=300)
+    measure = models.CharField("计量单位", max_length=200, blank=True)
+    sum_target = models.DecimalField("指标值之和", **SUM)
+    sum_actual = models.DecimalField("完成值之和", **SUM)
+    weights = models.DecimalField("权数之和", **SUM)
+    target_exp = models.SmallIntegerField(default=0)
+    actual_exp = models.SmallIntegerField(default=0)
+    weights_exp = models.SmallIntegerField(default=0)
+    lines = models.PositiveIntegerField("计入行数", default=0)
+    forms = models.PositiveIntegerField("表数", default=0)
+    skipped = models.PositiveIntegerField("未计入行数", default=0)
+
+    class Meta:
+        verbose_name = "单位指标汇总数据"
+        verbose_name_plural = "单位指标汇总数据"
+        indexes = [models.Index(fields=["year", "status", "unit"], name="unit_indicator_figures")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.year_id} {self.status} {self.name} {self.measure}"

@@ -150,3 +150,91 @@ def roll_up(lines: Iterable[LineValue]) -> list[Rollup]:
         result.append(Rollup(names[key], "", False, None, None, 0, 0, 0, n))
     result.sort(key=lambda r: (-r.units, -r.lines, r.name, r.measure))
     return result
+
+
+# -- the same roll-up in parts: one unit's lines stored, then many units' parts combined ----------
+
+
+@dataclass
+class Part:
+    """One unit's lines of one 三级指标 name (normalised: `key`) and unit of measure, as
+    `roll_up` would count them; `skipped` are the unit's lines of that name left out (kept on
+    the part whose measure is "" when the name has no such group). Sums are exact Decimals, so
+    parts added together give the sums `roll_up` gives over all their lines."""
+
+    key: str
+    name: str
+    measure: str
+    sum_target: Decimal = Decimal(0)
+    sum_actual: Decimal = Decimal(0)
+    weights: Decimal = Decimal(0)
+    lines: int = 0
+    forms: int = 0
+    units: int = 0
+    skipped: int = 0
+
+
+def roll_up_parts(lines: Iterable[LineValue]) -> list[Part]:
+    """The parts of one unit's lines (every line of one unit: `units` is 1 where lines count)."""
+    parts: dict[tuple[str, str], Part] = {}
+    forms: dict[tuple[str, str], set[int]] = {}
+    names: dict[str, str] = {}
+    for line in lines:
+        key = normalise_name(line.name)
+        if not key:
+            continue
+        name = line.name.strip()
+        names[key] = min(names.get(key, name), name)
+        measured = _measured(line)
+        relative = measured is not None and is_relative(measured[0])
+        if measured is None or (relative and not line.fund):
+            part = parts.setdefault((key, ""), Part(key, name, ""))
+            part.skipped += 1
+            continue
+        measure, target, actual = measured
+        part = parts.setdefault((key, measure), Part(key, name, measure))
+        weight = line.fund if relative else Decimal(1)
+        part.sum_target += target * weight
+        part.sum_actual += actual * weight
+        part.weights += weight
+        part.lines += 1
+        forms.setdefault((key, measure), set()).add(line.evaluation_id)
+    for (key, measure), part in parts.items():
+        part.name = names[key]  # one name for every part of a key, as roll_up shows it
+        part.forms = len(forms.get((key, measure), ()))
+        part.units = 1 if part.lines else 0
+    return list(parts.values())
+
+
+def combine(parts: Iterable[Part]) -> list[Rollup]:
+    """Rollups from parts already added up per key and measure (each `units` counting the units
+    with lines in it): what `roll_up` gives over the lines beneath them. A name's skipped lines
+    are shown on its first measure in order, or on a row of their own."""
+    by_key: dict[str, list[Part]] = {}
+    for part in parts:
+        by_key.setdefault(part.key, []).append(part)
+    result = []
+    for key_parts in by_key.values():
+        skipped = sum(p.skipped for p in key_parts)
+        name = min(p.name for p in key_parts)
+        counted = sorted((p for p in key_parts if p.lines), key=lambda p: p.measure)
+        for p in counted:
+            relative = is_relative(p.measure)
+            result.append(
+                Rollup(
+                    name=name,
+                    measure=p.measure,
+                    relative=relative,
+                    target=p.sum_target / p.weights if relative else p.sum_target,
+                    actual=p.sum_actual / p.weights if relative else p.sum_actual,
+                    lines=p.lines,
+                    forms=p.forms,
+                    units=p.units,
+                    skipped=skipped,
+                )
+            )
+            skipped = 0
+        if skipped:
+            result.append(Rollup(name, "", False, None, None, 0, 0, 0, skipped))
+    result.sort(key=lambda r: (-r.units, -r.lines, r.name, r.measure))
+    return result

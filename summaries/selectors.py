@@ -16,16 +16,20 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, Max, Min, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from evaluations.models import Evaluation, FundLine, IndicatorLine, Region, Unit, Year
-from evaluations.permissions import visible_evaluations
+from evaluations.permissions import region_scope_q, visible_evaluations
+from evaluations.scoring import RULES
 from evaluations.selectors import SCORE_FIELDS, form_scores
 from evaluations.templates_def import TEMPLATES
 
+from .models import FiguresYear, UnitFigures, UnitIndicatorFigures
 from .permissions import summary_regions, summary_units_q
-from .rollup import LineValue, Rollup, roll_up
+from .rollup import LineValue, Part, Rollup, combine, roll_up, roll_up_parts
 
 Status = Evaluation.Status
 STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
@@ -69,36 +73,38 @@ class Money:
 
 @dataclass
 class Scores:
-    """Totals and grades of scored (项目支出) forms."""
+    """Totals and grades of scored (项目支出) forms: count, sum, lowest and highest, whether
+    added form by form (`totals` lists them then) or read as a unit's stored figures."""
 
     totals: list[Decimal] = field(default_factory=list)
     grades: Counter = field(default_factory=Counter)
+    count: int = 0
+    sum: Decimal = Decimal(0)
+    lowest: Decimal | None = None
+    highest: Decimal | None = None
 
     def add(self, total: Decimal, grade: str) -> None:
         self.totals.append(total)
-        self.grades[grade] += 1
+        self.add_figures(1, total, total, total, {grade: 1})
+
+    def add_figures(self, count: int, total_sum, lowest, highest, grades: dict) -> None:
+        if not count:
+            return
+        self.count += count
+        self.sum += total_sum
+        self.lowest = lowest if self.lowest is None else min(self.lowest, lowest)
+        self.highest = highest if self.highest is None else max(self.highest, highest)
+        self.grades.update(grades)
 
     def merge(self, other: Scores) -> None:
         self.totals += other.totals
-        self.grades.update(other.grades)
-
-    @property
-    def count(self) -> int:
-        return len(self.totals)
+        self.add_figures(other.count, other.sum, other.lowest, other.highest, other.grades)
 
     @property
     def average(self) -> Decimal | None:
-        if not self.totals:
+        if not self.count:
             return None
-        return (sum(self.totals, Decimal(0)) / len(self.totals)).quantize(Decimal("0.01"))
-
-    @property
-    def lowest(self) -> Decimal | None:
-        return min(self.totals) if self.totals else None
-
-    @property
-    def highest(self) -> Decimal | None:
-        return max(self.totals) if self.totals else None
+        return (self.sum / self.count).quantize(Decimal("0.01"))
 
 
 @dataclass
@@ -142,6 +148,9 @@ class RegionSummary:
     children: list[Row]
     total: Row
     indicators: list[Rollup]
+    unit_count: int = 0  # units in the region, on every page
+    page: int = 1  # `units` holds this page of UNITS_PER_PAGE units
+    pages: int = 1
 
     @property
     def basis_label(self) -> str:
@@ -192,12 +201,40 @@ def _status_counts(forms: QuerySet[Evaluation], year: Year, today) -> dict[int, 
     return {r["unit_id"]: r for r in rows}
 
 
+UNITS_PER_PAGE = 100
+
+
 def region_summary(
-    user, region: Region, year: Year, *, basis: str = DEFAULT_BASIS, today=None
+    user,
+    region: Region,
+    year: Year,
+    *,
+    basis: str = DEFAULT_BASIS,
+    today=None,
+    page: int | None = 1,
 ) -> RegionSummary:
-    """Everything the summary page of `region` shows, within the user's scope: one row per unit,
-    one per child region the user may open (plus the region's own 本级 units), and the total."""
+    """Everything the summary page of `region` shows, within the user's scope: one row per unit
+    (`page`: the units of that page, UNITS_PER_PAGE each, in the order of the list; None: all),
+    one per child region the user may open (plus the region's own 本级 units), and the total.
+
+    Read from the units' stored figures (`UnitFigures`, a few rows per unit, however many forms
+    and lines lie beneath) where the year's are kept and current: the page's units, and the
+    figures summed per region in the database, so the reads grow with what the page shows, not
+    with the region. Otherwise read from the forms, as before."""
     today = today or timezone.localdate()
+    if figures_current(year):
+        return _summary_from_figures(user, region, year, basis=basis, today=today, page=page)
+    summary = _summary_from_forms(user, region, year, basis=basis, today=today)
+    summary.unit_count = len(summary.units)
+    summary.pages = max(1, -(-summary.unit_count // UNITS_PER_PAGE))
+    if page is not None:
+        summary.page = min(max(page, 1), summary.pages)
+        start = (summary.page - 1) * UNITS_PER_PAGE
+        summary.units = summary.units[start : start + UNITS_PER_PAGE]
+    return summary
+
+
+def _summary_from_forms(user, region: Region, year: Year, *, basis: str, today) -> RegionSummary:
     forms = region_forms(user, region, year)
     counted = forms.filter(status__in=BASIS[basis][1])
 
@@ -248,16 +285,25 @@ def region_summary(
         for ev_id, unit_id, name, target, actual in lines.order_by()
     )
 
+    return _assemble(user, region, year, basis, today, rows, indicators)
+
+
+def _assemble(
+    user, region, year, basis, today, rows: dict[int, Row], indicators, by_region=None
+) -> RegionSummary:
+    """The child regions' rows and the total, from rows of the units or, `by_region`, of the
+    regions beneath ((region path, row) pairs)."""
+    if by_region is None:
+        by_region = [(r.unit.region.path, r) for r in rows.values()]
     reachable = summary_regions(user).filter(parent=region).order_by("name")
     children = [Row(c.name, region=c) for c in reachable]
     own = Row(f"{region.name}本级", region=region)
-    for unit_row in rows.values():
-        path = unit_row.unit.region.path
+    for path, part in by_region:
         target = next((c for c in children if path.startswith(c.region.path)), own)
-        target.merge(unit_row)
+        target.merge(part)
     total = Row(region.name, region=region)
-    for unit_row in rows.values():
-        total.merge(unit_row)
+    for _, part in by_region:
+        total.merge(part)
 
     return RegionSummary(
         region=region,
@@ -269,6 +315,240 @@ def region_summary(
         total=total,
         indicators=indicators,
     )
+
+
+# -- the units' stored figures ------------------------------------------------------------------
+
+HANDED_IN = (
+    Status.SUBMITTED,
+    Status.APPROVED,
+)  # every basis counts money, scores and lines of these
+
+
+def figures_current(year: Year) -> bool:
+    """The year's unit figures are kept, and were built under its deadline and today's rules
+    (no query where the year was read with `select_related("summary_figures")`)."""
+    try:
+        kept = year.summary_figures
+    except FiguresYear.DoesNotExist:
+        return False
+    return (kept.deadline, kept.rules) == (year.deadline, RULES)
+
+
+def unit_figures(
+    unit_ids: list[int], year: Year
+) -> tuple[list[UnitFigures], list[UnitIndicatorFigures]]:
+    """The figures of the units' forms of the year (unsaved rows), read from the forms as
+    `_summary_from_forms` reads them: a fixed number of queries for any number of units."""
+    forms = Evaluation.objects.filter(year=year, unit_id__in=unit_ids)
+    aggregates = {"forms": Count("pk")}
+    if year.deadline is not None:
+        aggregates["late"] = Count("pk", filter=Q(submitted_at__gte=late_after(year.deadline)))
+    figures = {
+        (r["unit_id"], r["status"]): UnitFigures(
+            unit_id=r["unit_id"],
+            year=year,
+            status=r["status"],
+            forms=r["forms"],
+            late=r.get("late", 0),
+            grades={},
+        )
+        for r in forms.order_by().values("unit_id", "status").annotate(**aggregates)
+    }
+    handed_in = forms.filter(status__in=HANDED_IN)
+
+    funds: dict[int, Decimal | None] = {}
+    money_rows = (
+        FundLine.objects.filter(_total_row_q(), evaluation__in=handed_in)
+        .values_list(
+            "evaluation_id", "evaluation__unit_id", "evaluation__status", "budget", "actual"
+        )
+        .order_by()
+    )
+    for evaluation_id, unit_id, status, budget, actual in money_rows:
+        funds[evaluation_id] = budget
+        f = figures[(unit_id, status)]
+        if budget is None or actual is None:
+            f.money_missing += 1
+        else:
+            f.budget += budget
+            f.actual += actual
+            f.money_forms += 1
+
+    heads = list(
+        handed_in.filter(template__in=_scored_templates()).values_list(
+            "unit_id", "status", *SCORE_FIELDS, named=True
+        )
+    )
+    scores = form_scores(heads)
+    for head in heads:
+        if head.pk not in scores:
+            continue
+        total, grade = scores[head.pk]
+        f = figures[(head.unit_id, head.status)]
+        f.scored += 1
+        f.score_sum += total
+        f.score_min = total if f.score_min is None else min(f.score_min, total)
+        f.score_max = total if f.score_max is None else max(f.score_max, total)
+        f.grades[grade] = f.grades.get(grade, 0) + 1
+
+    lines: dict[tuple[int, str], list[LineValue]] = {}
+    rows = IndicatorLine.objects.filter(evaluation__in=handed_in).values_list(
+        "evaluation_id", "evaluation__unit_id", "evaluation__status", "level3", "target", "actual"
+    )
+    for ev_id, unit_id, status, name, target, actual in rows.order_by():
+        lines.setdefault((unit_id, status), []).append(
+            LineValue(name, target, actual, funds.get(ev_id), unit_id, ev_id)
+        )
+    indicators = [
+        UnitIndicatorFigures(
+            unit_id=unit_id,
+            year=year,
+            status=status,
+            key=p.key,
+            name=p.name,
+            measure=p.measure,
+            sum_target=p.sum_target,
+            sum_actual=p.sum_actual,
+            weights=p.weights,
+            target_exp=p.sum_target.as_tuple().exponent,
+            actual_exp=p.sum_actual.as_tuple().exponent,
+            weights_exp=p.weights.as_tuple().exponent,
+            lines=p.lines,
+            forms=p.forms,
+            skipped=p.skipped,
+        )
+        for (unit_id, status), unit_lines in lines.items()
+        for p in roll_up_parts(unit_lines)
+    ]
+    return list(figures.values()), indicators
+
+
+def _exact(value: Decimal, exponent: int) -> Decimal:
+    """A sum read back with the Decimal places it had when added up in Python."""
+    return value.quantize(Decimal(1).scaleb(exponent))
+
+
+def _summary_from_figures(
+    user, region: Region, year: Year, *, basis: str, today, page: int | None
+) -> RegionSummary:
+    statuses = BASIS[basis][1]
+    in_scope = Unit.objects.filter(summary_units_q(user, region))
+    scope = region_scope_q(user, "unit__region__")
+    if scope is None:  # no reviewer's or viewer's scope: nothing (the views refuse them anyway)
+        scope = Q(pk__in=[])
+    kept = UnitFigures.objects.filter(scope, year=year, unit__in=in_scope.values("pk"))
+    listed = in_scope.filter(Q(kind=Unit.Kind.BUDGET) | Q(pk__in=kept.values("unit_id")))
+    overdue = year.deadline is not None and today > year.deadline
+
+    # The regions beneath: units counted, figures summed, one row per region with units.
+    regions: dict[str, Row] = {}
+    for r in listed.order_by().values("region__path").annotate(n=Count("pk")):
+        regions[r["region__path"]] = Row("", units=r["n"])
+    counted = Q(status__in=statuses)
+    open_ = Q(status__in=Evaluation.EDITABLE_STATUSES)
+    sums = {f"n_{s}": Sum("forms", filter=Q(status=s)) for s in STATUSES}
+    sums.update(
+        late=Sum("late"),
+        open_forms=Sum("forms", filter=open_),
+        open_units=Count("unit_id", distinct=True, filter=open_),
+        budget=Sum("budget", filter=counted),
+        actual=Sum("actual", filter=counted),
+        money_forms=Sum("money_forms", filter=counted),
+        money_missing=Sum("money_missing", filter=counted),
+        scored=Sum("scored", filter=counted),
+        score_sum=Sum("score_sum", filter=counted),
+        score_min=Min("score_min", filter=counted),
+        score_max=Max("score_max", filter=counted),
+        **{
+            f"grade_{i}": Sum(Cast(KT(f"grades__{g}"), IntegerField()), filter=counted)
+            for i, g in enumerate(GRADES)
+        },
+    )
+    for r in kept.order_by().values("unit__region__path").annotate(**sums):
+        row = regions.setdefault(r["unit__region__path"], Row(""))
+        for s in STATUSES:
+            row.counts[s] = r[f"n_{s}"] or 0
+        row.overdue_late = r["late"] or 0
+        if overdue:
+            row.overdue_open = r["open_forms"] or 0
+            row.overdue_units = r["open_units"] or 0
+        row.money = Money(
+            r["budget"] or Decimal(0),
+            r["actual"] or Decimal(0),
+            r["money_forms"] or 0,
+            r["money_missing"] or 0,
+        )
+        grades = {g: r[f"grade_{i}"] for i, g in enumerate(GRADES) if r[f"grade_{i}"]}
+        row.scores.add_figures(
+            r["scored"] or 0, r["score_sum"], r["score_min"], r["score_max"], grades
+        )
+
+    # The units of the page, each with its own figures.
+    unit_count = sum(r.units for r in regions.values())
+    pages = max(1, -(-unit_count // UNITS_PER_PAGE))
+    shown = listed.select_related("region").order_by("region__path", "name")
+    if page is not None:
+        page = min(max(page, 1), pages)
+        shown = shown[(page - 1) * UNITS_PER_PAGE : page * UNITS_PER_PAGE]
+    units = list(shown)
+    rows = {u.pk: Row(u.name, region_name=u.region.name, unit=u, units=1) for u in units}
+    for f in kept.filter(unit_id__in=list(rows)).order_by():
+        row = rows[f.unit_id]
+        if f.status not in row.counts:
+            continue
+        row.counts[f.status] += f.forms
+        row.overdue_late += f.late
+        if overdue and f.status in Evaluation.EDITABLE_STATUSES:
+            row.overdue_open += f.forms
+            row.overdue_units = 1
+        if f.status in statuses:
+            row.money.budget += f.budget
+            row.money.actual += f.actual
+            row.money.forms += f.money_forms
+            row.money.missing += f.money_missing
+            row.scores.add_figures(f.scored, f.score_sum, f.score_min, f.score_max, f.grades)
+
+    parts = (
+        UnitIndicatorFigures.objects.filter(
+            scope, year=year, status__in=statuses, unit__in=in_scope.values("pk")
+        )
+        .values("key", "measure")
+        .annotate(
+            name_=Min("name"),
+            sum_target_=Sum("sum_target"),
+            sum_actual_=Sum("sum_actual"),
+            weights_=Sum("weights"),
+            target_exp_=Min("target_exp"),
+            actual_exp_=Min("actual_exp"),
+            weights_exp_=Min("weights_exp"),
+            lines_=Sum("lines"),
+            forms_=Sum("forms"),
+            skipped_=Sum("skipped"),
+            units_=Count("unit_id", distinct=True, filter=Q(lines__gt=0)),
+        )
+        .order_by()
+    )
+    indicators = combine(
+        Part(
+            key=p["key"],
+            name=p["name_"],
+            measure=p["measure"],
+            sum_target=_exact(p["sum_target_"], p["target_exp_"]),
+            sum_actual=_exact(p["sum_actual_"], p["actual_exp_"]),
+            weights=_exact(p["weights_"], p["weights_exp_"]),
+            lines=p["lines_"],
+            forms=p["forms_"],
+            units=p["units_"],
+            skipped=p["skipped_"],
+        )
+        for p in parts
+    )
+    summary = _assemble(
+        user, region, year, basis, today, rows, indicators, by_region=list(regions.items())
+    )
+    summary.unit_count, summary.page, summary.pages = unit_count, page or 1, pages
+    return summary
 
 
 def region_breadcrumb(region: Region, reachable: QuerySet[Region]) -> list[Region]:

@@ -1,4 +1,5 @@
-"""Writes: asking for a batch export, and building it (run by the background task)."""
+"""Writes: the units' stored figures the summaries read; asking for a batch export, and building
+it (run by the background task)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import zipfile
 from io import BytesIO
 
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from config.tasks import enqueue_on_commit
@@ -16,18 +17,92 @@ from evaluations import printed
 from evaluations.exports.files import file_stem
 from evaluations.exports.layout import build_grids
 from evaluations.exports.xlsx import form_sheet_names, write_xlsx_many
-from evaluations.models import Evaluation, Region, Year
-from evaluations.scoring import evaluation_score, total_fund_amounts
+from evaluations.models import Evaluation, Region, Unit, Year
+from evaluations.scoring import RULES, evaluation_score, total_fund_amounts
 from evaluations.selectors import form_data, with_lines
 
 from .exports import Pct, Table, fill_sheet
-from .models import BatchExport
-from .selectors import approved_for_export
+from .models import BatchExport, FiguresYear, UnitFigures, UnitIndicatorFigures
+from .selectors import approved_for_export, unit_figures
 
 logger = logging.getLogger(__name__)
 
 NOTHING_TO_EXPORT = "{year}年度{region}没有您可导出的已审核自评表。"
 SUMMARY_SHEET = "汇总"
+
+
+# -- the units' stored figures ------------------------------------------------------------------
+
+
+def _write_figures(unit_ids: list[int], year: Year) -> None:
+    UnitFigures.objects.filter(year=year, unit_id__in=unit_ids).delete()
+    UnitIndicatorFigures.objects.filter(year=year, unit_id__in=unit_ids).delete()
+    figures, indicators = unit_figures(unit_ids, year)
+    UnitFigures.objects.bulk_create(figures)
+    UnitIndicatorFigures.objects.bulk_create(indicators, batch_size=2000)
+
+
+def unit_figures_refresh(pairs: list[tuple[int, int]]) -> None:
+    """Redo the stored figures of each (unit id, year id) whose forms changed, inside the
+    transaction that changed them (registered with evaluations.changes). Years whose figures are
+    not kept are left alone. Each unit's row is locked first, in id order: two moves in one unit
+    wait for each other, and the second then reads the first's committed change (PostgreSQL's
+    read-committed takes a fresh snapshot per statement), so neither overwrites the other."""
+    kept = {
+        fy.year_id: fy.year
+        for fy in FiguresYear.objects.filter(
+            year_id__in={year_id for _, year_id in pairs}
+        ).select_related("year")
+    }
+    by_year: dict[int, list[int]] = {}
+    for unit_id, year_id in pairs:
+        if year_id in kept:
+            by_year.setdefault(year_id, []).append(unit_id)
+    if not by_year:
+        return
+    units = Unit.objects.filter(pk__in={u for ids in by_year.values() for u in ids}).order_by("pk")
+    if connection.features.has_select_for_no_key_update:
+        # NO KEY: new forms of the unit (a foreign key to it) are not held up.
+        units = units.select_for_update(no_key=True)
+    else:
+        units = units.select_for_update()
+    list(units.values_list("pk", flat=True))
+    for year_id, unit_ids in by_year.items():
+        _write_figures(unit_ids, kept[year_id])
+
+
+def figures_rebuild(*, year: Year, batch: int = 200) -> int:
+    """Build the year's figures for every unit anew from its forms and keep them from now on
+    (`manage.py rebuild_summaries`); the number of units with forms. Run after an upgrade that
+    changed the scoring rules, after a change of the year's deadline, or after forms were written
+    outside the services. Each batch of units is locked and rewritten in one transaction, so a
+    move made meanwhile waits or is read. The year is marked kept but not current first: moves
+    during the rebuild keep their units current while the summaries still read the forms, until
+    the last batch is written."""
+    year = Year.objects.get(pk=year.pk)  # its deadline as stored now
+    FiguresYear.objects.update_or_create(
+        year=year, defaults={"deadline": year.deadline, "rules": "", "built_at": timezone.now()}
+    )
+    unit_ids = list(
+        Evaluation.objects.filter(year=year)
+        .order_by("unit_id")
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    stale = set(UnitFigures.objects.filter(year=year).values_list("unit_id", flat=True))
+    stale -= set(unit_ids)
+    for start in range(0, len(unit_ids), batch):
+        with transaction.atomic():
+            unit_figures_refresh([(u, year.pk) for u in unit_ids[start : start + batch]])
+    if stale:  # units whose forms have all gone since
+        with transaction.atomic():
+            unit_figures_refresh([(u, year.pk) for u in sorted(stale)])
+    FiguresYear.objects.filter(year=year).update(rules=RULES)
+    return len(unit_ids)
+
+
+def figures_rebuild_year(year_id: int) -> None:
+    figures_rebuild(year=Year.objects.get(pk=year_id))
 
 
 class ExportError(Exception):

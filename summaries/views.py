@@ -19,7 +19,15 @@ from . import charts, services
 from .exports import summary_tables, write_table_xlsx
 from .models import BatchExport
 from .permissions import check_role, get_region_for_user, home_region, summary_regions
-from .selectors import BASIS, DEFAULT_BASIS, GRADES, STATUSES, region_breadcrumb, region_summary
+from .selectors import (
+    BASIS,
+    DEFAULT_BASIS,
+    GRADES,
+    STATUSES,
+    UNITS_PER_PAGE,
+    region_breadcrumb,
+    region_summary,
+)
 from .templatetags.summary_tags import pct
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,7 +61,8 @@ def summary_home(request):
 
 def _load(request, year, region_id):
     region = get_region_for_user(request.user, region_id)
-    year = get_object_or_404(Year, year=year)
+    # With the year's stored-figures mark: the summary learns whether to read them, no query.
+    year = get_object_or_404(Year.objects.select_related("summary_figures"), year=year)
     basis = request.GET.get("basis")
     return region, year, basis if basis in BASIS else DEFAULT_BASIS
 
@@ -118,7 +127,9 @@ def _charts(summary) -> dict[str, str]:
 @require_GET
 def summary_region(request, year, region_id):
     region, year, basis = _load(request, year, region_id)
-    summary = region_summary(request.user, region, year, basis=basis)
+    page = request.GET.get("page", "1")
+    page = int(page) if page.isdigit() else 1
+    summary = region_summary(request.user, region, year, basis=basis, page=page)
     reachable = summary_regions(request.user)
     exports = BatchExport.objects.filter(
         requested_by=request.user, region=region, year=year
@@ -138,6 +149,7 @@ def summary_region(request, year, region_id):
             "tables": summary_tables(summary),
             "statuses": STATUSES,
             "grades": GRADES,
+            "units_per_page": UNITS_PER_PAGE,
             "exports": exports,
             "approved_count": summary.total.counts[Evaluation.Status.APPROVED],
         },
@@ -148,7 +160,7 @@ def summary_region(request, year, region_id):
 @require_GET
 def summary_table_xlsx(request, year, region_id, table):
     region, year, basis = _load(request, year, region_id)
-    summary = region_summary(request.user, region, year, basis=basis)
+    summary = region_summary(request.user, region, year, basis=basis, page=None)  # every unit
     tables = summary_tables(summary)
     if table not in tables:
         raise Http404("没有这张表。")

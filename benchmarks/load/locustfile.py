@@ -1,6 +1,8 @@
-"""50 preparers at once: log in, open the list and the form, save it with the version the page
-carried (optimistic lock), submit, withdraw, again. Each save the server acknowledges is written
-to $LOAD_SAVES (JSON lines) so `data.py verify` can check afterwards that none was lost."""
+"""Preparers: log in, open the list and the form, save it with the version the page carried
+(optimistic lock), submit, withdraw, again, pausing between actions as $LOAD_WAIT says ("MIN-MAX"
+seconds; default 0.5-1.5, a clerk's pace is 10-30). Each save tried, and each the server
+acknowledges, is written to $LOAD_SAVES (JSON lines) and flushed at once, so `data.py verify`
+can check afterwards that none was lost, whenever the run is stopped."""
 
 from __future__ import annotations
 
@@ -19,6 +21,15 @@ SAVES = open(os.environ["LOAD_SAVES"], "a", encoding="utf-8")  # noqa: SIM115 - 
 PASSWORD = os.environ["LOAD_PASSWORD"]
 _lock = threading.Lock()
 _next = iter(range(10**9))
+WAIT = [float(s) for s in os.environ.get("LOAD_WAIT", "0.5-1.5").split("-")]
+
+
+def record(**entry) -> None:
+    """One line of the save record, on disk before the request it notes is sent or after its
+    answer came: a run cut off between the two leaves the "tried" line, never a half one."""
+    with _lock:
+        SAVES.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        SAVES.flush()
 
 
 class FormFields(HTMLParser):
@@ -72,7 +83,7 @@ def page_fields(html: str, hint: str) -> dict:
 
 
 class Preparer(HttpUser):
-    wait_time = between(0.5, 1.5)
+    wait_time = between(WAIT[0], WAIT[-1])
 
     def on_start(self):
         me = USERS[next(_next) % len(USERS)]
@@ -94,8 +105,11 @@ class Preparer(HttpUser):
 
     @task
     def fill_and_submit(self):
+        # A pause (wait_time) before every click: the list, the form, 保存, the form page, 提交,
+        # 撤回; the page a click redirects to comes with it.
         self.client.get("/evaluations/", name="list")
         edit = f"/evaluations/{self.form}/edit/"
+        self.wait()
         page = self.client.get(edit, name="edit page")
         if page.status_code != 200 or "/edit/" not in page.url:
             return  # submitted by an earlier round that failed half-way: withdraw below
@@ -103,25 +117,24 @@ class Preparer(HttpUser):
         typed = f"完成情况 {uuid.uuid4().hex[:12]}"
         data["goal_actual"] = typed
         version = data.get("version")
-        with _lock:  # a save cut off by the end of the run may still be stored: noted as tried
-            SAVES.write(json.dumps({"form": self.form, "token": typed, "tried": True}) + "\n")
+        self.wait()
+        record(form=self.form, token=typed, tried=True)  # cut off by the end, it may be stored
         with self.client.post(
             edit, data, name="save", allow_redirects=False, catch_response=True
         ) as r:
             if r.status_code == 302 and r.headers.get("Location", "").endswith(edit):
-                with _lock:
-                    SAVES.write(json.dumps({"form": self.form, "token": typed, "v": version}))
-                    SAVES.write("\n")
-                    SAVES.flush()
+                record(form=self.form, token=typed, v=version)
             else:
                 r.failure(f"save refused ({r.status_code})")
                 return
 
+        self.wait()
         detail = self.client.get(f"/evaluations/{self.form}/", name="detail")
         m = re.search(r'name="version" value="(\d+)"', detail.text)
         if not m:
             return
         for action in ("submit", "withdraw"):
+            self.wait()
             with self.client.post(
                 f"/evaluations/{self.form}/transition/{action}/",
                 {"version": m.group(1), "csrfmiddlewaretoken": self._csrf()},
