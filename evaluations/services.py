@@ -9,6 +9,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from audit.services import audit_record
 from reports.checks import report_problems
 
 from . import attachments, locks, partial, workflow
+from .exports.pdf import PRINT_LAYOUT_VERSION
 from .history import diff, snapshot
 from .models import (
     Attachment,
@@ -30,6 +32,7 @@ from .models import (
     Notification,
     ReopenedPart,
     ReviewComment,
+    ScoringRuleSet,
     Submission,
     TransitionLog,
     Unit,
@@ -42,6 +45,7 @@ from .permissions import (
     units_for_new_forms,
     visible_evaluations,
 )
+from .rulesets import rules_changed
 from .scoring import (
     RULES,
     ClaimProblem,
@@ -1005,3 +1009,38 @@ def attachment_downloaded(*, attachment: Attachment, user) -> None:
         file_name=attachment.original_name,
         actor=user,
     )
+
+
+@transaction.atomic
+def scoring_rules_set(
+    *, user, region, year: Year, figures: dict, source: str = ""
+) -> ScoringRuleSet:
+    """Set a region's provincial scoring rules for a year (`indicators.rules`; figures: the
+    ScoringRuleSet fields). The handed-in forms beneath the region store their 总分 and 等级 anew
+    under the new rules, and scores cached under the old ones are not read again."""
+    rule_set, _ = ScoringRuleSet.objects.update_or_create(
+        region=region,
+        year=year,
+        defaults={**figures, "source": source, "updated_at": timezone.now()},
+    )
+    handed_in = Evaluation.objects.filter(region.subtree_q("unit__region__"), year=year).exclude(
+        status__in=Evaluation.EDITABLE_STATUSES
+    )
+    for evaluation in with_lines(handed_in.select_for_update(of=("self",))):
+        _set_figures(evaluation, loaded=True)
+        evaluation.save(update_fields=FIGURE_FIELDS)
+        # The approved form's PDF is cached by version (views.evaluation_pdf): its 总分 changed.
+        cache.delete(f"evaluation-pdf:{evaluation.pk}:v{evaluation.version}:{PRINT_LAYOUT_VERSION}")
+    # Now, and again once committed, so a score cached meanwhile under the old rules is not kept.
+    rules_changed()
+    transaction.on_commit(rules_changed)
+    audit_record(
+        user=user,
+        action="scoring_rules",
+        detail={
+            "region": region.name,
+            "year": year.year,
+            **{k: str(v) for k, v in figures.items()},
+        },
+    )
+    return rule_set

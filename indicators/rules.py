@@ -143,3 +143,30 @@ def warning(
                 f"未执行超过{_fmt(unspent)}%",
             )
     return none
+
+
+def describe(rules: ScoringRules) -> str:
+    """The rules in one Chinese sentence, with their source, as printed under the form."""
+    parts = []
+    if rules.deviation_over_percent is not None and rules.deviation_penalty:
+        parts.append(
+            f"实际完成值超出目标{_fmt(rules.deviation_over_percent)}%及以上的指标扣"
+            f"{_fmt(rules.deviation_penalty)}分并说明偏差原因"
+        )
+    caps = "，".join(
+        f"低于{_fmt(Decimal(below))}%不超过{_fmt(Decimal(most))}分"
+        for below, most in rules.execution_caps
+    )
+    if caps:
+        parts.append(f"预算执行率{caps}")
+    if rules.warning_ahead_percent is not None or rules.warning_unspent_percent is not None:
+        alerts = []
+        if rules.warning_ahead_percent is not None:
+            alerts.append(
+                f"指标完成率高于预算执行率{_fmt(rules.warning_ahead_percent)}个百分点以上为红色"
+            )
+        if rules.warning_unspent_percent is not None:
+            alerts.append(f"未执行超过{_fmt(rules.warning_unspent_percent)}%或无预算为黄色")
+        parts.append("预警：" + "，".join(alerts))
+    lead = f"评分规则（{rules.source}）" if rules.source else "评分规则"
+    return f"{lead}：{'；'.join(parts) or '无'}。"
