@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "summaries",
     "reports",
     "seasons",
+    "followup",
     "taskqueue",
 ]
 
