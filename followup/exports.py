@@ -51,9 +51,18 @@ class Table:
     widths: tuple[int, ...] = ()  # Excel column widths; 14 each where not given
 
 
+@dataclass(frozen=True)
+class Amount:
+    """Money in 万元: printed with two decimals, a number with two decimals in Excel."""
+
+    value: Decimal | None
+
+
 def _shown(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, Amount):
+        return format_amount(value.value)
     if isinstance(value, Decimal):
         return format_points(value)
     return str(value)
@@ -78,7 +87,10 @@ def fill_sheet(ws, table: Table) -> None:
     for r, values in enumerate(table.rows, start=3):
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
-            if isinstance(value, Decimal):
+            if isinstance(value, Amount):
+                cell.value = value.value
+                cell.number_format = "0.00"
+            elif isinstance(value, Decimal):
                 cell.value = number_value(value)
             else:
                 set_text(cell, _shown(value))
@@ -156,7 +168,7 @@ def disclosure_table(unit: str, year: int, rows) -> Table:
         title=f"{unit}{year}年度项目支出绩效自评结果公开汇总表",
         columns=("序号", "项目名称", "金额（万元）", "自评得分", "等级"),
         rows=[
-            (str(i), row.project, row.amount, row.total, row.grade)
+            (str(i), row.project, Amount(row.amount), row.total, row.grade)
             for i, row in enumerate(rows, start=1)
         ],
         notes=("金额为年度资金总额全年预算数；自评得分为审核通过的自评表总分。",),
@@ -186,7 +198,3 @@ def write_disclosure_xlsx(table: Table, forms: list[FormData], output: BinaryIO)
     write_xlsx_many(
         forms, output, first_sheet=("自评结果公开汇总表", lambda ws: fill_sheet(ws, table))
     )
-
-
-def money(value: Decimal | None) -> str:
-    return format_amount(value)

@@ -512,7 +512,7 @@ def result_table(rows, year, region) -> exports.Table:
                 str(i),
                 row.evaluation.unit.name,
                 row.evaluation.project_name,
-                row.amount,
+                exports.Amount(row.amount),
                 row.total,
                 row.grade,
                 row.suggestion,
