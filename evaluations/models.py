@@ -231,6 +231,8 @@ class Evaluation(models.Model):
     )
     stored_grade = models.CharField("等级（提交时）", max_length=2, blank=True, editable=False)
     stored_rules = models.CharField("评分规则版本", max_length=12, blank=True, editable=False)
+    # The 预警 of the region's scoring rules ("red", "yellow", or ""), stored with the figures.
+    stored_warning = models.CharField("预警（提交时）", max_length=6, blank=True, editable=False)
 
     class Meta:
         verbose_name = "自评表"

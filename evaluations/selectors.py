@@ -97,6 +97,7 @@ SCORE_FIELDS = (
     "stored_total",
     "stored_grade",
     "stored_rules",
+    "stored_warning",
 )
 
 
@@ -145,6 +146,20 @@ def score_forms(forms: Iterable[Evaluation]) -> dict[int, tuple[Decimal, str]]:
         fresh[key] = result[evaluation.pk]
     caches["figures"].set_many(fresh, timeout=None)
     return result
+
+
+def stored_warnings(forms: Iterable) -> dict[int, str]:
+    """预警 ("red" / "yellow") of the handed-in forms among `forms` (rows of SCORE_FIELDS, or
+    forms), as stored with their figures under today's rules; forms without one are left out.
+    No query."""
+    return {
+        form.pk: form.stored_warning
+        for form in forms
+        if form.stored_warning and form.stored_rules == RULES and form.stored_total is not None
+    }
+
+
+WARNING_LABELS = {"red": "红色预警", "yellow": "黄色预警"}
 
 
 def form_scores(forms: Iterable) -> dict[int, tuple[Decimal, str]]:

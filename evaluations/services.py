@@ -483,22 +483,23 @@ class SubmissionIncomplete(EvaluationError):
         self.problems = problems
 
 
-FIGURE_FIELDS = ("stored_total", "stored_grade", "stored_rules")
+FIGURE_FIELDS = ("stored_total", "stored_grade", "stored_rules", "stored_warning")
 
 
 def _set_figures(evaluation: Evaluation, *, loaded: bool = False) -> None:
     """Set (not save) the stored 总分 and 等级 to what the form's page and PDF show: scored now
     for a handed-in form, cleared for a draft or returned one, whose lines may still change.
     `loaded`: the form's lines, fund rows and 基础数据 are prefetched already."""
-    total, grade, rules = None, "", ""
+    total, grade, rules, warning = None, "", "", ""
     if evaluation.status not in Evaluation.EDITABLE_STATUSES and evaluation.template_def.scored:
         full = evaluation
         if not loaded:
             full = with_lines(Evaluation.objects.filter(pk=evaluation.pk)).get()
         score = evaluation_score(full)
         if score.total is not None:
-            total, grade, rules = score.total, score.grade, RULES
+            total, grade, rules, warning = score.total, score.grade, RULES, score.warning.level
     evaluation.stored_total, evaluation.stored_grade, evaluation.stored_rules = total, grade, rules
+    evaluation.stored_warning = warning
 
 
 @transaction.atomic

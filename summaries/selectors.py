@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from evaluations.models import Evaluation, FundLine, IndicatorLine, Region, Unit, Year
 from evaluations.permissions import visible_evaluations
-from evaluations.selectors import SCORE_FIELDS, form_scores
+from evaluations.selectors import SCORE_FIELDS, form_scores, stored_warnings
 from evaluations.templates_def import TEMPLATES
 
 from .permissions import summary_regions, summary_units_q
@@ -73,6 +73,8 @@ class Scores:
 
     totals: list[Decimal] = field(default_factory=list)
     grades: Counter = field(default_factory=Counter)
+    # 预警 of the region's scoring rules, "red" / "yellow" → number of forms (stored figures).
+    warnings: Counter = field(default_factory=Counter)
 
     def add(self, total: Decimal, grade: str) -> None:
         self.totals.append(total)
@@ -81,6 +83,7 @@ class Scores:
     def merge(self, other: Scores) -> None:
         self.totals += other.totals
         self.grades.update(other.grades)
+        self.warnings.update(other.warnings)
 
     @property
     def count(self) -> int:
@@ -236,9 +239,12 @@ def region_summary(
         )
     )
     scores = form_scores(heads)
+    warnings = stored_warnings(heads)
     for head in heads:
         if head.pk in scores and head.unit_id in rows:
             rows[head.unit_id].scores.add(*scores[head.pk])
+        if head.pk in warnings and head.unit_id in rows:
+            rows[head.unit_id].scores.warnings[warnings[head.pk]] += 1
 
     lines = IndicatorLine.objects.filter(evaluation__in=counted).values_list(
         "evaluation_id", "evaluation__unit_id", "level3", "target", "actual"

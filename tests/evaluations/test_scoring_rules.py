@@ -145,3 +145,27 @@ def test_an_approved_form_prints_its_new_total_after_the_rules_change(client, ca
     set_rules(cast, cast.regions.xj)
     after = norm(pdf_text(b"".join(client.get(url).streaming_content), tmp_path))
     assert "总分由93.5分降为69分" in after
+
+
+def test_the_warning_is_stored_and_shown_on_the_board_and_the_summary(client, cast, form):
+    from tests.seasons.helpers import issue
+
+    issue(cast, templates=("project_2020",))
+    set_rules(cast, cast.regions.xj)
+    services.evaluation_transition(evaluation_id=form.pk, user=cast.preparer, action="submit")
+    form.refresh_from_db()
+    assert form.stored_warning == "red"  # lines 88/90 achieved, 55 % spent
+
+    login(client, cast.reviewer)
+    board = client.get(reverse("seasons:board"), {"year": 2020})
+    row = next(r for r in board.context["rows"] if r.evaluation_id == form.pk)
+    assert row.warning == "red" and "红色预警" in text_of(board)
+
+    summary = client.get(reverse("summary_region", args=[2020, cast.regions.shule.pk]))
+    assert summary.context["summary"].total.scores.warnings["red"] == 1
+    assert "红色预警" in text_of(summary)
+
+    # The rules relaxed: the stored warning follows.
+    set_rules(cast, cast.regions.xj, warning_ahead_percent=D(50))
+    form.refresh_from_db()
+    assert form.stored_warning == "yellow"  # 45 % unspent > 20 %
