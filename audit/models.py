@@ -25,6 +25,12 @@ class AuditEvent(models.Model):
         DOWNLOAD_PDF = "download_pdf", "下载 PDF"
         DOWNLOAD_XLSX = "download_xlsx", "下载 Excel"
         EXPORT_FORMS = "export_forms", "批量导出"
+        SCORING_RULES = "scoring_rules", "评分规则"
+        SAMPLE = "sample", "抽评"
+        RESCORE = "rescore", "复核"
+        RECTIFY = "rectify", "整改"
+        RESULT_USE = "result_use", "结果应用"
+        DISCLOSE = "disclose", "公开"
 
     created_at = models.DateTimeField("时间", db_index=True)
     user = models.ForeignKey(

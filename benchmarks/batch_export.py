@@ -52,7 +52,7 @@ def setup(n_forms: int):
     from django.db import transaction
 
     from evaluations import services
-    from evaluations.demo import load_demo
+    from demo.loaders import load_demo
     from evaluations.models import Evaluation, Region, Year
 
     call_command("migrate", verbosity=0)

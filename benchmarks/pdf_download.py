@@ -51,7 +51,7 @@ def main() -> None:
     from django.urls import reverse
 
     from evaluations import printed
-    from evaluations.demo import load_demo
+    from demo.loaders import load_demo
     from evaluations.models import Evaluation, Membership
 
     call_command("migrate", verbosity=0)

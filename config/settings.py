@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "summaries",
     "reports",
     "seasons",
+    "followup",
     "demo",  # above every app: loads each app's demo data (demo/loaders.py)
 ]
 

@@ -35,5 +35,6 @@ urlpatterns = [
     path("summaries/", include("summaries.urls")),
     path("", include("reports.urls")),
     path("seasons/", include("seasons.urls")),
+    path("followup/", include("followup.urls")),
     path("", include("evaluations.urls")),
 ]

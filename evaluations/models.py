@@ -231,6 +231,8 @@ class Evaluation(models.Model):
     )
     stored_grade = models.CharField("等级（提交时）", max_length=2, blank=True, editable=False)
     stored_rules = models.CharField("评分规则版本", max_length=12, blank=True, editable=False)
+    # The 预警 of the region's scoring rules ("red", "yellow", or ""), stored with the figures.
+    stored_warning = models.CharField("预警（提交时）", max_length=6, blank=True, editable=False)
 
     class Meta:
         verbose_name = "自评表"
@@ -616,3 +618,48 @@ class AttachmentEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.file_name}"
+
+
+class ScoringRuleSet(models.Model):
+    """A region's provincial scoring rules for one year (`indicators.rules`): they apply to every
+    form beneath the region; a region without its own uses its nearest ancestor's."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="行政区划", on_delete=models.CASCADE, related_name="scoring_rules"
+    )
+    year = models.ForeignKey(
+        Year, verbose_name="年度", on_delete=models.CASCADE, related_name="scoring_rules"
+    )
+    deviation_over_percent = models.DecimalField(
+        "偏离扣分：超出目标（%）", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    deviation_penalty = models.DecimalField(
+        "偏离扣分：扣分", max_digits=6, decimal_places=2, default=Decimal(0)
+    )
+    # [[80, 89], [70, 79], …]: below 80 % 预算执行率 the total is at most 89.
+    execution_caps = models.JSONField(
+        "预算执行率封顶（低于X%，总分不超过Y）", default=list, blank=True
+    )
+    warning_ahead_percent = models.DecimalField(
+        "红色预警：指标完成率高于执行率（百分点）",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    warning_unspent_percent = models.DecimalField(
+        "黄色预警：未执行超过（%）", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField("依据（文件及条款）", max_length=300, blank=True)
+    updated_at = models.DateTimeField("修改时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "评分规则"
+        verbose_name_plural = "评分规则"
+        ordering = ["year__year", "region__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="scoring_rules_one_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.year.year}年度 {self.region.name} 评分规则"

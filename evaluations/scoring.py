@@ -30,6 +30,8 @@ from indicators.judgement import (
     judge,
     score_form,
 )
+from indicators.rules import ScoringRules
+from indicators.rules import Warning as RulesWarning
 
 from . import templates_def
 from .exports.layout import format_points
@@ -136,6 +138,12 @@ class EvaluationScore:
     budget_reason: str = ""
     suggested_total: Decimal | None = None
     warnings: tuple[str, ...] = ()
+    # Provincial rules of the form's region and year (`evaluations.rulesets`): the rules, the cap
+    # on the total by 预算执行率, what the rules did (one sentence each) and the 预警.
+    rules: ScoringRules | None = None
+    cap: Decimal | None = None
+    rules_notes: tuple[str, ...] = ()
+    warning: RulesWarning = RulesWarning("", "")
 
     @property
     def budget_final(self) -> Decimal | None:
@@ -151,7 +159,9 @@ class EvaluationScore:
         if not self.scored:
             return None
         finals = (line.final for line in self.lines if line.final is not None)
-        return sum(finals, self.budget_final or Decimal(0)).quantize(_CENT)
+        total = sum(finals, self.budget_final or Decimal(0)).quantize(_CENT)
+        # The cap holds for a claimed total too: the rule limits the form, not the suggestion.
+        return min(total, self.cap.quantize(_CENT)) if self.cap is not None else total
 
     @property
     def grade(self) -> str:
@@ -220,13 +230,15 @@ def score_lines(
     budget_claim: Decimal | None = None,
     budget_reason: str = "",
     basic_data: Mapping[tuple[str, str], Decimal | None] | None = None,
+    rules: ScoringRules | None = None,
 ) -> EvaluationScore:
     """Judge and score lines as they stand (stored, or as typed on the edit page).
 
     `lines` are objects with level1, level3, target, actual, weight, score (claimed),
     score_reason and qualitative_percent. `budget`/`actual` are the 全年预算数 and 全年执行数 of
     the 年度资金总额 row. On a 部门整体 template (one with a 基础数据表) the lines are scored by
-    the template's formulas over `basic_data` ({(row, column): value}) instead.
+    the template's formulas over `basic_data` ({(row, column): value}) instead. `rules`: the
+    provincial rules of the form's region and year (项目支出 forms with points only).
     """
     lines = list(lines)
     if template.basic_data is not None:
@@ -250,7 +262,7 @@ def score_lines(
         )
         for line in lines
     ]
-    form = score_form(inputs, budget, actual, weights, bands)
+    form = score_form(inputs, budget, actual, weights, bands, rules=rules)
     scores = {s.index: s for s in form.lines}
     # Lines without a weight get no score, but the page still says whether a person will have to
     # score them once a weight is typed: probe them with weight 1.
@@ -288,6 +300,10 @@ def score_lines(
         budget_reason=budget_reason or "",
         suggested_total=form.total,
         warnings=form.warnings,
+        rules=rules,
+        cap=form.cap,
+        rules_notes=form.rules_explanation,
+        warning=form.warning,
     )
 
 
@@ -377,8 +393,11 @@ def total_fund_amounts(template: TemplateDef, fund_lines) -> tuple[Decimal | Non
 
 
 def evaluation_score(evaluation) -> EvaluationScore:
-    """The judgements and scores of a stored form (lines and fund rows prefetched). Reads only
-    fields, so a migration's historical model of the form does as well."""
+    """The judgements and scores of a stored form (lines and fund rows prefetched), under the
+    provincial rules of its region and year. Reads only fields, so a migration's historical
+    model of the form does as well (without rules)."""
+    from .rulesets import evaluation_rules  # models import scoring's neighbours
+
     t = templates_def.get_template(evaluation.template)
     budget, actual = total_fund_amounts(t, evaluation.fund_lines.all())
     return score_lines(
@@ -389,6 +408,7 @@ def evaluation_score(evaluation) -> EvaluationScore:
         budget_claim=evaluation.budget_score,
         budget_reason=evaluation.budget_score_reason,
         basic_data=basic_cells(evaluation) if t.basic_data is not None else None,
+        rules=evaluation_rules(evaluation) if t.scored and t.basic_data is None else None,
     )
 
 

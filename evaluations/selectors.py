@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from indicators.formulas import evaluate
+from indicators.rules import describe as describe_rules
 
 from .exports.layout import FormData, FundValues, LineData
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
 )
 from .partial import Scope, scope_of
 from .permissions import visible_evaluations
+from .rulesets import rules_generation, with_rules
 from .scoring import RULES, EvaluationScore, basic_cells, evaluation_score
 from .templates_def import get_template
 
@@ -57,18 +59,23 @@ def overdue_label(evaluation: Evaluation, today) -> str:
 
 
 def with_lines(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
-    """Everything a whole form needs, in three queries however many lines it has."""
-    return qs.select_related("unit__region", "year", "updated_by", "reviewed_by").prefetch_related(
-        Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
-        Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
-        Prefetch("basic_data", queryset=BasicDataLine.objects.order_by("pk")),
+    """Everything a whole form needs, in three queries however many lines it has (its scoring
+    rules come with the form's row)."""
+    return (
+        with_rules(qs)
+        .select_related("unit__region", "year", "updated_by", "reviewed_by")
+        .prefetch_related(
+            Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
+            Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
+            Prefetch("basic_data", queryset=BasicDataLine.objects.order_by("pk")),
+        )
     )
 
 
 def forms_with_lines(pks: Collection[int]) -> list[Evaluation]:
     """The forms `pks` with what their score and their content need: fund rows and indicator
     lines, and the 基础数据表 where a 部门整体 form is among them — three or four queries."""
-    forms = list(Evaluation.objects.filter(pk__in=pks).order_by("pk"))
+    forms = list(with_rules(Evaluation.objects.filter(pk__in=pks)).order_by("pk"))
     lookups = [
         Prefetch("fund_lines", queryset=FundLine.objects.order_by("order")),
         Prefetch("indicator_lines", queryset=IndicatorLine.objects.order_by("order", "pk")),
@@ -90,13 +97,14 @@ SCORE_FIELDS = (
     "stored_total",
     "stored_grade",
     "stored_rules",
+    "stored_warning",
 )
 
 
-def _score_key(pk: int, version: int, created_at) -> str:
-    # A change to the scoring rules or the 表样 scores anew; created_at guards against a
-    # recreated database handing an old id to a new form.
-    return f"form-score:{RULES}:{pk}:v{version}:{created_at.timestamp()}"
+def _score_key(pk: int, version: int, created_at, generation: str) -> str:
+    # A change to the scoring rules, a region's rule sets (`generation`) or the 表样 scores anew;
+    # created_at guards against a recreated database handing an old id to a new form.
+    return f"form-score:{RULES}:{generation}:{pk}:v{version}:{created_at.timestamp()}"
 
 
 def known_scores(forms: Iterable) -> tuple[dict[int, tuple[Decimal, str]], list[int]]:
@@ -109,13 +117,14 @@ def known_scores(forms: Iterable) -> tuple[dict[int, tuple[Decimal, str]], list[
     the cache when scored before at the same version: a form cannot change without a new
     version (every save and every transition raises it)."""
     result, keys = {}, {}
+    generation = rules_generation()
     for form in forms:
         if not get_template(form.template).scored:
             continue
         if form.stored_total is not None and form.stored_rules == RULES:
             result[form.pk] = (form.stored_total, form.stored_grade)
         else:
-            keys[form.pk] = _score_key(form.pk, form.version, form.created_at)
+            keys[form.pk] = _score_key(form.pk, form.version, form.created_at, generation)
     cached = caches["figures"].get_many(keys.values()) if keys else {}
     for pk, key in keys.items():
         if key in cached:
@@ -127,15 +136,30 @@ def score_forms(forms: Iterable[Evaluation]) -> dict[int, tuple[Decimal, str]]:
     """总分 and 等级 of forms loaded by `forms_with_lines`, as their pages show them, each cached
     by form and version for `known_scores`."""
     result, fresh = {}, {}
+    generation = rules_generation()
     for evaluation in forms:
         score = evaluation_score(evaluation)
         if score.total is None:
             continue
         result[evaluation.pk] = (score.total, score.grade)
-        key = _score_key(evaluation.pk, evaluation.version, evaluation.created_at)
+        key = _score_key(evaluation.pk, evaluation.version, evaluation.created_at, generation)
         fresh[key] = result[evaluation.pk]
     caches["figures"].set_many(fresh, timeout=None)
     return result
+
+
+def stored_warnings(forms: Iterable) -> dict[int, str]:
+    """预警 ("red" / "yellow") of the handed-in forms among `forms` (rows of SCORE_FIELDS, or
+    forms), as stored with their figures under today's rules; forms without one are left out.
+    No query."""
+    return {
+        form.pk: form.stored_warning
+        for form in forms
+        if form.stored_warning and form.stored_rules == RULES and form.stored_total is not None
+    }
+
+
+WARNING_LABELS = {"red": "红色预警", "yellow": "黄色预警"}
 
 
 def form_scores(forms: Iterable) -> dict[int, tuple[Decimal, str]]:
@@ -153,6 +177,14 @@ def line_criteria(template, line) -> str:
     shown is the rule applied; the unit's own lines print what was typed."""
     indicator = template.common_indicator(line.rule_key) if line.rule_key else None
     return indicator.criteria if indicator is not None else line.criteria
+
+
+def rules_notes(score: EvaluationScore) -> tuple[str, ...]:
+    """What the printed form says of its provincial scoring rules: the rules with their source,
+    then what they did to this form (penalties, cap, 预警)."""
+    if score.rules is None:
+        return ()
+    return (describe_rules(score.rules), *score.rules_notes)
 
 
 def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> FormData:
@@ -209,6 +241,7 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
         ),
         budget_score=score.budget_final,
         total_score=score.total,
+        notes=rules_notes(score),
         basic_data=basic_cells(evaluation) if t.basic_data is not None else {},
     )
 

@@ -27,6 +27,7 @@ from .models import (
     Notification,
     ReopenedPart,
     ReviewComment,
+    ScoringRuleSet,
     Submission,
     TransitionLog,
     Unit,
@@ -39,6 +40,7 @@ from .permissions import (
     units_for_new_forms,
     visible_evaluations,
 )
+from .rulesets import rules_changed
 from .scoring import (
     RULES,
     ClaimProblem,
@@ -477,22 +479,23 @@ class SubmissionIncomplete(EvaluationError):
         self.problems = problems
 
 
-FIGURE_FIELDS = ("stored_total", "stored_grade", "stored_rules")
+FIGURE_FIELDS = ("stored_total", "stored_grade", "stored_rules", "stored_warning")
 
 
 def _set_figures(evaluation: Evaluation, *, loaded: bool = False) -> None:
     """Set (not save) the stored 总分 and 等级 to what the form's page and PDF show: scored now
     for a handed-in form, cleared for a draft or returned one, whose lines may still change.
     `loaded`: the form's lines, fund rows and 基础数据 are prefetched already."""
-    total, grade, rules = None, "", ""
+    total, grade, rules, warning = None, "", "", ""
     if evaluation.status not in Evaluation.EDITABLE_STATUSES and evaluation.template_def.scored:
         full = evaluation
         if not loaded:
             full = with_lines(Evaluation.objects.filter(pk=evaluation.pk)).get()
         score = evaluation_score(full)
         if score.total is not None:
-            total, grade, rules = score.total, score.grade, RULES
+            total, grade, rules, warning = score.total, score.grade, RULES, score.warning.level
     evaluation.stored_total, evaluation.stored_grade, evaluation.stored_rules = total, grade, rules
+    evaluation.stored_warning = warning
 
 
 @transaction.atomic
@@ -1008,3 +1011,38 @@ def attachment_downloaded(*, attachment: Attachment, user) -> None:
         file_name=attachment.original_name,
         actor=user,
     )
+
+
+@transaction.atomic
+def scoring_rules_set(
+    *, user, region, year: Year, figures: dict, source: str = ""
+) -> ScoringRuleSet:
+    """Set a region's provincial scoring rules for a year (`indicators.rules`; figures: the
+    ScoringRuleSet fields). The handed-in forms beneath the region store their 总分 and 等级 anew
+    under the new rules, and scores cached under the old ones are not read again."""
+    rule_set, _ = ScoringRuleSet.objects.update_or_create(
+        region=region,
+        year=year,
+        defaults={**figures, "source": source, "updated_at": timezone.now()},
+    )
+    handed_in = Evaluation.objects.filter(region.subtree_q("unit__region__"), year=year).exclude(
+        status__in=Evaluation.EDITABLE_STATUSES
+    )
+    for evaluation in with_lines(handed_in.select_for_update(of=("self",))):
+        _set_figures(evaluation, loaded=True)
+        evaluation.save(update_fields=FIGURE_FIELDS)
+        # Its stored PDF shows the old 总分: the next download renders it anew (printed.py).
+        transaction.on_commit(lambda pk=evaluation.pk: printed.discard(pk))
+    # Now, and again once committed, so a score cached meanwhile under the old rules is not kept.
+    rules_changed()
+    transaction.on_commit(rules_changed)
+    audit_record(
+        user=user,
+        action="scoring_rules",
+        detail={
+            "region": region.name,
+            "year": year.year,
+            **{k: str(v) for k, v in figures.items()},
+        },
+    )
+    return rule_set

@@ -46,10 +46,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from types import MappingProxyType
 
+from indicators import rules as provincial
+from indicators.rules import ScoringRules
 from indicators.taxonomy import canonical_level1
 
 KINDS = ("quantitative", "range", "deadline", "qualitative", "empty")
@@ -772,6 +774,7 @@ class LineScore:
     judgement: Judgement
     band: int | None = None
     suggested_band: int | None = None
+    penalty: Decimal | None = None  # points taken off by a provincial 偏离 rule
 
 
 @dataclass(frozen=True)
@@ -793,6 +796,11 @@ class FormScore:
     pending: tuple[int, ...]
     budget_weight: Decimal = DEFAULT_BUDGET_WEIGHT
     budget_explanation: str = ""
+    # Provincial rules (`indicators.rules`): the cap applied to the total, every rule's effect
+    # as one Chinese sentence, and the form's 预警.
+    cap: Decimal | None = None
+    rules_explanation: tuple[str, ...] = ()
+    warning: provincial.Warning = provincial.Warning("", "")
 
 
 def grade(total: object) -> str:
@@ -910,6 +918,7 @@ def _score_line(
     weight: Decimal,
     bands: tuple[tuple[int, int], ...],
     warnings: list[str],
+    rules: ScoringRules | None = None,
 ) -> LineScore:
     level1 = _safe_str(_field(line, "level1") or "")
     j = judge(_field(line, "target"), _field(line, "actual"))
@@ -926,7 +935,20 @@ def _score_line(
         else:
             basis = f"{formula}：{'达到目标' if j.status == 'met' else '未达到目标'}，"
             basis += f"得{_round(suggested, _CENT)}分。"
-    else:
+    penalty = None
+    if suggested is not None and method == "positive":
+        found = provincial.deviation_penalty(rules, j.ratio)
+        if found is not None:
+            penalty = min(found.points, suggested)
+            suggested -= penalty
+            basis += f"{found.text}：得{_round(suggested, _CENT)}分。"
+            j = replace(
+                j,
+                overshoot=True,
+                needs_reason=True,
+                explanation=f"{j.explanation.rstrip('。')}；{found.text}。",
+            )
+    if suggested is None:
         # A person's fraction decides what the rules cannot (qualitative lines above all).
         fraction = _chosen_fraction(line, bands, warnings, f"第{index + 1}行")
         if fraction is not None:
@@ -947,6 +969,7 @@ def _score_line(
         judgement=j,
         band=band,
         suggested_band=0 if method == "qualitative" and j.status == "met" else None,
+        penalty=_round(penalty, _CENT) if penalty is not None else None,
     )
 
 
@@ -978,6 +1001,7 @@ def score_form(
     actual_spend: object,
     weights: Mapping[str, object] | None = None,
     bands: tuple[tuple[int, int], ...] | None = None,
+    rules: ScoringRules | None = None,
 ) -> FormScore:
     """Suggested score of a 项目支出绩效自评表 (财预〔2020〕10号 family; see the rule notes above).
 
@@ -985,7 +1009,8 @@ def score_form(
     optionally qualitative_fraction or band). Lines without a weight are placeholder rows and are
     ignored. `budget`/`actual_spend`: 全年预算数 and 全年执行数. `weights`: first-level weights by
     name, plus "预算执行率" for the budget (default 10); None uses 产出 50 / 效益 30 / 满意度 10.
-    `bands`: qualitative bands as (upper %, lower %), best first.
+    `bands`: qualitative bands as (upper %, lower %), best first. `rules`: a region's provincial
+    rules (`indicators.rules`: 偏离 penalty, caps by 预算执行率, 预警); None scores by 10号 alone.
     """
     warnings: list[str] = []
     bands = tuple(bands) if bands else DEFAULT_BANDS
@@ -1011,7 +1036,7 @@ def score_form(
         weight = _decimal(_field(line, "weight"))
         if weight is None:
             continue  # placeholder rows (……, unused 二级 labels) carry no weight
-        scored.append(_score_line(index, line, weight, bands, warnings))
+        scored.append(_score_line(index, line, weight, bands, warnings, rules))
 
     subtotals: dict[str, Decimal] = {BUDGET_KEY: budget_score}
     weight_sums: dict[str, Decimal] = {}
@@ -1041,6 +1066,22 @@ def score_form(
     total = _round(
         budget_score + sum((s.suggested or Decimal(0) for s in scored), Decimal(0)), _CENT
     )
+    explanation = [
+        f"第{s.index + 1}行扣{_fmt(s.penalty)}分（偏离规则）。" for s in scored if s.penalty
+    ]
+    cap = provincial.execution_cap(rules, budget_rate)
+    if cap is not None:
+        if total > cap.at_most:
+            explanation.append(f"{cap.text}，总分由{_fmt(total)}分降为{_fmt(cap.at_most)}分。")
+            total = _round(cap.at_most, _CENT)
+        else:
+            explanation.append(f"{cap.text}；总分{_fmt(total)}分未超过。")
+    weight_total = sum((s.weight for s in scored), Decimal(0))
+    achieved = sum((s.suggested or Decimal(0) for s in scored), Decimal(0))
+    achievement = achieved / weight_total if weight_total else None
+    alert = provincial.warning(rules, achievement, budget_rate)
+    if alert.level:
+        explanation.append(f"{alert.label}：{alert.text}。")
     return FormScore(
         budget_rate=budget_rate,
         budget_score=budget_score,
@@ -1052,4 +1093,7 @@ def score_form(
         pending=pending,
         budget_weight=budget_weight,
         budget_explanation=budget_text,
+        cap=cap.at_most if cap is not None else None,
+        rules_explanation=tuple(explanation),
+        warning=alert,
     )

@@ -42,6 +42,7 @@ class Row:
     changes: int | None = None
     score: Decimal | None = None
     grade: str = ""
+    warning: str = ""  # 预警 of the region's scoring rules: "red", "yellow" or ""
     overdue_days: int = 0
     # The form's columns its score and changes are worked out from, until
     # selectors.board_figures has filled them in (for the rows shown, not every row).

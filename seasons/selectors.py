@@ -14,7 +14,13 @@ from django.utils import timezone
 from evaluations.history import diff, snapshot
 from evaluations.models import Evaluation, Region, Submission, TransitionLog, Unit
 from evaluations.permissions import region_scope_q
-from evaluations.selectors import SCORE_FIELDS, forms_with_lines, known_scores, score_forms
+from evaluations.selectors import (
+    SCORE_FIELDS,
+    forms_with_lines,
+    known_scores,
+    score_forms,
+    stored_warnings,
+)
 from evaluations.templates_def import get_template
 
 from . import board
@@ -241,6 +247,7 @@ def board_figures(rows: list[board.Row]) -> None:
     if not pending:
         return
     scores, to_score = known_scores(row.form for row in pending)
+    warnings = stored_warnings(row.form for row in pending)
     reopened = {
         row.evaluation_id: row
         for row in pending
@@ -257,6 +264,7 @@ def board_figures(rows: list[board.Row]) -> None:
         changes.update(_changes([loaded[pk] for pk in to_diff if pk in loaded], approved_at))
     for row in pending:
         row.score, row.grade = scores.get(row.evaluation_id, (None, ""))
+        row.warning = warnings.get(row.evaluation_id, "")
         if row.evaluation_id in reopened:
             row.changes = changes.get(row.evaluation_id)
         row.form = None

@@ -119,6 +119,7 @@ class UnitFigures(models.Model):
     score_min = models.DecimalField("最低分", max_digits=7, decimal_places=2, null=True)
     score_max = models.DecimalField("最高分", max_digits=7, decimal_places=2, null=True)
     grades = models.JSONField("等级分布", default=dict)
+    warnings = models.JSONField("预警", default=dict)  # "red" / "yellow" → forms, as grades
 
     class Meta:
         verbose_name = "单位汇总数据"

@@ -24,7 +24,7 @@ from django.utils import timezone
 from evaluations.models import Evaluation, FundLine, IndicatorLine, Region, Unit, Year
 from evaluations.permissions import region_scope_q, visible_evaluations
 from evaluations.scoring import RULES
-from evaluations.selectors import SCORE_FIELDS, form_scores
+from evaluations.selectors import SCORE_FIELDS, form_scores, stored_warnings
 from evaluations.templates_def import TEMPLATES
 
 from .models import FiguresYear, UnitFigures, UnitIndicatorFigures
@@ -34,6 +34,7 @@ from .rollup import LineValue, Part, Rollup, combine, roll_up, roll_up_parts
 Status = Evaluation.Status
 STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 GRADES = ("优", "良", "中", "差")
+WARNINGS = ("red", "yellow")  # 预警 of the region's scoring rules
 
 # Which forms the money, score and indicator figures count. Status counts always count every form.
 BASIS = {
@@ -82,6 +83,8 @@ class Scores:
     sum: Decimal = Decimal(0)
     lowest: Decimal | None = None
     highest: Decimal | None = None
+    # 预警 of the region's scoring rules, "red" / "yellow" → number of forms (stored figures).
+    warnings: Counter = field(default_factory=Counter)
 
     def add(self, total: Decimal, grade: str) -> None:
         self.totals.append(total)
@@ -99,6 +102,7 @@ class Scores:
     def merge(self, other: Scores) -> None:
         self.totals += other.totals
         self.add_figures(other.count, other.sum, other.lowest, other.highest, other.grades)
+        self.warnings.update(other.warnings)
 
     @property
     def average(self) -> Decimal | None:
@@ -273,9 +277,12 @@ def _summary_from_forms(user, region: Region, year: Year, *, basis: str, today) 
         )
     )
     scores = form_scores(heads)
+    warnings = stored_warnings(heads)
     for head in heads:
         if head.pk in scores and head.unit_id in rows:
             rows[head.unit_id].scores.add(*scores[head.pk])
+        if head.pk in warnings and head.unit_id in rows:
+            rows[head.unit_id].scores.warnings[warnings[head.pk]] += 1
 
     lines = IndicatorLine.objects.filter(evaluation__in=counted).values_list(
         "evaluation_id", "evaluation__unit_id", "level3", "target", "actual"
@@ -352,6 +359,7 @@ def unit_figures(
             forms=r["forms"],
             late=r.get("late", 0),
             grades={},
+            warnings={},
         )
         for r in forms.order_by().values("unit_id", "status").annotate(**aggregates)
     }
@@ -381,7 +389,11 @@ def unit_figures(
         )
     )
     scores = form_scores(heads)
+    warnings = stored_warnings(heads)
     for head in heads:
+        if head.pk in warnings:
+            f = figures[(head.unit_id, head.status)]
+            f.warnings[warnings[head.pk]] = f.warnings.get(warnings[head.pk], 0) + 1
         if head.pk not in scores:
             continue
         total, grade = scores[head.pk]
@@ -464,6 +476,10 @@ def _summary_from_figures(
             f"grade_{i}": Sum(Cast(KT(f"grades__{g}"), IntegerField()), filter=counted)
             for i, g in enumerate(GRADES)
         },
+        **{
+            f"warning_{w}": Sum(Cast(KT(f"warnings__{w}"), IntegerField()), filter=counted)
+            for w in WARNINGS
+        },
     )
     for r in kept.order_by().values("unit__region__path").annotate(**sums):
         row = regions.setdefault(r["unit__region__path"], Row(""))
@@ -483,6 +499,7 @@ def _summary_from_figures(
         row.scores.add_figures(
             r["scored"] or 0, r["score_sum"], r["score_min"], r["score_max"], grades
         )
+        row.scores.warnings.update({w: r[f"warning_{w}"] for w in WARNINGS if r[f"warning_{w}"]})
 
     # The units of the page, each with its own figures.
     unit_count = sum(r.units for r in regions.values())
@@ -508,6 +525,7 @@ def _summary_from_figures(
             row.money.forms += f.money_forms
             row.money.missing += f.money_missing
             row.scores.add_figures(f.scored, f.score_sum, f.score_min, f.score_max, f.grades)
+            row.scores.warnings.update(f.warnings)
 
     parts = (
         UnitIndicatorFigures.objects.filter(

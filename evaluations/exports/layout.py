@@ -66,6 +66,8 @@ class FormData:
     total_score: Decimal | None = None
     # 部门整体: the 基础数据表 cells, {(row, column): value}.
     basic_data: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
+    # Printed under the template's 注: the provincial scoring rules the form was scored by.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,7 @@ def build_grid(data: FormData) -> Grid:
         unit_line=f"单位：{t.money_unit}" if t.money_unit else "",
         widths=widths,
         rows=tuple(rows),
-        footnotes=t.footnotes,
+        footnotes=(*t.footnotes, *data.notes),
         signature=_signature(data),
         approval=_approval(data),
         watermark="草稿" if data.is_draft else "",

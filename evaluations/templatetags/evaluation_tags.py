@@ -3,6 +3,8 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from indicators.rules import describe as describe_rules
+
 from ..exports.layout import format_points
 
 register = template.Library()
@@ -119,3 +121,9 @@ def points(value):
     if isinstance(value, int) and not isinstance(value, bool):
         value = Decimal(value)
     return format_points(value) if isinstance(value, Decimal) else ""
+
+
+@register.filter
+def rules_text(rules):
+    """A form's provincial scoring rules in one sentence with their source (indicators.rules)."""
+    return describe_rules(rules) if rules is not None else ""
