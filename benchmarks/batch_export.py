@@ -51,8 +51,8 @@ def setup(n_forms: int):
     from django.core.management import call_command
     from django.db import transaction
 
-    from evaluations import services
     from demo.loaders import load_demo
+    from evaluations import services
     from evaluations.models import Evaluation, Region, Year
 
     call_command("migrate", verbosity=0)

@@ -50,8 +50,8 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from evaluations import printed
     from demo.loaders import load_demo
+    from evaluations import printed
     from evaluations.models import Evaluation, Membership
 
     call_command("migrate", verbosity=0)
