@@ -35,7 +35,6 @@ system-deps-test:
 run: install system-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py load_followup_demo
 	@echo "打开 http://127.0.0.1:8000 （Ctrl+C 停止）"
 	$(PY) manage.py runserver 127.0.0.1:8000
 

@@ -2,8 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from evaluations import accounts
-
 admin.site.site_header = "绩效自评 管理"
 admin.site.site_title = "绩效自评 管理"
 admin.site.index_title = "系统管理"
@@ -17,7 +15,6 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password/reset/", accounts.password_reset_issue, name="password_reset_issue"),
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(

@@ -16,6 +16,7 @@ from django.db import transaction
 from evaluations import changes
 from evaluations.demo import load_evaluations_demo
 from evaluations.models import Year
+from followup.demo import load_followup_demo
 from seasons.demo import load_season_demo
 
 
@@ -31,11 +32,18 @@ def load_seasons(seed_path: Path | None) -> list[str]:
     return [f"自评任务：新下达 {load_season_demo()} 项。"]
 
 
+def load_followup(seed_path: Path | None) -> list[str]:
+    if load_followup_demo():
+        return ["复核与整改：已载入演示的抽评批次、复核、整改和结果应用。"]
+    return ["复核与整改：演示数据已存在，未改动。"]
+
+
 # A loader is called with the seed forms file (None: `settings.SEED_FORMS`; only the forms use it)
 # and returns what it did, one Chinese line each, for `load_demo`'s output.
 LOADERS: list[Callable[[Path | None], list[str]]] = [
     load_evaluations,  # regions, units, demo logins, the seed forms and the indicator library
     load_seasons,  # the 2019 tasks (needs the units, logins and the 2019 year)
+    load_followup,  # scoring rules, a sample, a 复核, a 整改 and 结果应用 (needs approved forms)
 ]
 
 

@@ -18,7 +18,6 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import transaction
 
 from .exports import pdf as pdf_export
 from .models import Evaluation
@@ -99,20 +98,6 @@ def discard(evaluation_id: int, *, keep: str = "") -> int:
             storage.delete(name)
             gone += 1
     return gone
-
-
-def after_move(evaluation: Evaluation, action: str) -> None:
-    """提交 and 通过 queue the render of the new version; every other move (退回, 重新打开, 撤回)
-    removes the stored PDFs — all once the move commits."""
-    from config.tasks import enqueue_on_commit
-
-    from .tasks import evaluation_pdf_store  # the task module imports this one
-
-    if evaluation.status in HANDED_IN:
-        enqueue_on_commit(evaluation_pdf_store, evaluation.pk, evaluation.version)
-    else:
-        pk = evaluation.pk
-        transaction.on_commit(lambda: discard(pk))
 
 
 def store_current(evaluation_id: int, version: int) -> str:

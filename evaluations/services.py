@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 
-from . import attachments, changes, extensions, locks, partial, printed, workflow
+from . import attachments, changes, extensions, locks, partial, printed, tasks, workflow
 from .history import diff, snapshot
 from .models import (
     Attachment,
@@ -663,7 +663,7 @@ def evaluation_transition(
             transition=log,
         )
     notify_transition(evaluation=evaluation, actor=user, action=action, reason=reason.strip())
-    printed.after_move(evaluation, action)
+    tasks.after_move(evaluation, action)
     audit_record(
         user=user,
         action=action,

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import accounts, views
 
 urlpatterns = [
+    # The one-time password reset link an administrator or reviewer issues (accounts.py).
+    path("password/reset/", accounts.password_reset_issue, name="password_reset_issue"),
     path("", views.home, name="home"),
     path("evaluations/", views.evaluation_list, name="evaluation_list"),
     path("evaluations/new/", views.evaluation_new, name="evaluation_new"),

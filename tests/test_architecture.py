@@ -17,7 +17,6 @@ FLOORS = {
     "config": 0,
     "audit": 0,
     "indicators": 0,
-    "taskqueue": 0,  # the task backend: knows no app
     "evaluations": 1,
     "seasons": 2,
     "reports": 2,

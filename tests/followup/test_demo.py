@@ -2,16 +2,18 @@
 
 from django.urls import reverse
 
-from evaluations.demo import DEMO_PASSWORD, load_demo
+from demo.loaders import load_demo
+from evaluations.demo import DEMO_PASSWORD
 from followup.demo import load_followup_demo
 from followup.models import Rectification, RectificationItem, ResultDecision, Review, Sample
 from tests.evaluations.test_scoring_on_forms import text_of
 
 
 def test_the_demo_draws_rescores_rectifies_and_applies(db, client):
-    load_demo()
-    assert load_followup_demo() is True
+    lines = load_demo()  # the follow-up demo is part of the whole demo
+    assert "复核与整改：已载入演示的抽评批次、复核、整改和结果应用。" in lines
     assert load_followup_demo() is False
+    assert "复核与整改：演示数据已存在，未改动。" in load_demo()
     sample = Sample.objects.get()
     assert sample.seed == "bazhou2019"
     review = Review.objects.get()
