@@ -45,10 +45,12 @@ from .permissions import (
     visible_evaluations,
 )
 from .selectors import (
+    comment_resolved,
     edit_scope,
     evaluations_for_list,
     form_data,
     overdue_label,
+    return_notice,
     review_started,
     with_lines,
 )
@@ -209,7 +211,8 @@ def evaluation_edit(request, pk):
     sections = _section_marks(scope)
     if scope is not None:
         _read_only_parts(form, funds, sections, basic)
-    line_rows = _line_marks(line_rows, scope)
+    notice = return_notice(evaluation)
+    line_rows = _line_marks(line_rows, scope, notice)
     return render(
         request,
         "evaluations/evaluation_edit.html",
@@ -236,6 +239,7 @@ def evaluation_edit(request, pk):
             "scope": scope,
             "sections": sections,
             "lock": lock,
+            "notice": notice,
             **_attachments_context(request.user, evaluation, editable=True),
             # 二级 choices per 一级 label, including older labels the lines carry (满意度 …).
             "taxonomy": {name: list(t.level2_choices(name)) for name in level1_names if name},
@@ -284,15 +288,20 @@ def _read_only(field) -> None:
     field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " locked-field"
 
 
-def _line_marks(line_rows, scope):
-    """(line form, judgement, mark) per row; mark.locked rows are shown as text (部分退回)."""
+def _line_marks(line_rows, scope, notice=None):
+    """(line form, judgement, mark) per row; mark.locked rows are shown as text (部分退回),
+    mark.comments are the reviewer's open comments on the line, shown under it."""
     comments = {p.line_id: p.comment for p in (scope.parts if scope else ()) if not p.section}
+    open_comments = notice.line_comments if notice else {}
     out = []
     for lf, info in line_rows:
         line_id = _int_or_none(lf["id"].value())
         locked = scope is not None and not scope.line_open(line_id)
         mark = SimpleNamespace(
-            locked=locked, marked=line_id in comments, comment=comments.get(line_id, "")
+            locked=locked,
+            marked=line_id in comments,
+            comment=comments.get(line_id, ""),
+            comments=open_comments.get(line_id, []),
         )
         out.append((lf, info, mark))
     return out
@@ -375,12 +384,16 @@ def _workflow_context(user, evaluation: Evaluation) -> dict:
     lock = locks.lock_reason(
         evaluation, today=timezone.localdate(), scope=scope, review_started=started
     )
+    comments = list(evaluation.comments.select_related("author"))
+    for comment in comments:
+        comment.resolved = comment_resolved(comment, evaluation)
     return {
         "transitions": transitions,
         "lock": lock,
         "scope": scope,
+        "notice": return_notice(evaluation),
         "part_choices": ReopenedPart.Section.choices,
-        "comments": evaluation.comments.select_related("author"),
+        "comments": comments,
         "can_comment": role in (Membership.Role.REVIEWER, Membership.Role.PREPARER),
         **_attachments_context(user, evaluation, editable=not lock.locked),
     }
