@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -172,12 +172,13 @@ def evaluation_edit(request, pk):
         return redirect("evaluation_detail", pk=evaluation.pk)
 
     status_code = 200
+    autosave = request.method == "POST" and request.POST.get("autosave") == "1"
     if request.method == "POST":
         form, funds, lines, basic = _edit_forms(evaluation, request.POST)
         valid = [f.is_valid() for f in (form, funds, lines, basic)]  # all, for every message
         if all(valid):
             try:
-                services.evaluation_save(
+                saved = services.evaluation_save(
                     evaluation_id=evaluation.pk,
                     user=request.user,
                     expected_version=form.cleaned_data["version"],
@@ -188,17 +189,25 @@ def evaluation_edit(request, pk):
                 )
             except services.UnexplainedClaims as e:
                 # Like any invalid input: the reason is asked for beside the claim, nothing saved.
+                if autosave:
+                    return _autosave_refused(e.message, 400)
                 _show_claim_problems(e.problems, form, lines)
                 messages.error(request, e.message)
                 status_code = 400
             except services.EvaluationError as e:
                 # The page is shown again with everything the user typed; nothing was saved.
+                if autosave:
+                    return _autosave_refused(e.message, 409)
                 messages.error(request, e.message)
                 status_code = 409
             else:
+                if autosave:
+                    return _autosave_done(saved, lines)
                 messages.success(request, "已保存。")
                 return redirect("evaluation_edit", pk=evaluation.pk)
         else:
+            if autosave:
+                return _autosave_refused(AUTOSAVE_INVALID, 400)
             messages.error(request, "有内容需要修改，请查看标红的栏目。没有保存任何内容。")
             status_code = 400
     else:
@@ -246,6 +255,30 @@ def evaluation_edit(request, pk):
         },
         status=status_code,
     )
+
+
+AUTOSAVE_INVALID = "有内容需要修改，自动保存未成功；请点“保存草稿”查看标红的栏目。"
+
+
+def _autosave_done(evaluation: Evaluation, lines) -> JsonResponse:
+    """The edit page's autosave: the new version (the page's next save starts from it) and the
+    id each new line got, so a later save updates those lines instead of adding them again.
+    An autosave is an ordinary save of the draft: no submission version is made."""
+    ids = list(evaluation.indicator_lines.order_by("order").values_list("pk", flat=True))
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": evaluation.version,
+            "saved_at": timezone.localtime(evaluation.updated_at).strftime("%H:%M"),
+            "lines": [
+                {"prefix": f.prefix, "id": pk} for f, pk in zip(lines.kept_forms, ids, strict=False)
+            ],
+        }
+    )
+
+
+def _autosave_refused(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"saved": False, "message": message}, status=status)
 
 
 def _section_marks(scope) -> dict[str, SimpleNamespace]:

@@ -366,4 +366,6 @@
   }
 
   renumber();
+  // For evaluation_autosave.js, which puts back lines typed before a session ended.
+  window.evaluationEdit = { addRow: addRow, renumber: renumber };
 })();
