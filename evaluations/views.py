@@ -203,6 +203,8 @@ def evaluation_edit(request, pk):
             else:
                 if autosave:
                     return _autosave_done(saved, lines)
+                if request.POST.get("then") == "submit":
+                    return _submit_after_save(request, saved)
                 messages.success(request, "已保存。")
                 return redirect("evaluation_edit", pk=evaluation.pk)
         else:
@@ -279,6 +281,30 @@ def _autosave_done(evaluation: Evaluation, lines) -> JsonResponse:
 
 def _autosave_refused(message: str, status: int) -> JsonResponse:
     return JsonResponse({"saved": False, "message": message}, status=status)
+
+
+def _submit_after_save(request, evaluation: Evaluation):
+    """保存并提交: the save went through; now the ordinary 提交, whose refusal lists what is
+    missing on the edit page, where it can be fixed."""
+    try:
+        services.evaluation_transition(
+            evaluation_id=evaluation.pk,
+            user=request.user,
+            action="submit",
+            expected_version=evaluation.version,
+        )
+    except services.SubmissionIncomplete as e:
+        messages.warning(request, "已保存。")
+        messages.error(request, services.SUBMIT_PROBLEMS)
+        for problem in e.problems:
+            messages.error(request, problem)
+    except services.EvaluationError as e:
+        messages.warning(request, "已保存。")
+        messages.error(request, e.message)
+    else:
+        messages.success(request, workflow.TRANSITIONS["submit"].done)
+        return redirect("evaluation_detail", pk=evaluation.pk)
+    return redirect("evaluation_edit", pk=evaluation.pk)
 
 
 def _section_marks(scope) -> dict[str, SimpleNamespace]:

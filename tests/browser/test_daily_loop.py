@@ -81,3 +81,15 @@ def test_typing_is_put_back_after_the_session_ended(page, cast, form):
     page.get_by_role("button", name="保存草稿").click()
     page.get_by_text("已保存。").wait_for()
     assert form.indicator_lines.get(order=1).actual == "97.5%"
+
+
+def test_save_and_submit_from_the_edit_page(page, cast, form):
+    log_in(page, cast.preparer.username, PASSWORD)
+    page.goto(f"/evaluations/{form.pk}/edit/")
+    page.locator('input[name="lines-1-actual"]').fill("96%")
+    page.get_by_role("button", name="保存并提交").click()
+    page.wait_for_url(f"**/evaluations/{form.pk}/")
+    assert page.get_by_text("已提交，等待财政部门审核。").is_visible()
+    form.refresh_from_db()
+    assert form.status == Evaluation.Status.SUBMITTED
+    assert form.indicator_lines.get(order=1).actual == "96%"

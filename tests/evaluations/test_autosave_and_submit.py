@@ -57,3 +57,34 @@ def test_a_refused_autosave_answers_why_and_changes_nothing(client, cast, form):
     assert response.json()["saved"] is False and "没有保存" in response.json()["message"]
     form.refresh_from_db()
     assert form.version == 1
+
+
+def test_save_and_submit_from_the_edit_page(client, cast, form):
+    page = edit(client, cast.preparer, form, {}) and client.get(
+        reverse("evaluation_edit", args=[form.pk])
+    )
+    html = page.content.decode()
+    assert "保存并提交" in html and "查看/打印自评表" in html and "查看表样" not in html
+
+    response = client.post(
+        reverse("evaluation_edit", args=[form.pk]),
+        edit_post(form, then="submit", **{"lines-1-actual": "96%"}),
+        follow=True,
+    )
+    form.refresh_from_db()
+    assert form.status == Evaluation.Status.SUBMITTED
+    assert form.indicator_lines.get(order=1).actual == "96%"
+    assert response.redirect_chain[-1][0] == reverse("evaluation_detail", args=[form.pk])
+    assert "已提交，等待财政部门审核。" in response.content.decode()
+
+
+def test_save_and_submit_of_an_incomplete_form_saves_and_lists_what_is_missing(client, cast, form):
+    response = edit(
+        client, cast.preparer, form, edit_post(form, then="submit", **{"lines-0-actual": "60000"})
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("evaluation_edit", args=[form.pk])
+    form.refresh_from_db()
+    assert form.status == Evaluation.Status.DRAFT and form.version == 2
+    html = client.get(response.url).content.decode()
+    assert "还不能提交，请先补全" in html and "第1行 保障城镇职工基本医疗待遇享受人数：" in html
