@@ -446,7 +446,10 @@ def _workflow_context(user, evaluation: Evaluation) -> dict:
     comments = list(evaluation.comments.select_related("author"))
     for comment in comments:
         comment.resolved = comment_resolved(comment, evaluation)
+    submissions = list(evaluation.submissions.order_by("created_at", "pk"))
     return {
+        "status_text": _status_for_finance(evaluation, role, lock, started, len(submissions)),
+        "resubmission_changes": _resubmission_changes(evaluation, submissions),
         "transitions": transitions,
         "lock": lock,
         "scope": scope,
@@ -456,6 +459,36 @@ def _workflow_context(user, evaluation: Evaluation) -> dict:
         "can_comment": role in (Membership.Role.REVIEWER, Membership.Role.PREPARER),
         **_attachments_context(user, evaluation, editable=not lock.locked),
     }
+
+
+def _status_for_finance(evaluation: Evaluation, role, lock, started: bool, rounds: int) -> str:
+    """Where the form stands, written for the reviewer or viewer (the preparer reads the lock
+    reason, which tells them what they may do); empty for the preparer."""
+    if role not in (Membership.Role.REVIEWER, Membership.Role.VIEWER, None):
+        return ""
+    Status = Evaluation.Status
+    if evaluation.year.closed or evaluation.status == Status.APPROVED:
+        return str(lock.reason)
+    if evaluation.status == Status.SUBMITTED:
+        when = timezone.localtime(evaluation.submitted_at).strftime("%Y-%m-%d %H:%M")
+        again = f"第{rounds}次提交，" if rounds > 1 else ""
+        waiting = "待您审核" if role == Membership.Role.REVIEWER else "待审核"
+        text = (
+            f"{waiting}：{evaluation.unit.name}于{when}提交（{again}版本 {evaluation.version}）。"
+        )
+        if started:
+            text += "已开始审核，填报单位不能再撤回。"
+        return text
+    if evaluation.status == Status.RETURNED:
+        return "已退回填报单位修改，等待重新提交。"
+    return "填报单位尚未提交（草稿）。"
+
+
+def _resubmission_changes(evaluation: Evaluation, submissions) -> list | None:
+    """What changed between the last two submissions of a form now waiting for review."""
+    if evaluation.status != Evaluation.Status.SUBMITTED or len(submissions) < 2:
+        return None
+    return history.diff(submissions[-2].content, submissions[-1].content)
 
 
 def _attachments_context(user, evaluation: Evaluation, *, editable: bool) -> dict:

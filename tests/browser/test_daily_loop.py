@@ -93,3 +93,26 @@ def test_save_and_submit_from_the_edit_page(page, cast, form):
     form.refresh_from_db()
     assert form.status == Evaluation.Status.SUBMITTED
     assert form.indicator_lines.get(order=1).actual == "96%"
+
+
+def test_the_reviewer_approves_from_the_action_bar_at_the_top(page, cast, form):
+    from evaluations import services
+
+    services.evaluation_transition(evaluation_id=form.pk, user=cast.preparer, action="submit")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, cast.reviewer.username, PASSWORD)
+    page.goto(f"/evaluations/{form.pk}/")
+    approve = page.locator(".action-bar").get_by_role("button", name="通过", exact=True)
+    box = approve.bounding_box()
+    assert box is not None and box["y"] + box["height"] < 768  # seen without scrolling
+    # The form itself comes right after the bar, before the comments.
+    assert (
+        page.locator(".action-bar").bounding_box()["y"]
+        < page.locator(".form-sheet").first.bounding_box()["y"]
+    )
+    # 退回… is folded until asked for.
+    assert not page.get_by_label("退回理由（必填）").is_visible()
+    approve.click()
+    assert page.get_by_text("已审核通过。").is_visible()
+    form.refresh_from_db()
+    assert form.status == Evaluation.Status.APPROVED
