@@ -31,7 +31,7 @@ from .forms import (
     ImportForm,
     LineFormSet,
     NewEvaluationForm,
-    line_initial,
+    grouped_line_initial,
 )
 from .models import Attachment, Evaluation, Membership, ReopenedPart, Unit, Year
 from .permissions import (
@@ -140,7 +140,9 @@ def _edit_forms(evaluation: Evaluation, data=None):
         return (
             EvaluationForm(template=t, initial=EvaluationForm.initial_for(evaluation)),
             FundsForm(template=t, initial=FundsForm.initial_for(evaluation)),
-            LineFormSet(prefix="lines", initial=line_initial(evaluation), form_kwargs=line_kwargs),
+            LineFormSet(
+                prefix="lines", initial=grouped_line_initial(evaluation), form_kwargs=line_kwargs
+            ),
             BasicDataForm(template=t, initial=BasicDataForm.initial_for(evaluation)),
         )
     return (
