@@ -201,7 +201,8 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
         preparer_phone=evaluation.preparer_phone,
         fill_date=evaluation.fill_date,
         status_label=evaluation.get_status_display(),
-        is_draft=evaluation.status != Evaluation.Status.APPROVED,
+        is_draft=evaluation.status in Evaluation.EDITABLE_STATUSES,
+        pending_review=evaluation.status == Evaluation.Status.SUBMITTED,
         reviewer=_approver(evaluation),
         approved_on=(
             timezone.localtime(evaluation.reviewed_at).date()
