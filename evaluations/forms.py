@@ -580,6 +580,30 @@ def line_initial(evaluation: Evaluation) -> list[dict]:
     ]
 
 
+def grouped_line_initial(evaluation: Evaluation) -> list[dict]:
+    """The lines as the edit page first shows them. On templates with points the printed form
+    groups lines by 一级/二级 and prints every unused 二级 as an empty row (exports.layout), so
+    the page does the same: each line in its group, and one empty line for each 二级 that has
+    none, ready to be filled (left empty, it is not saved). Lines of other labels keep their
+    order after the template's groups. Other templates keep the entered order, as printed."""
+    rows = line_initial(evaluation)
+    t = evaluation.template_def
+    if not t.scored or t.basic_data is not None:
+        return rows
+    out: list[dict] = []
+    known = set(t.level1_names)
+    for level in t.levels:
+        block = [row for row in rows if row["level1"] == level.name]
+        for level2 in level.level2:
+            group = [row for row in block if row["level2"] == level2]
+            out += group or [{"level1": level.name, "level2": level2}]
+        out += [row for row in block if row["level2"] not in level.level2]
+    out += [row for row in rows if row["level1"] not in known]
+    for i, row in enumerate(out, start=1):
+        row["ORDER"] = i
+    return out
+
+
 class ImportForm(forms.Form):
     """导入Excel: the year the form is for and the workbook."""
 

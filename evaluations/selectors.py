@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
@@ -232,7 +233,8 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
         preparer_phone=evaluation.preparer_phone,
         fill_date=evaluation.fill_date,
         status_label=evaluation.get_status_display(),
-        is_draft=evaluation.status != Evaluation.Status.APPROVED,
+        is_draft=evaluation.status in Evaluation.EDITABLE_STATUSES,
+        pending_review=evaluation.status == Evaluation.Status.SUBMITTED,
         reviewer=_approver(evaluation),
         approved_on=(
             timezone.localtime(evaluation.reviewed_at).date()
@@ -284,6 +286,70 @@ def latest_return(evaluation: Evaluation) -> TransitionLog | None:
         .prefetch_related("parts")
         .order_by("-created_at", "-pk")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class ReturnNotice:
+    """Why a returned form came back, for the top of its form and edit pages: the latest 退回 or
+    重新打开 (who, when, the reason, the files sent with it) and the comments still open."""
+
+    log: TransitionLog
+    files: list
+    form_comments: list[ReviewComment]
+    line_comments: dict[int, list[ReviewComment]]
+    gone_line_comments: list[ReviewComment]  # on lines removed since
+
+    @property
+    def verb(self) -> str:
+        return "重新打开" if self.log.action == "reopen" else "退回"
+
+    @property
+    def all_line_comments(self) -> list[ReviewComment]:
+        found = [c for comments in self.line_comments.values() for c in comments]
+        return sorted([*found, *self.gone_line_comments], key=lambda c: (c.created_at, c.pk))
+
+
+def comment_resolved(comment: ReviewComment, evaluation: Evaluation) -> bool:
+    """A comment is 已处理 once the form has been submitted after it was written: the preparer
+    answered it with a new submission (the reviewer sees the changes in 历史记录)."""
+    return evaluation.submitted_at is not None and comment.created_at < evaluation.submitted_at
+
+
+def open_comments(evaluation: Evaluation) -> list[ReviewComment]:
+    qs = evaluation.comments.select_related("author")
+    if evaluation.submitted_at is not None:
+        qs = qs.filter(created_at__gte=evaluation.submitted_at)
+    return list(qs)
+
+
+def return_notice(evaluation: Evaluation) -> ReturnNotice | None:
+    """The latest 退回/重新打开 of a form that is back with its unit, or None."""
+    if evaluation.status != Evaluation.Status.RETURNED:
+        return None
+    log = (
+        evaluation.transitions.filter(action__in=("return", "reopen"))
+        .select_related("actor")
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if log is None:
+        return None
+    form_comments, line_comments, gone = [], {}, []
+    for comment in open_comments(evaluation):
+        if comment.line_id is not None:
+            line_comments.setdefault(comment.line_id, []).append(comment)
+        elif comment.line_label:
+            gone.append(comment)
+        else:
+            form_comments.append(comment)
+    return ReturnNotice(
+        log=log,
+        files=list(log.attachments.all()),
+        form_comments=form_comments,
+        line_comments=line_comments,
+        gone_line_comments=gone,
     )
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -29,7 +29,7 @@ from .forms import (
     ImportForm,
     LineFormSet,
     NewEvaluationForm,
-    line_initial,
+    grouped_line_initial,
 )
 from .models import Attachment, Evaluation, Membership, ReopenedPart, Unit, Year
 from .permissions import (
@@ -43,10 +43,12 @@ from .permissions import (
     visible_evaluations,
 )
 from .selectors import (
+    comment_resolved,
     edit_scope,
     evaluations_for_list,
     form_data,
     overdue_label,
+    return_notice,
     review_started,
     with_lines,
 )
@@ -136,7 +138,9 @@ def _edit_forms(evaluation: Evaluation, data=None):
         return (
             EvaluationForm(template=t, initial=EvaluationForm.initial_for(evaluation)),
             FundsForm(template=t, initial=FundsForm.initial_for(evaluation)),
-            LineFormSet(prefix="lines", initial=line_initial(evaluation), form_kwargs=line_kwargs),
+            LineFormSet(
+                prefix="lines", initial=grouped_line_initial(evaluation), form_kwargs=line_kwargs
+            ),
             BasicDataForm(template=t, initial=BasicDataForm.initial_for(evaluation)),
         )
     return (
@@ -168,12 +172,13 @@ def evaluation_edit(request, pk):
         return redirect("evaluation_detail", pk=evaluation.pk)
 
     status_code = 200
+    autosave = request.method == "POST" and request.POST.get("autosave") == "1"
     if request.method == "POST":
         form, funds, lines, basic = _edit_forms(evaluation, request.POST)
         valid = [f.is_valid() for f in (form, funds, lines, basic)]  # all, for every message
         if all(valid):
             try:
-                services.evaluation_save(
+                saved = services.evaluation_save(
                     evaluation_id=evaluation.pk,
                     user=request.user,
                     expected_version=form.cleaned_data["version"],
@@ -184,17 +189,27 @@ def evaluation_edit(request, pk):
                 )
             except services.UnexplainedClaims as e:
                 # Like any invalid input: the reason is asked for beside the claim, nothing saved.
+                if autosave:
+                    return _autosave_refused(e.message, 400)
                 _show_claim_problems(e.problems, form, lines)
                 messages.error(request, e.message)
                 status_code = 400
             except services.EvaluationError as e:
                 # The page is shown again with everything the user typed; nothing was saved.
+                if autosave:
+                    return _autosave_refused(e.message, 409)
                 messages.error(request, e.message)
                 status_code = 409
             else:
+                if autosave:
+                    return _autosave_done(saved, lines)
+                if request.POST.get("then") == "submit":
+                    return _submit_after_save(request, saved)
                 messages.success(request, "已保存。")
                 return redirect("evaluation_edit", pk=evaluation.pk)
         else:
+            if autosave:
+                return _autosave_refused(AUTOSAVE_INVALID, 400)
             messages.error(request, "有内容需要修改，请查看标红的栏目。没有保存任何内容。")
             status_code = 400
     else:
@@ -207,7 +222,8 @@ def evaluation_edit(request, pk):
     sections = _section_marks(scope)
     if scope is not None:
         _read_only_parts(form, funds, sections, basic)
-    line_rows = _line_marks(line_rows, scope)
+    notice = return_notice(evaluation)
+    line_rows = _line_marks(line_rows, scope, notice)
     return render(
         request,
         "evaluations/evaluation_edit.html",
@@ -234,12 +250,61 @@ def evaluation_edit(request, pk):
             "scope": scope,
             "sections": sections,
             "lock": lock,
+            "notice": notice,
             **_attachments_context(request.user, evaluation, editable=True),
             # 二级 choices per 一级 label, including older labels the lines carry (满意度 …).
             "taxonomy": {name: list(t.level2_choices(name)) for name in level1_names if name},
         },
         status=status_code,
     )
+
+
+AUTOSAVE_INVALID = "有内容需要修改，自动保存未成功；请点“保存草稿”查看标红的栏目。"
+
+
+def _autosave_done(evaluation: Evaluation, lines) -> JsonResponse:
+    """The edit page's autosave: the new version (the page's next save starts from it) and the
+    id each new line got, so a later save updates those lines instead of adding them again.
+    An autosave is an ordinary save of the draft: no submission version is made."""
+    ids = list(evaluation.indicator_lines.order_by("order").values_list("pk", flat=True))
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": evaluation.version,
+            "saved_at": timezone.localtime(evaluation.updated_at).strftime("%H:%M"),
+            "lines": [
+                {"prefix": f.prefix, "id": pk} for f, pk in zip(lines.kept_forms, ids, strict=False)
+            ],
+        }
+    )
+
+
+def _autosave_refused(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"saved": False, "message": message}, status=status)
+
+
+def _submit_after_save(request, evaluation: Evaluation):
+    """保存并提交: the save went through; now the ordinary 提交, whose refusal lists what is
+    missing on the edit page, where it can be fixed."""
+    try:
+        services.evaluation_transition(
+            evaluation_id=evaluation.pk,
+            user=request.user,
+            action="submit",
+            expected_version=evaluation.version,
+        )
+    except services.SubmissionIncomplete as e:
+        messages.warning(request, "已保存。")
+        messages.error(request, services.SUBMIT_PROBLEMS)
+        for problem in e.problems:
+            messages.error(request, problem)
+    except services.EvaluationError as e:
+        messages.warning(request, "已保存。")
+        messages.error(request, e.message)
+    else:
+        messages.success(request, workflow.TRANSITIONS["submit"].done)
+        return redirect("evaluation_detail", pk=evaluation.pk)
+    return redirect("evaluation_edit", pk=evaluation.pk)
 
 
 def _section_marks(scope) -> dict[str, SimpleNamespace]:
@@ -282,15 +347,20 @@ def _read_only(field) -> None:
     field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " locked-field"
 
 
-def _line_marks(line_rows, scope):
-    """(line form, judgement, mark) per row; mark.locked rows are shown as text (部分退回)."""
+def _line_marks(line_rows, scope, notice=None):
+    """(line form, judgement, mark) per row; mark.locked rows are shown as text (部分退回),
+    mark.comments are the reviewer's open comments on the line, shown under it."""
     comments = {p.line_id: p.comment for p in (scope.parts if scope else ()) if not p.section}
+    open_comments = notice.line_comments if notice else {}
     out = []
     for lf, info in line_rows:
         line_id = _int_or_none(lf["id"].value())
         locked = scope is not None and not scope.line_open(line_id)
         mark = SimpleNamespace(
-            locked=locked, marked=line_id in comments, comment=comments.get(line_id, "")
+            locked=locked,
+            marked=line_id in comments,
+            comment=comments.get(line_id, ""),
+            comments=open_comments.get(line_id, []),
         )
         out.append((lf, info, mark))
     return out
@@ -373,15 +443,52 @@ def _workflow_context(user, evaluation: Evaluation) -> dict:
     lock = locks.lock_reason(
         evaluation, today=timezone.localdate(), scope=scope, review_started=started
     )
+    comments = list(evaluation.comments.select_related("author"))
+    for comment in comments:
+        comment.resolved = comment_resolved(comment, evaluation)
+    submissions = list(evaluation.submissions.order_by("created_at", "pk"))
     return {
+        "status_text": _status_for_finance(evaluation, role, lock, started, len(submissions)),
+        "resubmission_changes": _resubmission_changes(evaluation, submissions),
         "transitions": transitions,
         "lock": lock,
         "scope": scope,
+        "notice": return_notice(evaluation),
         "part_choices": ReopenedPart.Section.choices,
-        "comments": evaluation.comments.select_related("author"),
+        "comments": comments,
         "can_comment": role in (Membership.Role.REVIEWER, Membership.Role.PREPARER),
         **_attachments_context(user, evaluation, editable=not lock.locked),
     }
+
+
+def _status_for_finance(evaluation: Evaluation, role, lock, started: bool, rounds: int) -> str:
+    """Where the form stands, written for the reviewer or viewer (the preparer reads the lock
+    reason, which tells them what they may do); empty for the preparer."""
+    if role not in (Membership.Role.REVIEWER, Membership.Role.VIEWER, None):
+        return ""
+    Status = Evaluation.Status
+    if evaluation.year.closed or evaluation.status == Status.APPROVED:
+        return str(lock.reason)
+    if evaluation.status == Status.SUBMITTED:
+        when = timezone.localtime(evaluation.submitted_at).strftime("%Y-%m-%d %H:%M")
+        again = f"第{rounds}次提交，" if rounds > 1 else ""
+        waiting = "待您审核" if role == Membership.Role.REVIEWER else "待审核"
+        text = (
+            f"{waiting}：{evaluation.unit.name}于{when}提交（{again}版本 {evaluation.version}）。"
+        )
+        if started:
+            text += "已开始审核，填报单位不能再撤回。"
+        return text
+    if evaluation.status == Status.RETURNED:
+        return "已退回填报单位修改，等待重新提交。"
+    return "填报单位尚未提交（草稿）。"
+
+
+def _resubmission_changes(evaluation: Evaluation, submissions) -> list | None:
+    """What changed between the last two submissions of a form now waiting for review."""
+    if evaluation.status != Evaluation.Status.SUBMITTED or len(submissions) < 2:
+        return None
+    return history.diff(submissions[-2].content, submissions[-1].content)
 
 
 def _attachments_context(user, evaluation: Evaluation, *, editable: bool) -> dict:

@@ -59,7 +59,8 @@ class FormData:
     preparer_phone: str = ""
     fill_date: date | None = None
     status_label: str = ""
-    is_draft: bool = False
+    is_draft: bool = False  # still being filled in (草稿 or 已退回): stamped 草稿
+    pending_review: bool = False  # submitted, not yet approved: stamped 待审核
     reviewer: str = ""
     approved_on: date | None = None
     budget_score: Decimal | None = None
@@ -212,7 +213,7 @@ def build_grid(data: FormData) -> Grid:
         footnotes=(*t.footnotes, *data.notes),
         signature=_signature(data),
         approval=_approval(data),
-        watermark="草稿" if data.is_draft else "",
+        watermark=_stamp(data),
     )
 
 
@@ -279,7 +280,7 @@ def build_basic_grid(data: FormData) -> Grid:
         footnotes=(),
         signature=_signature(data),
         approval=_approval(data),
-        watermark="草稿" if data.is_draft else "",
+        watermark=_stamp(data),
     )
 
 
@@ -383,6 +384,14 @@ def _goal_rows(data: FormData, width: int) -> list[Row]:
         ),
         Row((Cell(data.goal_planned, left), Cell(data.goal_actual, right)), "goals"),
     ]
+
+
+def _stamp(data: FormData) -> str:
+    """草稿 only while the unit is filling the form in; 待审核 once it is submitted; nothing once
+    approved: a submitted form must not print as a draft."""
+    if data.is_draft:
+        return "草稿"
+    return "待审核" if data.pending_review else ""
 
 
 def _lines_with_placeholders(data: FormData) -> list[LineData]:

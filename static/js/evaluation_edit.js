@@ -304,12 +304,48 @@
     return !field(tr, "level3").value.trim() && !field(tr, "target").value.trim();
   }
 
+  // A picked indicator goes into its 一级/二级 group, as the form prints it: into the group's
+  // empty line if it has one, else as a new line after the group's last line (after the last
+  // line of its 一级 when the 二级 has none yet); at the end when neither is on the page.
+  function levels(tr) {
+    var l1 = tr.querySelector('select[data-role="level1"]');
+    var l2 = tr.querySelector('select[data-role="level2"]');
+    return [l1 ? l1.value : "", l2 ? l2.value : ""];
+  }
+
+  function emptyRowOfGroup(level1, level2) {
+    return visibleRows().filter(function (tr) {
+      var l = levels(tr);
+      return l[0] === level1 && l[1] === level2 && isEmptyRow(tr);
+    })[0] || null;
+  }
+
+  function placeInGroup(tr, level1, level2) {
+    var rows = visibleRows().filter(function (row) { return row !== tr; });
+    var after = null;
+    rows.forEach(function (row) {
+      var l = levels(row);
+      if (l[0] === level1 && l[1] === level2) after = row;
+    });
+    if (!after) {
+      rows.forEach(function (row) { if (levels(row)[0] === level1) after = row; });
+    }
+    if (after) {
+      body.insertBefore(tr, after.nextElementSibling);
+      renumber();
+    }
+  }
+
   function choose(index) {
     var item = results[index];
     if (!item) return;
     var tr = chosenRow;
     if (!tr || tr.hidden) tr = lastRow && !lastRow.hidden && isEmptyRow(lastRow) ? lastRow : null;
-    if (!tr) tr = addRow();
+    if (!tr) tr = emptyRowOfGroup(item.level1, item.level2);
+    if (!tr) {
+      tr = addRow();
+      placeInGroup(tr, item.level1, item.level2);
+    }
     var level1 = tr.querySelector('select[data-role="level1"]');
     setSelect(level1, item.level1);
     fillLevel2(level1);
@@ -366,4 +402,6 @@
   }
 
   renumber();
+  // For evaluation_autosave.js, which puts back lines typed before a session ended.
+  window.evaluationEdit = { addRow: addRow, renumber: renumber };
 })();

@@ -21,7 +21,15 @@ def test_no_page_trips_the_content_security_policy(page, cast):
         lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
     )
     dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog):
+        if dialog.type == "beforeunload":  # the added line is unsaved: leaving asks first
+            dialog.accept()
+        else:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+    page.on("dialog", on_dialog)
 
     log_in(page, cast.preparer.username, PASSWORD)
     page.goto(f"/evaluations/{ev.pk}/")

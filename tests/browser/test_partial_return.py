@@ -26,6 +26,7 @@ def test_reviewer_sends_back_one_line_and_only_that_line_can_be_typed_in(page, c
 
     log_in(page, cast.reviewer.username, PASSWORD)
     page.goto(detail)
+    page.get_by_text("退回…").click()  # the action bar opens the return form
     page.get_by_label("退回理由（必填）").fill("满意度依据不足")
     # Typing a part's comment ticks it (static/js/review.js); the tick is a plain checkbox.
     page.get_by_label("第2行的修改意见").focus()
@@ -35,7 +36,7 @@ def test_reviewer_sends_back_one_line_and_only_that_line_can_be_typed_in(page, c
     page.keyboard.press("Space")
     assert not page.get_by_label("第2行 参保人员满意度").is_checked()
     page.keyboard.press("Space")
-    page.get_by_role("button", name="退回").click()
+    page.get_by_role("button", name="退回", exact=True).click()
     assert page.get_by_text("已退回填报单位修改。").is_visible()
     page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/login/**")
@@ -50,7 +51,7 @@ def test_reviewer_sends_back_one_line_and_only_that_line_can_be_typed_in(page, c
     page.get_by_role("button", name="保存草稿").click()
     assert page.get_by_text("已保存。").is_visible()
     page.goto(detail)
-    page.get_by_role("button", name="提交").click()
+    page.get_by_role("button", name="提交", exact=True).click()
     assert page.get_by_text("已提交，等待财政部门审核。").is_visible()
     page.goto(detail + "history/")
     assert page.get_by_role("cell", name="第2行（参保人员满意度）·实际完成值").is_visible()

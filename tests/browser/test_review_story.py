@@ -40,7 +40,7 @@ def test_submit_return_fix_resubmit_approve_and_print(page, cast):
     page.locator('input[name="lines-0-actual"]').fill("120000")
     page.get_by_role("button", name="保存草稿").click()
     page.goto(detail)
-    page.get_by_role("button", name="提交").click()
+    page.get_by_role("button", name="提交", exact=True).click()
     assert page.get_by_text("已提交，等待财政部门审核。").is_visible()
     log_out(page)
 
@@ -50,20 +50,21 @@ def test_submit_return_fix_resubmit_approve_and_print(page, cast):
     page.get_by_label("针对").select_option(label="第1行 保障城镇职工基本医疗待遇享受人数")
     page.get_by_label("意见", exact=True).fill("人数与年报不一致，请核实（年报为128267人）")
     page.get_by_role("button", name="添加意见").click()
+    page.get_by_text("退回…").click()  # the action bar opens the return form
     page.get_by_label("退回理由（必填）").fill("第1行人数有误")
-    page.get_by_role("button", name="退回").click()
+    page.get_by_role("button", name="退回", exact=True).click()
     assert page.get_by_text("已退回填报单位修改。").is_visible()
     log_out(page)
 
     # The preparer sees why, fixes the line and resubmits.
     log_in(page, cast.preparer.username, PASSWORD)
     page.goto(detail)
-    assert page.get_by_text("人数与年报不一致").is_visible()
+    assert page.locator(".return-notice").get_by_text("人数与年报不一致").is_visible()
     page.get_by_role("link", name="填写 / 修改").click()
     page.locator('input[name="lines-0-actual"]').fill("128267")
     page.get_by_role("button", name="保存草稿").click()
     page.goto(detail)
-    page.get_by_role("button", name="提交").click()
+    page.get_by_role("button", name="提交", exact=True).click()
     assert page.get_by_text("已提交，等待财政部门审核。").is_visible()
     log_out(page)
 

@@ -130,7 +130,8 @@ def test_a_partial_return_names_the_parts_open(cast, form):
     [
         ("draft", "preparer", "草稿：填报单位可以修改。", ["submit"]),
         ("submitted", "preparer", "已提交，等待审核。", ["withdraw"]),
-        ("submitted", "reviewer", "已提交，等待审核。", ["return", "approve"]),
+        ("submitted", "reviewer", "待您审核：疏勒县医疗保障局于", ["return", "approve"]),
+        ("returned", "reviewer", "已退回填报单位修改，等待重新提交。", []),
         ("approved", "preparer", "如需修改请联系审核人重新打开。", []),
         ("approved", "reviewer", "已审核（审核人：张审核，", ["reopen"]),
         ("returned", "preparer", "已退回：整张表可以修改。", ["submit"]),

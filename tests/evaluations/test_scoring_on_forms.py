@@ -70,13 +70,15 @@ def test_project_form_page_shows_the_suggested_score_of_each_line_and_the_total(
     page = login(client, cast.preparer).get(edit_url(project))
     text = text_of(page)
 
-    suggested = [line.suggested for line in page.context["score"].lines]
+    # The page also shows an empty row for each unused 二级 (as printed); they score nothing.
+    suggested = [line.suggested for line in page.context["score"].lines if line.name]
     assert suggested == [D("16.00"), D("27.00"), D("10.00")]
     assert "建议 16 " in text and "建议 27 " in text and "建议 10 " in text
     assert "建议得分 9 " in text  # 预算执行率: 10 × 90/100
-    assert "建议总分 62 （中）" in text
+    assert "建议总分 62 （ 中 ）" in text
     # The qualitative line offers the band choice with its 90 % selected; the others do not.
-    assert page.content.decode().count('data-role="band"') == 4  # three lines + #line-template
+    # three lines + six empty 二级 rows + #line-template
+    assert page.content.decode().count('data-role="band"') == 10
     assert re.search(
         r'<div class="band mb-1">\s*<select[^>]*>.*?value="90" selected',
         page.content.decode(),
