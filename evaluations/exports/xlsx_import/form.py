@@ -50,7 +50,7 @@ class ParsedLine:
     rule_key: str = ""
     # Grids with 指标性质 | 指标值 | 度量单位 columns: the first and the last, as typed.
     nature: str = ""
-    unit: str = ""
+    measure_unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,14 +80,40 @@ class ParsedForm:
     # The labels the sheet prints where the template has its own: goal headings ("goal_planned",
     # "goal_actual") and indicator columns (by key), as typed.
     wording: dict[str, str] = field(default_factory=dict)
-    # 一级 weights the form states in its 一级 cells (产出指标（70分）): {一级: "70"}.
+    # 一级 weights the form states in its 一级 cells (产出指标（70分）): {一级: "70"}, and
+    # "预算执行率" for the 分值 of the funds block.
     level1_weights: dict[str, str] = field(default_factory=dict)
+    # Head cells the template lacks: [{"label": "项目负责人及电话", "value": "张三 1380…"}].
+    header_extra: tuple[dict, ...] = ()
+    # Figures the app computes that the form states, as printed: "fund.<row>.rate", "total" ….
+    stated_figures: dict[str, str] = field(default_factory=dict)
+    # The form's own 注, a line per paragraph.
+    footnote_text: str = ""
     # Every typed cell no field took, row by row: (sheet, first cell, the row's texts).
     other: tuple[OtherRow, ...] = ()
     # What the reader noticed but imported anyway (a value it could not store, which went to
     # 其他内容; the year of the title differing from the one chosen …).
     notes: tuple[CellError, ...] = ()
     recognised: bool = True
+
+    def counts(self) -> tuple[int, int]:
+        """(values placed in the form's fields, cells kept in 其他内容): the import summary."""
+        placed = sum(1 for v in (self.project_name, self.title, self.goal_planned) if v)
+        placed += sum(1 for v in (self.goal_actual, self.footnote_text) if v)
+        placed += sum(1 for v in self.header.values() if v)
+        placed += sum(1 for v in self.texts.values() if v)
+        placed += sum(1 for v in self.signature.values() if v)
+        placed += sum(1 for item in self.header_extra for v in item.values() if v)
+        placed += len(self.stated_figures) + len(self.level1_weights) + len(self.basic_data)
+        for fund in self.funds.values():
+            placed += sum(
+                1 for v in (fund.budget_initial, fund.budget, fund.actual) if v is not None
+            )
+        for line in self.lines:
+            texts = (line.level3, line.target, line.actual, line.deviation, line.criteria)
+            placed += sum(1 for v in (*texts, line.nature, line.measure_unit) if v)
+            placed += sum(1 for v in (line.weight, line.score) if v is not None)
+        return placed, sum(len(row.texts) for row in self.other)
 
     def other_text(self) -> str:
         """其他内容 as one text: a line per sheet row, “工作表 单元格：text　text”."""
@@ -136,6 +162,7 @@ class _FormReader(_Reader):
         sheet, t = self.sheet, self.t
         self.wording: dict[str, str] = {}
         self.level1_weights: dict[str, str] = {}
+        self.stated: dict[str, str] = {}
         heading_row, columns = _indicator_heading(sheet, t)
         first_col = min(c for c, _ in columns.values())
         header, labels, top = self.header(heading_row)
@@ -152,8 +179,11 @@ class _FormReader(_Reader):
             )
         planned, actual = self.goals(goal_row, heading_row) if t.goal_labels else ("", "")
         lines, end = self.lines(heading_row, columns, first_col)
+        self.total(end)
         texts = self.text_blocks(end, first_col)
+        footnote = self.footnotes(end)
         signature = self.signature(end)
+        header_extra = self.header_extra(top, heading_row)
         project_name = header.pop("project_name", "")
         if not project_name.strip():
             cell = self.cells.get("project_name", "")
@@ -178,6 +208,9 @@ class _FormReader(_Reader):
             cells=dict(self.cells),
             wording=dict(self.wording),
             level1_weights=dict(self.level1_weights),
+            header_extra=tuple(header_extra),
+            stated_figures=dict(self.stated),
+            footnote_text=footnote,
         )
 
     def header(self, before: int):
@@ -210,7 +243,7 @@ class _FormReader(_Reader):
             header[f.key] = self.text(r, value_col, f.label, f.max_length) if value else ""
             typed = sheet.text(r, c).strip().rstrip(":：").strip()
             if f.label_choices or norm(typed) != norm(f.label):
-                labels[f.key] = typed if norm(typed) != norm(label) else label
+                labels[f.key] = typed if norm(typed) != norm(f.label) else f.label
         top = min((r for r, _, _ in found.values()), default=before)
         return header, labels, top
 
@@ -344,11 +377,22 @@ class _FormReader(_Reader):
             taken.add(row.key)
             self.use(r, label_col)
             values = {key: self.amount(*cell) for key, cell in amounts.items()}
+            for key in ("rate", "score", "weight"):
+                if key in spans:
+                    col, text = sheet.first_filled(r, *spans[key])
+                    if text and key == "weight" and row.is_total:
+                        self.level1_weights["预算执行率"] = text
+                        self.use(r, col)
+                    elif text and key != "weight":
+                        self.stated[f"fund.{row.key}.{key}"] = text
+                        self.use(r, col)
             funds[row.key] = FundValues(
                 self.text(r, label_col, "资金行名称", 100).strip(), **values
             )
             if row.is_total and "score" in spans:
                 budget_score = self.points(r, sheet.first_filled(r, *spans["score"])[0])
+                if budget_score is None:
+                    self.used.discard((r, sheet.first_filled(r, *spans["score"])[0]))
         return funds, budget_score
 
     def paired_funds(self, top: int, end: int):
@@ -405,7 +449,7 @@ class _FormReader(_Reader):
             self.use(heading, c1)
             typed = sheet.text(heading, c1).strip()
             if key in labels and norm(typed) != norm(labels[key]):
-                self.wording[f"column_{key}"] = typed
+                self.wording[f"column.{key}"] = typed
         r = heading + 1
         # A second heading row (指标性质 | 指标值 | 度量单位 under 年度指标值; 一级 | 二级 | 三级
         # under 绩效指标) refines the columns; the lines start below it.
@@ -421,12 +465,17 @@ class _FormReader(_Reader):
             for c, key in sub.items():
                 columns[key] = (c, sheet.end(r, c))
                 self.use(r, c)
+                typed = sheet.text(r, c).strip()
+                self.wording.pop(f"column.{key}", None)
+                if key in labels and norm(typed) != norm(labels[key]):
+                    self.wording[f"column.{key}"] = typed
             r += 1
-        if "nature" in columns or "unit" in columns:
+        if "nature" in columns or "measure_unit" in columns:
             # 指标值 is only its own column, not the merged heading above the three.
             c1, _ = columns["target"]
             columns["target"] = (c1, c1)
-        labels.update(nature="指标性质", unit="度量单位")
+        labels.setdefault("nature", "指标性质")
+        labels.setdefault("measure_unit", "度量单位")
         level_cols = [columns[k] for k in ("level1", "level2") if k in columns]
         # Sheets whose 一级/二级 cells are merged (the export, careful clerks) carry a value down
         # only through a merge; sheets without such merges leave continuation cells blank.
@@ -463,7 +512,7 @@ class _FormReader(_Reader):
                     previous[key] = cells[key][1]
             content = (
                 *("level3", "target", "actual", "criteria", "weight", "score", "deviation"),
-                *("nature", "unit"),
+                *("nature", "measure_unit"),
             )
             if any(cells[k][1] for k in content if k in cells):
                 for key in ("level1", "level2"):
@@ -507,9 +556,17 @@ class _FormReader(_Reader):
             "deviation": text("deviation", 10_000),
             "criteria": text("criteria", 10_000),
             "nature": text("nature", 20),
-            "unit": text("unit", 20),
+            "measure_unit": text("measure_unit", 40),
         }
-        for key in ("level3", "target", "actual", "deviation", "criteria", "nature", "unit"):
+        for key in (
+            "level3",
+            "target",
+            "actual",
+            "deviation",
+            "criteria",
+            "nature",
+            "measure_unit",
+        ):
             if key in cells and line[key]:
                 self.use(r, cells[key][0])
         # An empty 三级/指标值, a 得分 above its 分值, a placeholder row (……): business rules,
@@ -546,20 +603,30 @@ class _FormReader(_Reader):
         pattern = re.compile(rf"({labels})\s*[:：]|^\s*({labels})\s*$")
         found: dict[str, object] = {}
         for r in range(start, sheet.rows + 1):
+            # A date with no label of its own, or labelled just 日期, is the date of the person
+            # signing before it on the line: 审核人 …　日期 is the 审核 date.
+            last = "preparer"
             for c in range(1, sheet.cols + 1):
                 text = sheet.text(r, c)
                 if not text or (r, c) in self.used:
                     continue
                 matches = list(pattern.finditer(text))
                 if not matches:
+                    date_key = "reviewer_date" if last == "reviewer" else "fill_date"
                     if _blank_placeholder(text):
                         self.use(r, c)
-                    elif "fill_date" not in found and _DATE.fullmatch(_nfkc(text)):
-                        found["fill_date"] = self._date(r, c, text)
+                    elif date_key not in found and _DATE.fullmatch(_nfkc(text)):
+                        found[date_key] = self._date(r, c, text)
+                        self.use(r, c)
                     continue
                 ok = not text[: matches[0].start()].strip()
                 for i, m in enumerate(matches):
-                    key = keys[m.group(1) or m.group(2)]
+                    label = m.group(1) or m.group(2)
+                    key = keys[label]
+                    if key in ("preparer", "reviewer"):
+                        last = key
+                    elif key == "fill_date" and label == "日期" and last == "reviewer":
+                        key = "reviewer_date"
                     stop = matches[i + 1].start() if i + 1 < len(matches) else len(text)
                     value, col = text[m.end() : stop].strip(), c
                     if not value and i + 1 == len(matches):
@@ -571,7 +638,7 @@ class _FormReader(_Reader):
                     if key in found and value:
                         ok = False
                         continue
-                    if key == "fill_date":
+                    if key in ("fill_date", "reviewer_date"):
                         found[key] = self._date(r, col, value)
                         ok = ok and (found[key] is not None or not value)
                     elif key in ("preparer", "preparer_phone", "reviewer"):
@@ -582,7 +649,7 @@ class _FormReader(_Reader):
                         found[key] = value
                     else:
                         ok = ok and not value  # 单位负责人 …: no field, kept in 其他内容
-                    if col != c and (ok or key == "fill_date"):
+                    if col != c and ok:
                         self.use(r, col)
                 if ok:
                     self.use(r, c)
@@ -607,6 +674,70 @@ class _FormReader(_Reader):
                 pass
         self.error(r, c, DATE_INVALID.format(text=text))
         return None
+
+    def total(self, r: int) -> None:
+        """总分 as the form states it: the figure under 得分 (or the last one of the row)."""
+        sheet = self.sheet
+        if r > sheet.rows or not any(norm(sheet.text(r, c)) == "总分" for c in range(1, 4)):
+            return
+        figures = [
+            c for c in range(1, sheet.cols + 1) if re.fullmatch(r"[\d.]+%?", norm(sheet.text(r, c)))
+        ]
+        if figures:
+            self.stated["total"] = sheet.text(r, figures[-1])
+            self.use(r, figures[-1])
+
+    def footnotes(self, start: int) -> str:
+        """The form's own 注: the row starting “注” and the numbered rows after it."""
+        sheet, lines = self.sheet, []
+        for r in range(start, sheet.rows + 1):
+            filled = [(c, sheet.text(r, c)) for c in range(1, sheet.cols + 1) if sheet.text(r, c)]
+            if not filled or (r, filled[0][0]) in self.used:
+                if lines:
+                    break
+                continue
+            c, text = filled[0]
+            if not lines and not re.match(r"注(:|\d|：)", norm(text)):
+                continue
+            if lines and not re.match(r"[\d(（一二三四五六七八九十]", norm(text)):
+                break
+            if len(filled) > 1 or len(text) > 2000:
+                break
+            lines.append(text.strip())
+            self.use(r, c)
+        return "\n".join(lines)
+
+    def header_extra(self, top: int, heading: int) -> list[dict]:
+        """Head cells the template lacks (项目负责人及电话 …): in the head rows — from the first
+        head label to the first row of the funds or goals — a label and the value right of it."""
+        sheet = self.sheet
+        head_rows = []
+        for r in range(top, heading):
+            cells = [c for c in range(1, sheet.cols + 1) if sheet.text(r, c)]
+            used = [c for c in cells if (r, c) in self.used]
+            if used and not any(
+                k in self.cells and self.cells[k][1:] == str(r) for k in self.cells
+            ):
+                break
+            head_rows.append(r)
+        extra = []
+        for r in head_rows:
+            cells = [
+                c for c in range(1, sheet.cols + 1) if sheet.text(r, c) and (r, c) not in self.used
+            ]
+            while cells:
+                c = cells.pop(0)
+                label = sheet.text(r, c).strip()
+                if len(label) > 30 or re.fullmatch(r"[\d.,%\s]+", label):
+                    continue
+                value = ""
+                if cells:
+                    value_col = cells.pop(0)
+                    value = sheet.text(r, value_col).strip()
+                    self.use(r, value_col)
+                extra.append({"label": label.rstrip(":：").strip(), "value": value})
+                self.use(r, c)
+        return extra
 
     def use_labels(self) -> None:
         """Labels the form prints anyway (captions, 单位：万元, 总分, footnotes) are no 其他内容."""

@@ -60,3 +60,5 @@ BASIC_UNIT_MISMATCH = "基础数据表的填报单位「{found}」与指标表�
 COUNT_INVALID = "应为人数（整数），实际为「{text}」。"
 COUNT_NEGATIVE = "人数不能为负数，实际为「{text}」。"
 COUNT_TOO_LARGE = "人数过大（最多8位数），实际为「{text}」。"
+# After an import, on the page and from import_forms.
+IMPORT_SUMMARY = "已导入 {placed} 项；{other} 项放在其他内容；0 项丢弃。"

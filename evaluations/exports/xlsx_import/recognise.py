@@ -56,7 +56,7 @@ COLUMN_ALIASES = {
 # Columns some provinces add to the grid: “≥ | 95 | %” instead of “≥95%”.
 EXTRA_COLUMNS = {
     "nature": ("指标性质", "指标属性"),
-    "unit": ("度量单位", "计量单位", "指标单位"),
+    "measure_unit": ("度量单位", "计量单位", "指标单位"),
 }
 # The head labels of real forms, by the field they mean (the form keeps the label it prints).
 HEADER_ALIASES = {
@@ -103,6 +103,7 @@ GOAL_ALIASES = (
 SIGNATURE_ALIASES = {
     "preparer": ("填表人", "制表人", "填报人", "经办人"),
     "reviewer": ("审核人", "复核人", "审核"),
+    "reviewer_date": ("审核日期", "审核时间"),
     "preparer_phone": ("联系电话", "电话", "填表人电话"),
     "fill_date": ("填报日期", "填表日期", "填报时间", "日期"),
     "leader": ("单位负责人", "负责人", "财务负责人", "分管领导"),
