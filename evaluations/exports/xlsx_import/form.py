@@ -25,6 +25,8 @@ from .messages import (
 )
 from .reader import _Reader
 from .recognise import (
+    FUND_ALIASES,
+    FUND_COLUMN_ALIASES,
     GOAL_ALIASES,
     SIGNATURE_ALIASES,
     _column_key,
@@ -130,27 +132,6 @@ class OtherRow:
         return f"{self.sheet} {self.cell}：" + "　".join(self.texts)
 
 
-# Fund rows and columns as real forms word them (compared without spaces, 其中 and a trailing
-# note), by the template row or column they are.
-FUND_ALIASES = {
-    "total": ("年度资金总额", "资金总额", "合计", "总计", "年度资金总额合计", "项目资金总额"),
-    "current": ("当年财政拨款", "财政拨款", "本年财政拨款", "财政资金", "本级财政资金"),
-    "carryover": ("上年结转资金", "上年结转", "上年结余结转资金", "以前年度结转资金"),
-    "other": ("其他资金", "其他", "自筹资金"),
-    "central_subsidy": ("中央补助", "中央资金", "中央财政资金", "中央补助资金"),
-    "local": ("地方资金", "地方财政资金", "地方配套资金", "省级资金", "地方财政配套"),
-    "social_insurance_fund": ("社会保险基金",),
-}
-FUND_COLUMN_ALIASES = {
-    "budget_initial": ("年初预算数", "年初预算", "年初预算数(万元)"),
-    "budget": ("全年预算数", "全年预算", "预算数", "调整后预算数", "全年预算数(A)", "预算金额"),
-    "actual": ("全年执行数", "执行数", "全年执行", "实际执行数", "全年执行数(B)", "实际支出"),
-    "weight": ("分值",),
-    "rate": ("执行率", "预算执行率"),
-    "score": ("得分",),
-}
-
-
 class _FormReader(_Reader):
     """The form on one sheet; `read()` returns it, `errors` lists what is wrong with it."""
 
@@ -169,7 +150,10 @@ class _FormReader(_Reader):
         title, year = self.title_and_year(top)
         # A 部门整体 指标表 has neither funds nor goals.
         goal_row = self.goal_row(heading_row) if t.goal_labels else None
+        # The funds end at the goals, or at the indicators where the goals come first (四川).
         fund_end = goal_row or heading_row
+        if goal_row and not self.fund_heading_before(top, goal_row):
+            fund_end = heading_row
         funds, budget_score = {}, None
         if t.fund_rows:
             funds, budget_score = (
@@ -330,6 +314,14 @@ class _FormReader(_Reader):
         else:
             self.error(r, c, FUND_ROW_UNKNOWN.format(text=label, expected=expected))
         return None
+
+    def fund_heading_before(self, top: int, end: int) -> bool:
+        t = self.t
+        labels = t.paired_total_labels if t.fund_layout == "paired" else ()
+        if not labels:
+            column = next((c for c in t.fund_columns if c.key == "actual"), None)
+            labels = (column.label, *FUND_COLUMN_ALIASES["actual"]) if column else ()
+        return any(self.sheet.find(label, range(top, end)) for label in labels)
 
     def grid_funds(self, top: int, end: int):
         sheet, t = self.sheet, self.t
@@ -540,13 +532,16 @@ class _FormReader(_Reader):
         level1 = text("level1", 100)
         stated = re.search(r"\((\d+(?:\.\d+)?)分\)$", norm(level1))
         bare = re.sub(r"\(\d+(\.\d+)?分\)$", "", norm(level1))
+        typed = level1
         for level in t.levels:
-            if norm(level1) == norm(level.label) or bare == norm(level.name):
+            # Stored as the template's level only where it prints back exactly as typed;
+            # “产出指标(70分)” stays as the form states it (its weight in level1_weights).
+            if _SPACES.sub("", typed) in (level.name, _SPACES.sub("", level.label)):
                 level1 = level.name
                 break
         if stated:
             # The form's own 一级 weight (产出指标（70分）), kept as it states it.
-            self.level1_weights.setdefault(bare if level1 == norm(level1) else level1, stated[1])
+            self.level1_weights.setdefault(bare, stated[1])
         line = {
             "level1": level1,
             "level2": text("level2", 100),
@@ -747,6 +742,7 @@ class _FormReader(_Reader):
                 self.use(r, c)
 
 
+_SPACES = re.compile(r"\s+")
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _PLACEHOLDER = re.compile(r"[\s_＿\-—.…·]*((\d{4})?\s*年[\s_＿]*月[\s_＿]*日)?[\s_＿\-—.…·]*")
 

@@ -3,8 +3,10 @@ and signature labels each template is printed with on real forms."""
 
 from __future__ import annotations
 
+import re
+
 from ...templates_def import TEMPLATES, TemplateDef
-from .sheet import _bare, _matches, _Sheet
+from .sheet import _bare, _matches, _Sheet, norm
 
 # Column headings of the indicator grid as printed on real forms of each layout (seed 000 prints
 # 预期指标值（包含数字及文字描述）/ 实际完成指标值（…）; other provinces 全年实际值 …).
@@ -88,18 +90,50 @@ GOAL_ALIASES = (
         "绩效目标",
         "总体目标",
         "年初目标",
+        "项目年度目标",
     ),
     (
         "实际完成情况",
         "全年实际完成情况",
         "实际完成目标",
         "年度总体目标完成情况综述",
+        "年度目标完成情况",
         "总体目标完成情况",
         "目标完成情况",
         "年度目标完成情况综述",
         "完成情况",
     ),
 )
+# Fund rows and columns as real forms word them (compared without spaces, 其中 and a trailing
+# note), by the template row or column they are.
+FUND_ALIASES = {
+    "total": (
+        *("年度资金总额", "资金总额", "合计", "总计", "年度资金总额合计", "项目资金总额"),
+        *("总额", "年度财政资金总额"),
+    ),
+    "current": ("当年财政拨款", "财政拨款", "本年财政拨款", "财政资金", "本级财政资金"),
+    "carryover": ("上年结转资金", "上年结转", "上年结余结转资金", "以前年度结转资金"),
+    "other": ("其他资金", "其他", "自筹资金"),
+    "central_subsidy": ("中央补助", "中央资金", "中央财政资金", "中央补助资金"),
+    "local": ("地方资金", "地方财政资金", "地方配套资金", "省级资金", "地方财政配套"),
+    "social_insurance_fund": ("社会保险基金",),
+}
+FUND_COLUMN_ALIASES = {
+    "budget_initial": ("年初预算数", "年初预算", "年初预算数(万元)", "年初预算金额"),
+    "budget": (
+        *("全年预算数", "全年预算", "预算数", "调整后预算数", "全年预算数(A)", "预算金额"),
+        "调整后预算",
+    ),
+    "actual": (
+        *("全年执行数", "执行数", "全年执行", "实际执行数", "全年执行数(B)", "实际支出"),
+        "预算执行数",
+    ),
+    "weight": ("分值", "权重"),
+    "rate": ("执行率", "预算执行率"),
+    "score": ("得分",),
+}
+
+
 SIGNATURE_ALIASES = {
     "preparer": ("填表人", "制表人", "填报人", "经办人"),
     "reviewer": ("审核人", "复核人", "审核"),
@@ -139,8 +173,8 @@ def _signature_of(t: TemplateDef) -> list[tuple[str, ...]]:
     if t.fund_layout == "paired":
         labels += [(label,) for label in t.paired_total_labels]
     else:
-        labels += [(c.label,) for c in t.amount_columns]
-    labels += [(label,) for label in t.goal_labels]
+        labels += [(c.label, *FUND_COLUMN_ALIASES.get(c.key, ())) for c in t.amount_columns]
+    labels += [(label, *GOAL_ALIASES[i]) for i, label in enumerate(t.goal_labels)]
     labels += [(c.label, *COLUMN_ALIASES.get(c.key, ())) for c in t.indicator_columns]
     return labels
 
@@ -152,32 +186,58 @@ def _template_score(texts: set[str], t: TemplateDef) -> float:
 
 
 def _indicator_heading(sheet: _Sheet, t: TemplateDef):
-    """The row of the indicator column headings and each key's first and last column."""
+    """The row of the indicator column headings and each key's first and last column. The
+    headings may take two rows (一级/二级/三级 or 指标性质/指标值/度量单位 under a merged heading):
+    the row below then adds its keys."""
     # A line states its 指标值 and 完成值, or (部门整体 指标表) its 评分标准.
     needed = {"level3", "target", "actual"} if t.has_indicator_column("target") else set()
     needed = needed or {"level3", "criteria"}
-    for r in range(1, sheet.rows + 1):
+
+    def keys(r):
         columns: dict[str, tuple[int, int]] = {}
         for c in range(1, sheet.cols + 1):
             key = _column_key(sheet.text(r, c), t) if (r, c) in sheet.values else None
             if key and key not in columns:
                 columns[key] = (c, sheet.end(r, c))
+        return columns
+
+    below = keys(1) if sheet.rows else {}
+    for r in range(1, sheet.rows + 1):
+        columns, below = below, keys(r + 1)
         if needed <= columns.keys():
             return r, columns
+        if columns and needed <= (columns.keys() | below.keys()):
+            return r, {**below, **columns}
     return None
+
+
+def _paired_figures(sheet: _Sheet, t: TemplateDef) -> bool:
+    """Does the sheet hold 预算数：/执行数： each followed by its figure in the same row?"""
+    left = t.paired_total_labels[0]
+    for r, c in sheet.find(left):
+        _, text = sheet.first_filled(r, sheet.end(r, c) + 1, sheet.cols)
+        if text and re.fullmatch(r"[\d.,]+", norm(text)):
+            return True
+    return False
 
 
 def _recognise(sheet: _Sheet) -> tuple[TemplateDef | None, str]:
     """The template whose labels the sheet carries best, or None and what is missing. A sheet
     with an indicator grid and a project name is a form even when few other labels match."""
     texts = sheet.texts()
-    best, best_score = None, -1.0
+    best, best_score = None, (-1.0, 0)
     for t in TEMPLATES.values():
-        if _indicator_heading(sheet, t) is None:
+        heading = _indicator_heading(sheet, t)
+        if heading is None:
             continue
         if not any(sheet.find(label) for label in header_labels(t, "project_name")):
             continue
-        score = _template_score(texts, t)
+        # Equal labels: the template printing more of the sheet's grid columns (指标性质 …).
+        own = sum(1 for key in heading[1] if t.has_indicator_column(key))
+        score = (_template_score(texts, t), own)
+        if t.fund_layout == "paired" and not _paired_figures(sheet, t):
+            # 预算数(A) | 执行数(B) as column headings is a grid, not 预算数：[figure] 执行数：[figure].
+            score = (score[0] - 0.5, own)
         if score > best_score:
             best, best_score = t, score
     if best is not None:
