@@ -595,6 +595,7 @@ def evaluation_xlsx(request, pk):
 IMPORT_ENVELOPE = 64 * 1024
 IMPORT_DONE = "已从“{name}”导入{template}“{project}”（{lines}行绩效指标），现为草稿。请核对后保存。"
 IMPORT_CLAIMS = "导入的得分中有与建议得分不同的，提交前请填写理由："
+IMPORT_NOTES = "导入时注意到："
 
 
 @csrf_exempt
@@ -635,6 +636,10 @@ def _import_page(request, unit, limit):
             raise xlsx_checks.ImportRefused([xlsx_checks.size_error(upload.size, limit)])
         limits = xlsx_checks.Limits(max_bytes=limit)
         parsed = xlsx_import.parse_workbook(upload.read(limit + 1), limits, year=year.year)
+        # The year the form states wins over the one chosen (the notes say so).
+        year, year_notes = services.import_year(
+            stated=parsed.year, chosen=year.year, today=timezone.localdate()
+        )
         evaluation = services.evaluation_import(user=request.user, year=year, parsed=parsed)
     except xlsx_checks.ImportRefused as e:
         return _import_render(request, unit, form, e.errors, status=400)
@@ -643,6 +648,7 @@ def _import_page(request, unit, limit):
         error = xlsx_checks.CellError(parsed.sheet if parsed else "", cell, e.message)
         return _import_render(request, unit, form, [error], status=409)
 
+    placed, other = parsed.counts()
     messages.success(
         request,
         IMPORT_DONE.format(
@@ -650,8 +656,12 @@ def _import_page(request, unit, limit):
             template=evaluation.template_def.name,
             project=evaluation.project_name,
             lines=len(parsed.lines),
-        ),
+        )
+        + xlsx_import.IMPORT_SUMMARY.format(placed=placed, other=other),
     )
+    notes = [*year_notes, *(str(n) for n in parsed.notes)]
+    if notes:
+        messages.warning(request, IMPORT_NOTES + "；".join(notes))
     stored = with_lines(Evaluation.objects.filter(pk=evaluation.pk)).get()
     problems = scoring.evaluation_score(stored).claim_problems()
     if problems:

@@ -3,10 +3,8 @@ and signature labels each template is printed with on real forms."""
 
 from __future__ import annotations
 
-import re
-
 from ...templates_def import TEMPLATES, TemplateDef
-from .sheet import _bare, _matches, _Sheet, norm
+from .sheet import _bare, _matches, _Sheet
 
 # Column headings of the indicator grid as printed on real forms of each layout (seed 000 prints
 # 预期指标值（包含数字及文字描述）/ 实际完成指标值（…）; other provinces 全年实际值 …).
@@ -212,11 +210,12 @@ def _indicator_heading(sheet: _Sheet, t: TemplateDef):
 
 
 def _paired_figures(sheet: _Sheet, t: TemplateDef) -> bool:
-    """Does the sheet hold 预算数：/执行数： each followed by its figure in the same row?"""
-    left = t.paired_total_labels[0]
+    """Does the sheet hold 预算数：[figure] 执行数：[figure] rather than the column headings
+    预算数(A) | 执行数(B) side by side?"""
+    left, right = t.paired_total_labels
     for r, c in sheet.find(left):
         _, text = sheet.first_filled(r, sheet.end(r, c) + 1, sheet.cols)
-        if text and re.fullmatch(r"[\d.,]+", norm(text)):
+        if not text or not _matches(text, right):
             return True
     return False
 
