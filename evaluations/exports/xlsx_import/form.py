@@ -144,8 +144,9 @@ class _FormReader(_Reader):
         self.wording: dict[str, str] = {}
         self.level1_weights: dict[str, str] = {}
         self.stated: dict[str, str] = {}
-        heading_row, columns = _indicator_heading(sheet, t)
-        first_col = min(c for c, _ in columns.values())
+        # A form typed without its indicator grid (head, funds and goals only) has no lines.
+        heading_row, columns = _indicator_heading(sheet, t) or (sheet.rows + 1, {})
+        first_col = min((c for c, _ in columns.values()), default=1)
         header, labels, top = self.header(heading_row)
         title, year = self.title_and_year(top)
         # A 部门整体 指标表 has neither funds nor goals.
@@ -162,7 +163,7 @@ class _FormReader(_Reader):
                 else self.grid_funds(top, fund_end)
             )
         planned, actual = self.goals(goal_row, heading_row) if t.goal_labels else ("", "")
-        lines, end = self.lines(heading_row, columns, first_col)
+        lines, end = self.lines(heading_row, columns, first_col) if columns else ([], heading_row)
         self.total(end)
         texts = self.text_blocks(end, first_col)
         footnote = self.footnotes(end)

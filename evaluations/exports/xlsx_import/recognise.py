@@ -203,7 +203,8 @@ def _indicator_heading(sheet: _Sheet, t: TemplateDef):
     for r in range(1, sheet.rows + 1):
         columns, below = below, keys(r + 1)
         if needed <= columns.keys():
-            return r, columns
+            # Sub-headings below (指标性质 | 指标值 | 度量单位) count for telling templates apart.
+            return r, {**{k: v for k, v in below.items() if k not in columns}, **columns}
         if columns and needed <= (columns.keys() | below.keys()):
             return r, {**below, **columns}
     return None
@@ -238,6 +239,18 @@ def _recognise(sheet: _Sheet) -> tuple[TemplateDef | None, str]:
             # 预算数(A) | 执行数(B) as column headings is a grid, not 预算数：[figure] 执行数：[figure].
             score = (score[0] - 0.5, own)
         if score > best_score:
+            best, best_score = t, score
+    if best is not None:
+        return best, ""
+    # No indicator grid: a form typed only down to its goals is still that form, when its head
+    # and most of its fund and goal labels are there.
+    for t in TEMPLATES.values():
+        if t.basic_data is not None:
+            continue
+        if not any(sheet.find(label) for label in header_labels(t, "project_name")):
+            continue
+        score = (_template_score(texts, t), 0)
+        if score[0] >= 0.4 and score > best_score:
             best, best_score = t, score
     if best is not None:
         return best, ""
