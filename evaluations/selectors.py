@@ -181,6 +181,8 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
             score=result.final if score.scored else None,
             deviation=line.deviation,
             criteria=line_criteria(t, line),
+            nature=line.nature,
+            measure_unit=line.measure_unit,
         )
         for line, result in zip(evaluation.indicator_lines.all(), score.lines, strict=True)
     )
@@ -210,6 +212,18 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
         budget_score=score.budget_final,
         total_score=score.total,
         basic_data=basic_cells(evaluation) if t.basic_data is not None else {},
+        wording=dict(evaluation.wording or {}),
+        header_extra=tuple(
+            (str(item.get("label", "")), str(item.get("value", "")))
+            for item in evaluation.header_extra or ()
+        ),
+        signer_reviewer=evaluation.signer_reviewer,
+        signer_reviewer_date=evaluation.signer_reviewer_date,
+        footnote_text=evaluation.footnote_text,
+        other_content=tuple(
+            (str(item.get("label", "")), str(item.get("value", "")))
+            for item in evaluation.other_content or ()
+        ),
     )
 
 

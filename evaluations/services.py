@@ -816,7 +816,10 @@ def evaluation_import(
     evaluation.level1_weights = _imported_weights(template, parsed.level1_weights)
     evaluation.stated_figures = dict(parsed.stated_figures)
     evaluation.footnote_text = parsed.footnote_text
-    evaluation.other_content = [_other_item(row) for row in parsed.other]
+    evaluation.other_content = [
+        *({"source": "", **item} for item in parsed.other_items),
+        *(_other_item(row) for row in parsed.other),
+    ]
 
     fund_lines = list(evaluation.fund_lines.all())
     for fund in fund_lines:

@@ -39,6 +39,12 @@ class LineData:
     score: Decimal | None = None
     deviation: str = ""
     criteria: str = ""
+    nature: str = ""
+    measure_unit: str = ""
+
+
+# The block under the table holding what a form has and no field takes (models.other_content).
+OTHER_CAPTION = "其他内容"
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,14 @@ class FormData:
     total_score: Decimal | None = None
     # 部门整体: the 基础数据表 cells, {(row, column): value}.
     basic_data: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
+    # The form's own wording (models.Evaluation.wording), head cells the template lacks, the
+    # 审核人 signing it, its own 注, and 其他内容 ((label, value) pairs).
+    wording: dict[str, str] = field(default_factory=dict)
+    header_extra: tuple[tuple[str, str], ...] = ()
+    signer_reviewer: str = ""
+    signer_reviewer_date: date | None = None
+    footnote_text: str = ""
+    other_content: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,6 +212,7 @@ def build_grid(data: FormData) -> Grid:
                 "text",
             )
         )
+    rows += _other_rows(data, width)
     # Wide enough for a four-character caption (项目名称, 绩效指标) on one line at 10.5pt.
     caption_width = 11
     widths = (caption_width, *(c.width for c in t.indicator_columns))
@@ -207,7 +222,7 @@ def build_grid(data: FormData) -> Grid:
         unit_line=f"单位：{t.money_unit}" if t.money_unit else "",
         widths=widths,
         rows=tuple(rows),
-        footnotes=t.footnotes,
+        footnotes=tuple(data.footnote_text.splitlines()) if data.footnote_text else t.footnotes,
         signature=_signature(data),
         approval=_approval(data),
         watermark="草稿" if data.is_draft else "",
@@ -215,14 +230,36 @@ def build_grid(data: FormData) -> Grid:
 
 
 def _signature(data: FormData) -> tuple[tuple[str, str], ...]:
-    return tuple(
+    items = [
         (data.template.signature_labels[key], value)
         for key, value in (
             ("preparer", data.preparer),
             ("preparer_phone", data.preparer_phone),
             ("fill_date", format_date(data.fill_date)),
         )
-    )
+    ]
+    # The 审核人 the paper form names (not the reviewer who approved it in the app).
+    if data.signer_reviewer or data.signer_reviewer_date:
+        items.insert(1, ("审核人", data.signer_reviewer))
+        if data.signer_reviewer_date:
+            items.insert(2, ("审核日期", format_date(data.signer_reviewer_date)))
+    return tuple(items)
+
+
+def _other_rows(data: FormData, width: int) -> list[Row]:
+    """其他内容: a row per item, its label (if any) and its value as typed."""
+    if not data.other_content:
+        return []
+    label_span, value_span = spread(width, [1, 3])
+    caption = Cell(OTHER_CAPTION, rowspan=len(data.other_content), kind="caption")
+    return [
+        Row(
+            ((caption,) if i == 0 else ())
+            + (Cell(label, label_span, kind="label"), Cell(value, value_span)),
+            "other",
+        )
+        for i, (label, value) in enumerate(data.other_content)
+    ]
 
 
 def _approval(data: FormData) -> tuple[tuple[str, str], ...]:
@@ -304,6 +341,8 @@ def _header_rows(data: FormData, width: int) -> list[Row]:
             cells.append(Cell(label, spans[2 * i], kind="caption" if i == 0 else "label"))
             cells.append(Cell(data.header.get(f.key, ""), spans[2 * i + 1]))
         rows.append(Row(tuple(cells), "head"))
+    for label, value in data.header_extra:
+        rows.append(Row((Cell(label, kind="caption"), Cell(value, width)), "head"))
     return rows
 
 
@@ -370,12 +409,14 @@ def _goal_rows(data: FormData, width: int) -> list[Row]:
         return []
     left, right = spread(width, [1, 1])
     caption = Cell(t.goal_caption, rowspan=2, kind="caption")
+    planned = data.wording.get("goal_planned") or t.goal_labels[0]
+    actual = data.wording.get("goal_actual") or t.goal_labels[1]
     return [
         Row(
             (
                 caption,
-                Cell(t.goal_labels[0], left, kind="head"),
-                Cell(t.goal_labels[1], right, kind="head"),
+                Cell(planned, left, kind="head"),
+                Cell(actual, right, kind="head"),
             ),
             "goals",
         ),
@@ -408,7 +449,9 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
     columns = t.indicator_columns
     lines = _lines_with_placeholders(data)
     caption = Cell(t.indicator_caption, rowspan=len(lines) + 1, kind="caption")
-    heading = tuple(Cell(c.label, kind="head") for c in columns)
+    heading = tuple(
+        Cell(data.wording.get(f"column.{c.key}") or c.label, kind="head") for c in columns
+    )
     rows = [Row((caption, *heading), "indicators_head")]
 
     # Row spans of the merged 一级 and 二级 cells: runs of consecutive equal values.
@@ -433,6 +476,8 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
                 if index in span1:
                     level = t.level1(line.level1)
                     label = level.label if level else line.level1
+                    # The 一级 as the form words it (产出指标(70分)).
+                    label = data.wording.get(f"level1.{line.level1}") or label
                     cells.append(Cell(label, rowspan=span1[index], kind="label"))
             elif key == "level2":
                 if index in span2:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..layout import FundValues  # a fund row read back is what the grid shows
+from ..layout import OTHER_CAPTION, FundValues  # a fund row read back is what the grid shows
 from ..xlsx_checks import CellError
 from .department import _common_indicator
 from .messages import (
@@ -91,6 +91,8 @@ class ParsedForm:
     stated_figures: dict[str, str] = field(default_factory=dict)
     # The form's own 注, a line per paragraph.
     footnote_text: str = ""
+    # The 其他内容 block of the app's own export, read back: [{"label": …, "value": …}].
+    other_items: tuple[dict, ...] = ()
     # Every typed cell no field took, row by row: (sheet, first cell, the row's texts).
     other: tuple[OtherRow, ...] = ()
     # What the reader noticed but imported anyway (a value it could not store, which went to
@@ -165,6 +167,7 @@ class _FormReader(_Reader):
         planned, actual = self.goals(goal_row, heading_row) if t.goal_labels else ("", "")
         lines, end = self.lines(heading_row, columns, first_col) if columns else ([], heading_row)
         self.total(end)
+        other_items = self.other_block(end)
         texts = self.text_blocks(end, first_col)
         footnote = self.footnotes(end)
         signature = self.signature(end)
@@ -196,6 +199,7 @@ class _FormReader(_Reader):
             header_extra=tuple(header_extra),
             stated_figures=dict(self.stated),
             footnote_text=footnote,
+            other_items=tuple(other_items),
         )
 
     def header(self, before: int):
@@ -535,10 +539,14 @@ class _FormReader(_Reader):
         bare = re.sub(r"\(\d+(\.\d+)?分\)$", "", norm(level1))
         typed = level1
         for level in t.levels:
-            # Stored as the template's level only where it prints back exactly as typed;
-            # “产出指标(70分)” stays as the form states it (its weight in level1_weights).
             if _SPACES.sub("", typed) in (level.name, _SPACES.sub("", level.label)):
                 level1 = level.name
+                break
+            if bare == norm(level.name):
+                # “产出指标(70分)”: the template's level, printed as the form words it (its
+                # weight also in level1_weights).
+                level1 = level.name
+                self.wording.setdefault(f"level1.{level.name}", typed.strip())
                 break
         if stated:
             # The form's own 一级 weight (产出指标（70分）), kept as it states it.
@@ -734,6 +742,28 @@ class _FormReader(_Reader):
                 extra.append({"label": label.rstrip(":：").strip(), "value": value})
                 self.use(r, c)
         return extra
+
+    def other_block(self, start: int) -> list[dict]:
+        """The 其他内容 block of the app's own export: a caption merged down, a label and a value
+        cell per row."""
+        sheet = self.sheet
+        for r in range(start, sheet.rows + 1):
+            if norm(sheet.text(r, 1)) != norm(OTHER_CAPTION):
+                continue
+            self.use(r, 1)
+            bounds = sheet.merge.get((r, 1))
+            last = bounds[2] if bounds else r
+            items = []
+            for row in range(r, last + 1):
+                label_col = sheet.end(r, 1) + 1
+                value_col = sheet.end(row, label_col) + 1
+                label, value = sheet.text(row, label_col), sheet.text(row, value_col)
+                for c in (label_col, value_col):
+                    if sheet.text(row, c):
+                        self.use(row, c)
+                items.append({"label": label, "value": value})
+            return items
+        return []
 
     def use_labels(self) -> None:
         """Labels the form prints anyway (captions, 单位：万元, 总分, footnotes) are no 其他内容."""

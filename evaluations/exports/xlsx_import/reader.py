@@ -185,7 +185,7 @@ class _Reader:
 
     def _stop(self, r: int, last_col: int) -> bool:
         """A row after the lines: 总分, a text block, a footnote or the signature line."""
-        stops = {"总分", *(norm(b.label) for b in self.t.text_blocks)}
+        stops = {"总分", "其他内容", *(norm(b.label) for b in self.t.text_blocks)}
         for c in range(1, last_col + 1):
             text = norm(self.sheet.text(r, c))
             if not text:
