@@ -712,3 +712,29 @@ class AttachmentEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.file_name}"
+
+
+class ImportMapping(models.Model):
+    """How a unit's workbooks of a layout the import does not recognise are read: the clerk's
+    mapping of cells and columns (see `exports.xlsx_import.mapped`), remembered so the next file
+    of the same shape — the same label texts in the same cells (`anchors`) — goes straight in."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="import_mappings")
+    mapping = models.JSONField("栏目对应关系", default=dict)
+    anchors = models.JSONField("版式标志（单元格 → 文字）", default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="设置人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("最后使用时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "导入版式"
+        verbose_name_plural = "导入版式"
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit} 的导入版式 #{self.pk}"

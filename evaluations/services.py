@@ -28,6 +28,7 @@ from .models import (
     BasicDataLine,
     Evaluation,
     FundLine,
+    ImportMapping,
     IndicatorLine,
     Notification,
     ReopenedPart,
@@ -888,6 +889,21 @@ def evaluation_import_kept(*, user, unit: Unit, year: Year, parsed) -> tuple[Eva
             ).exists():
                 raise e from None
     raise EvaluationError(DUPLICATE.format(year=year.year, name=name, template=""))
+
+
+def import_mapping_remember(*, unit: Unit, user, mapping: dict, anchors: dict) -> ImportMapping:
+    """Remember a clerk's mapping for the unit, keyed by the label texts it was drawn on; a
+    mapping drawn again on the same labels replaces the earlier one."""
+    remembered = next(
+        (m for m in ImportMapping.objects.filter(unit=unit) if m.anchors == anchors), None
+    )
+    if remembered is None:
+        remembered = ImportMapping(unit=unit, anchors=anchors)
+    remembered.mapping = mapping
+    remembered.created_by = user
+    remembered.updated_at = timezone.now()
+    remembered.save()
+    return remembered
 
 
 def _imported_weights(template, stated: dict[str, str]) -> dict[str, str]:

@@ -176,3 +176,21 @@ def unknown_layout() -> tuple[bytes, list[str]]:
     ws["A5"], ws["B5"], ws["C5"] = "受益人口", "2.3万人", "良好"
     values = ["农村饮水安全工程维修养护补助", "维修工程处数", "38处", "受益人口", "2.3万人", "良好"]
     return book_bytes(wb), values
+
+
+def listed_layout(name: str = "农村饮水安全工程维修养护补助", people: str = "2.3万人") -> bytes:
+    """A county's own list layout: name, one funds row, indicators as a plain list."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "绩效"
+    ws["A1"] = "2020年度专项资金绩效自评表"
+    ws["A2"], ws["B2"] = "资金名称", name
+    for col, text in zip("ABC", ("资金", "预算", "执行"), strict=True):
+        ws[f"{col}4"] = text
+    ws["A5"], ws["B5"], ws["C5"] = "合计", 120, 118.5
+    for col, text in zip("ABCDE", ("指标", "目标", "完成", "分值", "得分"), strict=True):
+        ws[f"{col}7"] = text
+    ws.append(["维修工程处数", "38处", "38处", 50, 50])
+    ws.append(["受益人口", people, people, 50, 48])
+    ws["A11"] = "评价等级：良"
+    return book_bytes(wb)

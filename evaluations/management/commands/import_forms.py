@@ -19,6 +19,7 @@ from django.utils import timezone
 from evaluations import services
 from evaluations.exports import xlsx_checks, xlsx_import
 from evaluations.models import Membership, Unit
+from evaluations.selectors import import_parse
 
 
 class Command(BaseCommand):
@@ -57,8 +58,10 @@ class Command(BaseCommand):
         except OSError as e:
             return f"未导入：无法读取文件（{e.strerror or e}）。", False
         try:
-            parsed = xlsx_import.parse_workbook(
-                data, xlsx_checks.Limits(max_bytes=limit), year=year
+            # As 导入Excel reads it: by its labels, else by a mapping the unit's clerk drew on
+            # the page for a workbook of the same shape.
+            parsed = import_parse(
+                data=data, unit=unit, limits=xlsx_checks.Limits(max_bytes=limit), year=year
             )
         except xlsx_checks.ImportRefused as e:
             return "未导入：" + "；".join(str(error) for error in e.errors), False
