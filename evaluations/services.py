@@ -34,6 +34,7 @@ from .models import (
     TransitionLog,
     Unit,
     Year,
+    typed_places,
 )
 from .permissions import (
     can_edit,
@@ -334,10 +335,10 @@ def evaluation_save(
         values = funds.get(fund.row_key, {})
         for name in AMOUNT_FIELDS:
             if name in values:
-                setattr(fund, name, values[name])
+                fund.set_amount(name, values[name])
         if values.get("label"):
             fund.label = values["label"]
-    FundLine.objects.bulk_update(fund_lines, [*AMOUNT_FIELDS, "label"])
+    FundLine.objects.bulk_update(fund_lines, [*AMOUNT_FIELDS, "places", "label"])
 
     _replace_lines(evaluation, lines)
     if basic_data is not None:
@@ -387,10 +388,19 @@ def _open_parts_only(scope, fields, funds, stored_lines, lines):
 
 def _replace_basic_data(evaluation: Evaluation, cells: dict[tuple[str, str], Decimal | None]):
     """Store exactly the template's typed cells that hold a value (an emptied cell is removed)."""
-    known = evaluation.template_def.basic_data.cell_keys()
+    basic = evaluation.template_def.basic_data
+    known = basic.cell_keys()
+    # Head counts are whole persons: printed without decimals whatever was typed ("26", not 26.00).
+    counts = {(r.key, c.key) for b, r, c in basic.cells() if b.kind == "count"}
     evaluation.basic_data.all().delete()
     BasicDataLine.objects.bulk_create(
-        BasicDataLine(evaluation=evaluation, row_key=row, column_key=column, value=value)
+        BasicDataLine(
+            evaluation=evaluation,
+            row_key=row,
+            column_key=column,
+            value=value,
+            places=0 if (row, column) in counts else typed_places(value),
+        )
         for (row, column), value in cells.items()
         if value is not None and (row, column) in known
     )
@@ -811,12 +821,9 @@ def evaluation_import(*, user, year: Year, parsed, today: date | None = None) ->
         if read is None:
             continue
         fund.label = read.label or fund.label
-        fund.budget_initial, fund.budget, fund.actual = (
-            read.budget_initial,
-            read.budget,
-            read.actual,
-        )
-    FundLine.objects.bulk_update(fund_lines, ["label", *AMOUNT_FIELDS])
+        for name in AMOUNT_FIELDS:
+            fund.set_amount(name, getattr(read, name))
+    FundLine.objects.bulk_update(fund_lines, ["label", "places", *AMOUNT_FIELDS])
 
     if template.basic_data is not None:
         evaluation.indicator_lines.all().delete()

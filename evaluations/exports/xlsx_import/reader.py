@@ -57,13 +57,14 @@ class _Reader:
             return None, ""
         if isinstance(raw, bool):
             return None, text
-        if isinstance(raw, (int, Decimal)):
-            return Decimal(raw), text
-        if isinstance(raw, float):
-            number = Decimal(repr(raw))
-            cents = number.quantize(Decimal("0.01"))
-            # Excel's binary floats: 3.3000000000000003 from =1.1+2.2 is 3.30.
-            return (cents if abs(number - cents) < Decimal("1e-9") else number), text
+        if isinstance(raw, (int, float, Decimal)):
+            # The number as the cell shows it (6.80 in a 0.00 cell, 89.974 in a General one):
+            # the precision the clerk sees is the precision kept. Excel's binary floats
+            # (3.3000000000000003 from =1.1+2.2) show as 3.3.
+            shown = re.sub(r"[,，]", "", text)
+            if re.fullmatch(r"-?\d+(\.\d+)?", shown):
+                return Decimal(shown), text
+            return Decimal(format(raw, ".15g")) if isinstance(raw, float) else Decimal(raw), text
         if isinstance(raw, str):
             cleaned = re.sub(r"[\s,，]", "", unicodedata.normalize("NFKC", raw))
             cleaned = cleaned.removesuffix("万元")
