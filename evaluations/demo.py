@@ -25,6 +25,7 @@ from seasons.demo import load_season_demo
 
 from .history import snapshot
 from .models import (
+    AMOUNT_FIELDS,
     BasicDataLine,
     Evaluation,
     FundLine,
@@ -33,6 +34,7 @@ from .models import (
     Region,
     Unit,
     Year,
+    typed_places,
 )
 from .services import record_transition
 from .templates_def import get_template
@@ -274,11 +276,10 @@ def _create_form(data: dict, unit: Unit, year: Year) -> Evaluation:
                 row_key=row.key,
                 label=seed["label"] if keep_label else row.label,
                 order=order,
-                budget_initial=_decimal(seed.get("budget_initial")),
-                budget=_decimal(seed.get("budget")),
-                actual=_decimal(seed.get("actual")),
             )
         )
+        for name in AMOUNT_FIELDS:  # as the seed has them typed: 4000 stays 4000
+            fund_lines[-1].set_amount(name, _decimal(seed.get(name)))
     FundLine.objects.bulk_create(fund_lines)
     IndicatorLine.objects.bulk_create(
         IndicatorLine(
@@ -299,7 +300,13 @@ def _create_form(data: dict, unit: Unit, year: Year) -> Evaluation:
         for order, line in enumerate(data["indicators"])
     )
     BasicDataLine.objects.bulk_create(
-        BasicDataLine(evaluation=evaluation, row_key=row, column_key=column, value=Decimal(value))
+        BasicDataLine(
+            evaluation=evaluation,
+            row_key=row,
+            column_key=column,
+            value=Decimal(value),
+            places=typed_places(Decimal(value)),
+        )
         for row, column, value in (
             (*name.split("."), value) for name, value in data.get("basic_data", {}).items()
         )

@@ -18,7 +18,7 @@ from .templates_def import TEMPLATE_CHOICES, TemplateDef
 AMOUNT_ERRORS = {
     "invalid": "请输入数字（单位：万元），例如 11431.62。",
     "min_value": "金额不能为负数。",
-    "max_decimal_places": "金额最多保留两位小数。",
+    "max_decimal_places": "金额最多保留四位小数。",
     "max_digits": "金额过大，最多12位整数。",
     "max_whole_digits": "金额过大，最多12位整数。",
 }
@@ -44,24 +44,49 @@ SCORE_OVER_WEIGHT = "自评得分不能超过分值{weight}分。"
 SCORE_WITHOUT_WEIGHT = "请先填写本行分值。"
 
 
+# What a typed number may look like once full-width characters are folded (NFKC): ASCII digits
+# only (re.ASCII: no Arabic-Indic or other scripts' digits, which Decimal would take), thousands
+# separators only between groups of three, no inner spaces, underscores or exponents.
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?", re.ASCII)
+
+
 def _normalise_number(value):
     """Accept what people paste from Excel or type with a Chinese IME: full-width digits,
-    thousands separators and surrounding spaces (１１,４３１．６２ → 11431.62)."""
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFKC", value)
-        value = re.sub(r"[\s,，]", "", value)
-    return value
+    thousands separators and surrounding spaces (１１,４３１．６２ → 11431.62). Anything else that
+    Python's Decimal would read ("12 34", "1_000", "1E+2", "١٢") is refused as not a number."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFKC", value).strip()
+    if not value:
+        return value
+    if not _NUMBER.fullmatch(value) or not any(c.isdigit() for c in value):
+        return _NOT_A_NUMBER
+    return value.replace(",", "")
+
+
+# Passed on to DecimalField.to_python, which refuses it with the field's "invalid" message.
+_NOT_A_NUMBER = "not-a-number"
 
 
 class NumberField(forms.DecimalField):
-    """A non-negative number with at most two decimals, typed the way people do (full-width
-    digits, thousands separators), with the Chinese messages of its kind."""
+    """A non-negative number with at most `decimal_places` decimals, typed the way people do
+    (full-width digits, thousands separators), with the Chinese messages of its kind. The
+    Decimal keeps the decimals as typed ("4000" → Decimal("4000"), "89.970" → 3 places)."""
 
-    def __init__(self, *, max_digits, error_messages, max_value=None, widget_class="", **kwargs):
+    def __init__(
+        self,
+        *,
+        max_digits,
+        error_messages,
+        max_value=None,
+        widget_class="",
+        decimal_places=2,
+        **kwargs,
+    ):
         kwargs.setdefault("required", False)
         super().__init__(
             max_digits=max_digits,
-            decimal_places=2,
+            decimal_places=decimal_places,
             min_value=Decimal(0),
             max_value=max_value,
             error_messages=error_messages,
@@ -79,9 +104,13 @@ NUMBER_INPUT = "form-control form-control-sm text-end"
 
 
 def AmountField(**kwargs):  # noqa: N802 - used like a field class
-    """万元, not negative, at most two decimals."""
+    """万元, not negative, at most four decimals (a clerk's 89.974 is kept, not rounded)."""
     return NumberField(
-        max_digits=14, error_messages=AMOUNT_ERRORS, widget_class=NUMBER_INPUT, **kwargs
+        max_digits=16,
+        decimal_places=4,
+        error_messages=AMOUNT_ERRORS,
+        widget_class=NUMBER_INPUT,
+        **kwargs,
     )
 
 

@@ -37,6 +37,7 @@ from .models import (
     TransitionLog,
     Unit,
     Year,
+    typed_places,
 )
 from .permissions import (
     can_edit,
@@ -337,10 +338,10 @@ def evaluation_save(
         values = funds.get(fund.row_key, {})
         for name in AMOUNT_FIELDS:
             if name in values:
-                setattr(fund, name, values[name])
+                fund.set_amount(name, values[name])
         if values.get("label"):
             fund.label = values["label"]
-    FundLine.objects.bulk_update(fund_lines, [*AMOUNT_FIELDS, "label"])
+    FundLine.objects.bulk_update(fund_lines, [*AMOUNT_FIELDS, "places", "label"])
 
     _replace_lines(evaluation, lines)
     if basic_data is not None:
@@ -390,10 +391,19 @@ def _open_parts_only(scope, fields, funds, stored_lines, lines):
 
 def _replace_basic_data(evaluation: Evaluation, cells: dict[tuple[str, str], Decimal | None]):
     """Store exactly the template's typed cells that hold a value (an emptied cell is removed)."""
-    known = evaluation.template_def.basic_data.cell_keys()
+    basic = evaluation.template_def.basic_data
+    known = basic.cell_keys()
+    # Head counts are whole persons: printed without decimals whatever was typed ("26", not 26.00).
+    counts = {(r.key, c.key) for b, r, c in basic.cells() if b.kind == "count"}
     evaluation.basic_data.all().delete()
     BasicDataLine.objects.bulk_create(
-        BasicDataLine(evaluation=evaluation, row_key=row, column_key=column, value=value)
+        BasicDataLine(
+            evaluation=evaluation,
+            row_key=row,
+            column_key=column,
+            value=value,
+            places=0 if (row, column) in counts else typed_places(value),
+        )
         for (row, column), value in cells.items()
         if value is not None and (row, column) in known
     )

@@ -126,11 +126,29 @@ class Grid:
 # -- number formatting, shared by every renderer ------------------------------------------------
 
 
+# The most decimals an amount keeps (models.AMOUNT); a computed figure is rounded to them.
+_AMOUNT_QUANTUM = Decimal("0.0001")
+
+
 def format_amount(value: Decimal | None) -> str:
-    """万元 with two decimals and no thousands separator, the way the forms print money."""
+    """万元 with two decimals and no thousands separator, the way a 自评报告 states money."""
     if value is None:
         return ""
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
+
+
+def format_typed_amount(value: Decimal | None) -> str:
+    """万元 on the form, as typed, no thousands separator: the decimals the Decimal carries (4000 → "4000",
+    89.974 → "89.974", 12.50 → "12.50"), at most four. Stored amounts come back with the decimals
+    they were typed with (models.FundLine.places)."""
+    if value is None:
+        return ""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -4:
+        value = value.quantize(_AMOUNT_QUANTUM, rounding=ROUND_HALF_UP)
+    elif exponent > 0:
+        value = value.quantize(Decimal(1))
+    return f"{value:f}"
 
 
 def format_points(value: Decimal | None) -> str:
@@ -145,6 +163,17 @@ def format_rate(rate: Decimal | None) -> str:
     if rate is None:
         return ""
     return f"{format_points(rate * 100)}%"
+
+
+def number_format_of(text: str) -> str:
+    """The Excel number format that shows a number as `text` shows it: "4000" → "0", "89.974" →
+    "0.000", "99.1%" → "0.0%". The PDF prints `text`; Excel stores the real number with this
+    format, so the two print the same figure (9 and 9, never 9 and 9.00)."""
+    percent = text.endswith("%")
+    digits = text.rstrip("%")
+    decimals = len(digits.partition(".")[2])
+    fmt = "0." + "0" * decimals if decimals else "0"
+    return fmt + "%" if percent else fmt
 
 
 def format_date(value: date | None) -> str:
@@ -323,10 +352,12 @@ def _basic_cell(data: FormData, block: BasicBlock, row_key: str, column, span: i
         value = evaluate(column.formula.format(row=row_key), data.basic_data).value
         ratio = None if value is None else value / 100
         text = "" if value is None else f"{format_points(value)}%"
-        return Cell(text, span, kind="number", value=ratio, number_format="0.00%")
+        return _number_cell(text, ratio, span)
     value = data.basic_data.get((row_key, column.key))
     if block.kind == "count":
-        return Cell(format_points(value), span, kind="number", value=value, number_format="0")
+        # Whole persons: "26", whatever decimals the stored value carries.
+        text = "" if value is None else f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP)}"
+        return Cell(text, span, kind="number", value=value, number_format="0")
     return _amount_cell(value, span)
 
 
@@ -346,8 +377,13 @@ def _header_rows(data: FormData, width: int) -> list[Row]:
     return rows
 
 
+def _number_cell(text: str, value: Decimal | None, span: int = 1) -> Cell:
+    """A figure printed as `text`, stored in Excel as `value` with the format showing `text`."""
+    return Cell(text, span, kind="number", value=value, number_format=number_format_of(text))
+
+
 def _amount_cell(value: Decimal | None, span: int) -> Cell:
-    return Cell(format_amount(value), span, kind="number", value=value, number_format="0.00")
+    return _number_cell(format_typed_amount(value), value, span)
 
 
 def _fund_rows(data: FormData, width: int) -> list[Row]:
@@ -390,17 +426,15 @@ def _fund_cell(data: FormData, is_total: bool, values: FundValues, key: str, spa
         return _amount_cell(getattr(values, key), span)
     if key == "rate":
         rate = rate_of(values.budget, values.actual)
-        return Cell(format_rate(rate), span, kind="number", value=rate, number_format="0.00%")
+        return _number_cell(format_rate(rate), rate, span)
     # 分值 and 得分 belong to the total row only; sub-rows print a dash, as the forms do.
     if not is_total:
         return Cell(DASH, span, kind="number")
     if key == "weight":
         weight = data.template.budget_weight
-        return Cell(
-            format_points(weight), span, kind="number", value=weight, number_format="General"
-        )
+        return _number_cell(format_points(weight), weight, span)
     score = data.budget_score
-    return Cell(format_points(score), span, kind="number", value=score, number_format="0.00")
+    return _number_cell(format_points(score), score, span)
 
 
 def _goal_rows(data: FormData, width: int) -> list[Row]:
@@ -484,9 +518,7 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
                     cells.append(Cell(line.level2, rowspan=span2[index], kind="label"))
             elif key in ("weight", "score"):
                 value = getattr(line, key)
-                cells.append(
-                    Cell(format_points(value), kind="number", value=value, number_format="General")
-                )
+                cells.append(_number_cell(format_points(value), value))
             else:
                 cells.append(Cell(getattr(line, key)))
         rows.append(Row(tuple(cells), "indicators"))
@@ -502,8 +534,8 @@ def _total_rows(data: FormData, width: int) -> list[Row]:
     total = data.total_score
     cells = [
         Cell("总分", 1 + w, kind="caption"),
-        Cell(format_points(t.total_points), kind="number", value=t.total_points),
-        Cell(format_points(total), kind="number", value=total, number_format="0.00"),
+        _number_cell(format_points(t.total_points), t.total_points),
+        _number_cell(format_points(total), total),
     ]
     rest = len(keys) - s - 1
     if rest:
