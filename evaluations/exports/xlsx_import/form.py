@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..layout import OTHER_CAPTION, FundValues  # a fund row read back is what the grid shows
+from ..layout import (  # a fund row read back is what the grid shows
+    OTHER_CAPTION,
+    FundValues,
+    format_points,
+)
 from ..xlsx_checks import CellError
 from .department import _common_indicator
 from .messages import (
@@ -377,7 +381,9 @@ class _FormReader(_Reader):
             for key in ("rate", "score", "weight"):
                 if key in spans:
                     col, text = sheet.first_filled(r, *spans[key])
-                    if text and key == "weight" and row.is_total:
+                    if text in _DASHES and not row.is_total:
+                        self.use(r, col)  # the dash the form prints in a sub-row
+                    elif text and key == "weight" and row.is_total:
                         self.level1_weights["预算执行率"] = text
                         self.use(r, col)
                     elif text and key != "weight":
@@ -516,6 +522,8 @@ class _FormReader(_Reader):
                     if key in cells and sheet.text(r, cells[key][0]):
                         self.use(r, cells[key][0])
                 out.append(self._line(r, cells, labels))
+            else:
+                self._placeholder_row(r, cells)
             r += 1
         return out, r
 
@@ -579,6 +587,23 @@ class _FormReader(_Reader):
         score = self.points(r, cells["score"][0]) if "score" in cells else None
         rule_key = _common_indicator(t, line["level3"])
         return ParsedLine(**line, weight=weight, score=score, row=r, rule_key=rule_key)
+
+    def _placeholder_row(self, r: int, cells: dict[str, tuple[int, str]]) -> None:
+        """A row with a 一级/二级 and no line (the empty 二级 rows a form prints): its labels
+        are the template's and printed anyway; any other wording stays in 其他内容."""
+        level = None
+        if "level1" in cells:
+            typed = _SPACES.sub("", cells["level1"][1])
+            level = next(
+                (lv for lv in self.t.levels if typed in (lv.name, _SPACES.sub("", lv.label))),
+                None,
+            )
+            if level is not None and self.sheet.text(r, cells["level1"][0]):
+                self.use(r, cells["level1"][0])
+        if level is not None and "level2" in cells:
+            col, text = cells["level2"]
+            if self.sheet.text(r, col) and _SPACES.sub("", text) in level.level2:
+                self.use(r, col)
 
     # after the lines
 
@@ -690,6 +715,11 @@ class _FormReader(_Reader):
         if figures:
             self.stated["total"] = sheet.text(r, figures[-1])
             self.use(r, figures[-1])
+        total_points = self.t.total_points
+        for c in figures[:-1]:
+            # 100 under 分值: the template's total, printed as such.
+            if total_points is not None and norm(sheet.text(r, c)) == format_points(total_points):
+                self.use(r, c)
 
     def footnotes(self, start: int) -> str:
         """The form's own 注: the row starting “注” and the numbered rows after it."""
@@ -774,6 +804,7 @@ class _FormReader(_Reader):
 
 
 _SPACES = re.compile(r"\s+")
+_DASHES = ("—", "-", "/", "－", "／", "——")
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _PLACEHOLDER = re.compile(r"[\s_＿\-—.…·]*((\d{4})?\s*年[\s_＿]*月[\s_＿]*日)?[\s_＿\-—.…·]*")
 
