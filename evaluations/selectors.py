@@ -221,6 +221,7 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
         signer_reviewer=evaluation.signer_reviewer,
         signer_reviewer_date=evaluation.signer_reviewer_date,
         footnote_text=evaluation.footnote_text,
+        stated_figures={k: str(v) for k, v in (evaluation.stated_figures or {}).items()},
         other_content=tuple(
             (str(item.get("label", "")), str(item.get("value", "")))
             for item in evaluation.other_content or ()

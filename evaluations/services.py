@@ -21,6 +21,7 @@ from indicators.taxonomy import canonical_level1, canonical_level2
 from reports.checks import report_problems
 
 from . import attachments, locks, partial, workflow
+from .exports.layout import format_points, format_rate
 from .history import diff, snapshot
 from .models import (
     Attachment,
@@ -854,7 +855,27 @@ def evaluation_import(
     IndicatorLine.objects.bulk_create(
         IndicatorLine(evaluation=evaluation, order=i, **line) for i, line in enumerate(lines)
     )
+    _keep_differing_stated(evaluation)
     return evaluation
+
+
+def _keep_differing_stated(evaluation: Evaluation) -> None:
+    """A figure the form states that is what the app computes is not kept as stated: the form
+    prints the computed one, exactly as before (so the app's own export comes back unchanged)."""
+    stated = dict(evaluation.stated_figures or {})
+    if not stated:
+        return
+    stored = with_lines(Evaluation.objects.filter(pk=evaluation.pk)).get()
+    score = evaluation_score(stored)
+    computed = {
+        f"fund.{fund.row_key}.rate": format_rate(fund.rate) for fund in stored.fund_lines.all()
+    }
+    computed["fund.total.score"] = format_points(score.budget_final)
+    computed["total"] = format_points(score.total)
+    kept = {key: text for key, text in stated.items() if computed.get(key) != text}
+    if kept != stated:
+        Evaluation.objects.filter(pk=evaluation.pk).update(stated_figures=kept)
+        evaluation.stated_figures = kept
 
 
 IMPORT_FIRST_YEAR = 2015

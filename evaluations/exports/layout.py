@@ -7,6 +7,7 @@ values come in as a `FormData` snapshot (see `evaluations.selectors.form_data`),
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -80,6 +81,8 @@ class FormData:
     signer_reviewer_date: date | None = None
     footnote_text: str = ""
     other_content: tuple[tuple[str, str], ...] = ()
+    # Figures the app computes that the form states, printed as stated (models.stated_figures).
+    stated_figures: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -416,9 +419,23 @@ def _fund_rows(data: FormData, width: int) -> list[Row]:
     for row, values in funds:
         cells = [Cell(values.label, spans[0], kind="label")]
         for column, span in zip(t.fund_columns, spans[1:], strict=True):
-            cells.append(_fund_cell(data, row.is_total, values, column.key, span))
+            stated = data.stated_figures.get(f"fund.{row.key}.{column.key}")
+            if stated and column.key in ("rate", "score"):
+                cells.append(_stated_cell(stated, span))
+            else:
+                cells.append(_fund_cell(data, row.is_total, values, column.key, span))
         rows.append(Row(tuple(cells), "funds"))
     return rows
+
+
+def _stated_cell(text: str, span: int = 1) -> Cell:
+    """A figure the app computes (执行率, 得分, 总分) printed as the form states it: a real number
+    in Excel where the text is one (“96.09%”, “0.958”, “9”), else the text."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(%?)", text.strip())
+    if not m:
+        return Cell(text, span, kind="number")
+    value = Decimal(m[1]) / (100 if m[2] else 1)
+    return _number_cell(text.strip(), value, span)
 
 
 def _fund_cell(data: FormData, is_total: bool, values: FundValues, key: str, span: int) -> Cell:
@@ -532,10 +549,11 @@ def _total_rows(data: FormData, width: int) -> list[Row]:
     keys = [c.key for c in t.indicator_columns]
     w, s = keys.index("weight"), keys.index("score")
     total = data.total_score
+    stated = data.stated_figures.get("total")
     cells = [
         Cell("总分", 1 + w, kind="caption"),
         _number_cell(format_points(t.total_points), t.total_points),
-        _number_cell(format_points(total), total),
+        _stated_cell(stated) if stated else _number_cell(format_points(total), total),
     ]
     rest = len(keys) - s - 1
     if rest:
