@@ -24,6 +24,7 @@ from indicators.library import library_add_from_lines
 
 from .history import snapshot
 from .models import (
+    AMOUNT_FIELDS,
     BasicDataLine,
     Evaluation,
     FundLine,
@@ -32,6 +33,7 @@ from .models import (
     Region,
     Unit,
     Year,
+    typed_places,
 )
 from .services import record_transition
 from .templates_def import get_template
@@ -271,11 +273,10 @@ def _create_form(data: dict, unit: Unit, year: Year) -> Evaluation:
                 row_key=row.key,
                 label=seed["label"] if keep_label else row.label,
                 order=order,
-                budget_initial=_decimal(seed.get("budget_initial")),
-                budget=_decimal(seed.get("budget")),
-                actual=_decimal(seed.get("actual")),
             )
         )
+        for name in AMOUNT_FIELDS:  # as the seed has them typed: 4000 stays 4000
+            fund_lines[-1].set_amount(name, _decimal(seed.get(name)))
     FundLine.objects.bulk_create(fund_lines)
     IndicatorLine.objects.bulk_create(
         IndicatorLine(
@@ -296,7 +297,13 @@ def _create_form(data: dict, unit: Unit, year: Year) -> Evaluation:
         for order, line in enumerate(data["indicators"])
     )
     BasicDataLine.objects.bulk_create(
-        BasicDataLine(evaluation=evaluation, row_key=row, column_key=column, value=Decimal(value))
+        BasicDataLine(
+            evaluation=evaluation,
+            row_key=row,
+            column_key=column,
+            value=Decimal(value),
+            places=typed_places(Decimal(value)),
+        )
         for row, column, value in (
             (*name.split("."), value) for name, value in data.get("basic_data", {}).items()
         )

@@ -18,7 +18,7 @@ from .templates_def import TEMPLATE_CHOICES, TemplateDef
 AMOUNT_ERRORS = {
     "invalid": "请输入数字（单位：万元），例如 11431.62。",
     "min_value": "金额不能为负数。",
-    "max_decimal_places": "金额最多保留两位小数。",
+    "max_decimal_places": "金额最多保留四位小数。",
     "max_digits": "金额过大，最多12位整数。",
     "max_whole_digits": "金额过大，最多12位整数。",
 }
@@ -44,24 +44,49 @@ SCORE_OVER_WEIGHT = "自评得分不能超过分值{weight}分。"
 SCORE_WITHOUT_WEIGHT = "请先填写本行分值。"
 
 
+# What a typed number may look like once full-width characters are folded (NFKC): ASCII digits
+# only (re.ASCII: no Arabic-Indic or other scripts' digits, which Decimal would take), thousands
+# separators only between groups of three, no inner spaces, underscores or exponents.
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?", re.ASCII)
+
+
 def _normalise_number(value):
     """Accept what people paste from Excel or type with a Chinese IME: full-width digits,
-    thousands separators and surrounding spaces (１１,４３１．６２ → 11431.62)."""
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFKC", value)
-        value = re.sub(r"[\s,，]", "", value)
-    return value
+    thousands separators and surrounding spaces (１１,４３１．６２ → 11431.62). Anything else that
+    Python's Decimal would read ("12 34", "1_000", "1E+2", "١٢") is refused as not a number."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFKC", value).strip()
+    if not value:
+        return value
+    if not _NUMBER.fullmatch(value) or not any(c.isdigit() for c in value):
+        return _NOT_A_NUMBER
+    return value.replace(",", "")
+
+
+# Passed on to DecimalField.to_python, which refuses it with the field's "invalid" message.
+_NOT_A_NUMBER = "not-a-number"
 
 
 class NumberField(forms.DecimalField):
-    """A non-negative number with at most two decimals, typed the way people do (full-width
-    digits, thousands separators), with the Chinese messages of its kind."""
+    """A non-negative number with at most `decimal_places` decimals, typed the way people do
+    (full-width digits, thousands separators), with the Chinese messages of its kind. The
+    Decimal keeps the decimals as typed ("4000" → Decimal("4000"), "89.970" → 3 places)."""
 
-    def __init__(self, *, max_digits, error_messages, max_value=None, widget_class="", **kwargs):
+    def __init__(
+        self,
+        *,
+        max_digits,
+        error_messages,
+        max_value=None,
+        widget_class="",
+        decimal_places=2,
+        **kwargs,
+    ):
         kwargs.setdefault("required", False)
         super().__init__(
             max_digits=max_digits,
-            decimal_places=2,
+            decimal_places=decimal_places,
             min_value=Decimal(0),
             max_value=max_value,
             error_messages=error_messages,
@@ -79,9 +104,13 @@ NUMBER_INPUT = "form-control form-control-sm text-end"
 
 
 def AmountField(**kwargs):  # noqa: N802 - used like a field class
-    """万元, not negative, at most two decimals."""
+    """万元, not negative, at most four decimals (a clerk's 89.974 is kept, not rounded)."""
     return NumberField(
-        max_digits=14, error_messages=AMOUNT_ERRORS, widget_class=NUMBER_INPUT, **kwargs
+        max_digits=16,
+        decimal_places=4,
+        error_messages=AMOUNT_ERRORS,
+        widget_class=NUMBER_INPUT,
+        **kwargs,
     )
 
 
@@ -628,3 +657,82 @@ class ImportForm(forms.Form):
             }
         ),
     )
+
+
+class ImportMappingForm(forms.Form):
+    """导入Excel, a layout the import does not recognise: which cell is the project name, which
+    rows are the funds and the indicator lines, which column is which (letters and row numbers as
+    Excel shows them). Empty: not on this sheet."""
+
+    CELL = {"max_length": 8, "required": False}
+    project_name = forms.CharField(label="项目名称所在单元格（如 B3）", **CELL)
+    fund_first = forms.IntegerField(
+        label="资金：第一行（年度资金总额）", required=False, min_value=1
+    )
+    fund_last = forms.IntegerField(label="资金：最后一行", required=False, min_value=1)
+    fund_label = forms.CharField(label="资金：行名称所在列（如 A）", **CELL)
+    fund_budget_initial = forms.CharField(label="资金：年初预算数所在列", **CELL)
+    fund_budget = forms.CharField(label="资金：全年预算数所在列", **CELL)
+    fund_actual = forms.CharField(label="资金：全年执行数所在列", **CELL)
+    goal_planned = forms.CharField(label="预期目标所在单元格", **CELL)
+    goal_actual = forms.CharField(label="实际完成情况所在单元格", **CELL)
+    line_first = forms.IntegerField(label="指标：第一行", required=False, min_value=1)
+    line_last = forms.IntegerField(
+        label="指标：最后一行（空着：到第一个空行为止）", required=False, min_value=1
+    )
+    line_level1 = forms.CharField(label="一级指标所在列", **CELL)
+    line_level2 = forms.CharField(label="二级指标所在列", **CELL)
+    line_level3 = forms.CharField(label="三级指标所在列", **CELL)
+    line_target = forms.CharField(label="年度指标值所在列", **CELL)
+    line_actual = forms.CharField(label="实际完成值所在列", **CELL)
+    line_weight = forms.CharField(label="分值所在列", **CELL)
+    line_score = forms.CharField(label="得分所在列", **CELL)
+    line_deviation = forms.CharField(label="偏差原因所在列", **CELL)
+
+    def __init__(self, *args, sheet_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {
+            "sheet": forms.TypedChoiceField(
+                label="工作表",
+                coerce=int,
+                choices=list(enumerate(sheet_names)),
+                initial=0,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            ),
+            **self.fields,
+        }
+
+    def mapping(self) -> dict:
+        """The mapping as `xlsx_import.mapped` reads it."""
+        d = self.cleaned_data
+
+        def block(prefix, keys):
+            return {key: (d.get(f"{prefix}_{key}") or "") for key in keys}
+
+        return {
+            "sheet": d["sheet"],
+            "project_name": d["project_name"],
+            "funds": {
+                "first": d["fund_first"] or 0,
+                "last": d["fund_last"] or 0,
+                **block("fund", ("label", "budget_initial", "budget", "actual")),
+            },
+            "goals": {"planned": d["goal_planned"], "actual": d["goal_actual"]},
+            "lines": {
+                "first": d["line_first"] or 0,
+                "last": d["line_last"] or 0,
+                **block(
+                    "line",
+                    (
+                        "level1",
+                        "level2",
+                        "level3",
+                        "target",
+                        "actual",
+                        "weight",
+                        "score",
+                        "deviation",
+                    ),
+                ),
+            },
+        }

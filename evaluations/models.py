@@ -1,7 +1,9 @@
 """Regions, units, people's roles, years and the self-evaluation forms themselves.
 
 Every text a person types is stored as typed (it is what gets printed); money is Decimal in 万元
-with at most two decimals; 执行率 and scores that can be derived are never stored.
+with at most four decimals, and the number of decimals the clerk typed is kept beside it (so
+4000 stays 4000 and 89.974 stays 89.974). 执行率 and scores that can be derived are never stored,
+but where a form states them they are kept as stated (`Evaluation.stated_figures`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ from django.utils import timezone
 from .partial import SECTION_LABELS
 from .templates_def import TEMPLATE_CHOICES, get_template
 
-AMOUNT = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
+# 12 digits before the point, up to 4 after it; the typed number of decimals is stored apart.
+AMOUNT = {"max_digits": 16, "decimal_places": 4, "null": True, "blank": True}
+AMOUNT_PLACES = 4
+# Rows stored before typed decimals were kept were entered with two.
+LEGACY_PLACES = 2
 POINTS = {"max_digits": 6, "decimal_places": 2, "null": True, "blank": True}
 
 
@@ -188,6 +194,36 @@ class Evaluation(models.Model):
     preparer = models.CharField("填表人", max_length=50, blank=True)
     preparer_phone = models.CharField("联系电话", max_length=40, blank=True)
     fill_date = models.DateField("填报日期", null=True, blank=True)
+    # The 审核人 signing the printed form (a name as written, not an account: `reviewed_by` is
+    # the finance user who approved it in the app) and the date beside that name; blank allowed.
+    signer_reviewer = models.CharField("审核人（表上签名）", max_length=50, blank=True)
+    signer_reviewer_date = models.DateField("审核日期（表上）", null=True, blank=True)
+
+    # -- the form's own wording and figures (a province's variant kept per form) ---------------
+    # Printed labels this form words differently from its template, keyed by what they mean:
+    # "goal_caption", "goal_planned", "goal_actual" (年初设定目标 / 年度总体目标完成情况综述 …),
+    # "fund_caption", "fund_column.<key>", "indicator_caption", "column.<indicator column key>",
+    # "text.<text block key>", "signature.<preparer|preparer_phone|fill_date|signer_reviewer|
+    # signer_reviewer_date>", "title_suffix". Missing key: the template's label. Head labels stay
+    # in `header["<key>__label"]` (as before).
+    wording = models.JSONField("表上的措辞", default=dict, blank=True)
+    # Head cells the form has and its template lacks, in print order: [{"label": "项目负责人及电话",
+    # "value": "张三 0998-1234567"}, …]. Printed after the template's head rows.
+    header_extra = models.JSONField("表头其他栏目", default=list, blank=True)
+    # The 一级 weights the form states, keyed by canonical 一级 name ("产出指标": "70"), and
+    # "预算执行率" for the funds block's 分值; decimal strings. Where stated they replace the
+    # template's weights for checks and scoring (a form of 70/20/10 is scored out of its own).
+    level1_weights = models.JSONField("表上的一级指标分值", default=dict, blank=True)
+    # Figures the app computes that the form states, kept as printed (text): "fund.<row>.rate"
+    # (执行率 "99.1%"), "fund.<row>.score" (预算执行率得分 "9"), "total" (总分 "93"), "grade".
+    # Printed as stated; where the computed figure differs the reviewer sees both.
+    stated_figures = models.JSONField("表上填写的计算值", default=dict, blank=True)
+    # The form's own 注 under the table, one paragraph per line; empty: the template's footnotes.
+    footnote_text = models.TextField("表注（表上原文）", blank=True)
+    # 其他内容: what the form holds that has no field here, in order: [{"source": "Sheet1!H3",
+    # "label": "绩效评价等级", "value": "优"}, …]. "source" says where it came from (a cell of an
+    # imported workbook, or "" when typed). Shown on the form page and kept in PDF and Excel.
+    other_content = models.JSONField("其他内容", default=list, blank=True)
 
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -278,6 +314,10 @@ class FundLine(models.Model):
     )
     budget = models.DecimalField("全年预算数", validators=[MinValueValidator(Decimal(0))], **AMOUNT)
     actual = models.DecimalField("全年执行数", validators=[MinValueValidator(Decimal(0))], **AMOUNT)
+    # How many decimals the clerk typed in each amount column ({"budget": 3, "actual": 0}); the
+    # amounts read back from the database carry exactly these (see `from_db`). A column missing
+    # here was stored before typed decimals were kept: two.
+    places = models.JSONField("录入的小数位数", default=dict, blank=True)
 
     class Meta:
         verbose_name = "资金"
@@ -290,10 +330,46 @@ class FundLine(models.Model):
     def __str__(self):
         return self.label
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        line = super().from_db(db, field_names, values, **kwargs)
+        for name in AMOUNT_FIELDS:
+            if name in line.__dict__:
+                places = (
+                    line.places.get(name, LEGACY_PLACES)
+                    if "places" in line.__dict__
+                    else LEGACY_PLACES
+                )
+                setattr(line, name, with_places(getattr(line, name), places))
+        return line
+
+    def set_amount(self, name: str, value: Decimal | None) -> None:
+        """Store `value` as typed: its decimals (Decimal("4000") → 0, "89.974" → 3) are kept."""
+        setattr(self, name, value)
+        self.places = {**self.places, name: typed_places(value)}
+
     @property
     def rate(self) -> Decimal | None:
         """执行率 = 全年执行数 / 全年预算数 (B/A); None where it cannot be computed."""
         return execution_rate(self.budget, self.actual)
+
+
+AMOUNT_FIELDS = ("budget_initial", "budget", "actual")
+
+
+def typed_places(value: Decimal | None) -> int:
+    """The decimals of a Decimal as typed (Decimal("4000") → 0, Decimal("89.970") → 3), at most 4."""
+    if value is None:
+        return LEGACY_PLACES
+    exponent = value.as_tuple().exponent
+    return min(max(-exponent, 0), AMOUNT_PLACES) if isinstance(exponent, int) else 0
+
+
+def with_places(value: Decimal | None, places: int) -> Decimal | None:
+    """`value` read back with the decimals it was typed with (4000.0000 → 4000)."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1).scaleb(-max(0, min(int(places), AMOUNT_PLACES))))
 
 
 def execution_rate(budget: Decimal | None, actual: Decimal | None) -> Decimal | None:
@@ -312,7 +388,17 @@ class IndicatorLine(models.Model):
     level1 = models.CharField("一级指标", max_length=100, blank=True)
     level2 = models.CharField("二级指标", max_length=100, blank=True)
     level3 = models.CharField("三级指标", max_length=300)
-    target = models.CharField("年度指标值", max_length=200)
+    # The canonical 二级 (indicators.taxonomy) this line counts under for judgement, scoring and
+    # roll-ups when `level2` is worded otherwise ("数量指标（指标）" → "数量指标"); empty: read from
+    # `level2` by the taxonomy.
+    level2_meaning = models.CharField("二级指标（对应标准名称）", max_length=100, blank=True)
+    # 指标性质 as typed (≥, ≤, ＝, 定性 …) on forms that print it in its own column; empty on the
+    # others (their 指标值 holds "≥95%" whole).
+    nature = models.CharField("指标性质", max_length=20, blank=True)
+    # Empty on a placeholder row ("……"), which is kept and printed as the form has it.
+    target = models.CharField("年度指标值", max_length=200, blank=True)
+    # 度量单位 as typed (%, 人, 万元 …) on forms that print it in its own column.
+    measure_unit = models.CharField("度量单位", max_length=40, blank=True)
     actual = models.CharField("实际完成值", max_length=200, blank=True)
     weight = models.DecimalField("分值", **POINTS)
     score = models.DecimalField("得分（自评）", **POINTS)
@@ -352,7 +438,10 @@ class BasicDataLine(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="basic_data")
     row_key = models.CharField("行", max_length=40)
     column_key = models.CharField("列", max_length=40)
-    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
+    value = models.DecimalField("数值", max_digits=16, decimal_places=4)
+    # Decimals as typed (0 for head counts, which are whole persons); the value is read back
+    # with exactly these. Rows stored before this was kept have two.
+    places = models.PositiveSmallIntegerField("录入的小数位数", default=LEGACY_PLACES)
 
     class Meta:
         verbose_name = "基础数据"
@@ -365,6 +454,13 @@ class BasicDataLine(models.Model):
 
     def __str__(self):
         return f"{self.row_key}.{self.column_key}={self.value}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        cell = super().from_db(db, field_names, values, **kwargs)
+        if "value" in cell.__dict__ and "places" in cell.__dict__:
+            cell.value = with_places(cell.value, cell.places)
+        return cell
 
 
 class TransitionLog(models.Model):
@@ -663,3 +759,29 @@ class ScoringRuleSet(models.Model):
 
     def __str__(self):
         return f"{self.year.year}年度 {self.region.name} 评分规则"
+
+
+class ImportMapping(models.Model):
+    """How a unit's workbooks of a layout the import does not recognise are read: the clerk's
+    mapping of cells and columns (see `exports.xlsx_import.mapped`), remembered so the next file
+    of the same shape — the same label texts in the same cells (`anchors`) — goes straight in."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="import_mappings")
+    mapping = models.JSONField("栏目对应关系", default=dict)
+    anchors = models.JSONField("版式标志（单元格 → 文字）", default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="设置人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("最后使用时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "导入版式"
+        verbose_name_plural = "导入版式"
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit} 的导入版式 #{self.pk}"

@@ -19,6 +19,7 @@ from .models import (
     BasicDataLine,
     Evaluation,
     FundLine,
+    ImportMapping,
     IndicatorLine,
     Membership,
     ReviewComment,
@@ -214,6 +215,8 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
             score=result.final if score.scored else None,
             deviation=line.deviation,
             criteria=line_criteria(t, line),
+            nature=line.nature,
+            measure_unit=line.measure_unit,
         )
         for line, result in zip(evaluation.indicator_lines.all(), score.lines, strict=True)
     )
@@ -245,6 +248,19 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
         total_score=score.total,
         notes=rules_notes(score),
         basic_data=basic_cells(evaluation) if t.basic_data is not None else {},
+        wording=dict(evaluation.wording or {}),
+        header_extra=tuple(
+            (str(item.get("label", "")), str(item.get("value", "")))
+            for item in evaluation.header_extra or ()
+        ),
+        signer_reviewer=evaluation.signer_reviewer,
+        signer_reviewer_date=evaluation.signer_reviewer_date,
+        footnote_text=evaluation.footnote_text,
+        stated_figures={k: str(v) for k, v in (evaluation.stated_figures or {}).items()},
+        other_content=tuple(
+            (str(item.get("label", "")), str(item.get("value", "")))
+            for item in evaluation.other_content or ()
+        ),
     )
 
 
@@ -481,3 +497,24 @@ def department_figures(evaluation: Evaluation) -> dict:
             "grade": score.grade,
         },
     }
+
+
+def import_parse(*, data: bytes, unit, limits, year: int | None):
+    """A workbook read for 导入Excel / import_forms: as recognised by its labels, else by a
+    mapping the unit's clerk drew for a workbook of the same shape (`ImportMapping`), else as
+    an unrecognised layout (everything in 其他内容). ImportRefused for an unreadable file."""
+    from .exports import xlsx_import
+    from .exports.xlsx_import import mapped
+
+    parsed = xlsx_import.parse_workbook(data, limits, year=year)
+    if parsed.recognised or unit is None:
+        return parsed
+    sheets = mapped.sheets_of(data, limits)
+    for remembered in ImportMapping.objects.filter(unit=unit):
+        index = int(remembered.mapping.get("sheet") or 0)
+        if index < len(sheets) and mapped.matches(sheets[index], remembered.anchors):
+            try:
+                return mapped.read_mapped(sheets, remembered.mapping, year)
+            except mapped.MappingError:
+                continue
+    return parsed

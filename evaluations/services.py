@@ -3,6 +3,7 @@ arguments, one transaction each. Views parse input and call these; they never sa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,8 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from indicators.taxonomy import canonical_level1, canonical_level2
 
 from . import attachments, changes, extensions, locks, partial, printed, tasks, workflow
+from .exports.layout import format_points, format_rate
 from .history import diff, snapshot
 from .models import (
     Attachment,
@@ -23,6 +26,7 @@ from .models import (
     BasicDataLine,
     Evaluation,
     FundLine,
+    ImportMapping,
     IndicatorLine,
     Notification,
     ReopenedPart,
@@ -32,6 +36,7 @@ from .models import (
     TransitionLog,
     Unit,
     Year,
+    typed_places,
 )
 from .permissions import (
     can_edit,
@@ -334,10 +339,10 @@ def evaluation_save(
         values = funds.get(fund.row_key, {})
         for name in AMOUNT_FIELDS:
             if name in values:
-                setattr(fund, name, values[name])
+                fund.set_amount(name, values[name])
         if values.get("label"):
             fund.label = values["label"]
-    FundLine.objects.bulk_update(fund_lines, [*AMOUNT_FIELDS, "label"])
+    FundLine.objects.bulk_update(fund_lines, [*AMOUNT_FIELDS, "places", "label"])
 
     _replace_lines(evaluation, lines)
     if basic_data is not None:
@@ -387,10 +392,19 @@ def _open_parts_only(scope, fields, funds, stored_lines, lines):
 
 def _replace_basic_data(evaluation: Evaluation, cells: dict[tuple[str, str], Decimal | None]):
     """Store exactly the template's typed cells that hold a value (an emptied cell is removed)."""
-    known = evaluation.template_def.basic_data.cell_keys()
+    basic = evaluation.template_def.basic_data
+    known = basic.cell_keys()
+    # Head counts are whole persons: printed without decimals whatever was typed ("26", not 26.00).
+    counts = {(r.key, c.key) for b, r, c in basic.cells() if b.kind == "count"}
     evaluation.basic_data.all().delete()
     BasicDataLine.objects.bulk_create(
-        BasicDataLine(evaluation=evaluation, row_key=row, column_key=column, value=value)
+        BasicDataLine(
+            evaluation=evaluation,
+            row_key=row,
+            column_key=column,
+            value=value,
+            places=0 if (row, column) in counts else typed_places(value),
+        )
         for (row, column), value in cells.items()
         if value is not None and (row, column) in known
     )
@@ -774,7 +788,9 @@ IMPORT_NOT_PREPARER = "只有填报人可以导入自评表。"
 
 
 @transaction.atomic
-def evaluation_import(*, user, year: Year, parsed, today: date | None = None) -> Evaluation:
+def evaluation_import(
+    *, user, year: Year, parsed, today: date | None = None, unit: Unit | None = None
+) -> Evaluation:
     """A draft form of the user's unit from a workbook read by `exports.xlsx_import` (a
     ParsedForm), or nothing (EvaluationError).
 
@@ -786,7 +802,8 @@ def evaluation_import(*, user, year: Year, parsed, today: date | None = None) ->
     naming one is that indicator, with the template's 评分标准) and its 基础数据表, from which
     the suggestions are computed.
     """
-    unit = units_for_new_forms(user).first()
+    # `unit`: an administrator's import_forms names it; on the page it is the preparer's own.
+    unit = unit or units_for_new_forms(user).first()
     if unit is None:
         raise EvaluationError(IMPORT_NOT_PREPARER)
     template = get_template(parsed.template_code)
@@ -810,6 +827,17 @@ def evaluation_import(*, user, year: Year, parsed, today: date | None = None) ->
     for key in ("preparer", "preparer_phone", "fill_date"):
         if key in parsed.signature:
             setattr(evaluation, key, parsed.signature[key])
+    evaluation.signer_reviewer = parsed.signature.get("reviewer", "")
+    evaluation.signer_reviewer_date = parsed.signature.get("reviewer_date")
+    evaluation.wording = dict(parsed.wording)
+    evaluation.header_extra = list(parsed.header_extra)
+    evaluation.level1_weights = _imported_weights(template, parsed.level1_weights)
+    evaluation.stated_figures = dict(parsed.stated_figures)
+    evaluation.footnote_text = parsed.footnote_text
+    evaluation.other_content = [
+        *({"source": "", **item} for item in parsed.other_items),
+        *(_other_item(row) for row in parsed.other),
+    ]
 
     fund_lines = list(evaluation.fund_lines.all())
     for fund in fund_lines:
@@ -817,12 +845,9 @@ def evaluation_import(*, user, year: Year, parsed, today: date | None = None) ->
         if read is None:
             continue
         fund.label = read.label or fund.label
-        fund.budget_initial, fund.budget, fund.actual = (
-            read.budget_initial,
-            read.budget,
-            read.actual,
-        )
-    FundLine.objects.bulk_update(fund_lines, ["label", *AMOUNT_FIELDS])
+        for name in AMOUNT_FIELDS:
+            fund.set_amount(name, getattr(read, name))
+    FundLine.objects.bulk_update(fund_lines, ["label", "places", *AMOUNT_FIELDS])
 
     if template.basic_data is not None:
         evaluation.indicator_lines.all().delete()
@@ -836,7 +861,113 @@ def evaluation_import(*, user, year: Year, parsed, today: date | None = None) ->
     IndicatorLine.objects.bulk_create(
         IndicatorLine(evaluation=evaluation, order=i, **line) for i, line in enumerate(lines)
     )
+    _keep_differing_stated(evaluation)
     return evaluation
+
+
+def _keep_differing_stated(evaluation: Evaluation) -> None:
+    """A figure the form states that is what the app computes is not kept as stated: the form
+    prints the computed one, exactly as before (so the app's own export comes back unchanged)."""
+    stated = dict(evaluation.stated_figures or {})
+    if not stated:
+        return
+    stored = with_lines(Evaluation.objects.filter(pk=evaluation.pk)).get()
+    score = evaluation_score(stored)
+    computed = {
+        f"fund.{fund.row_key}.rate": format_rate(fund.rate) for fund in stored.fund_lines.all()
+    }
+    computed["fund.total.score"] = format_points(score.budget_final)
+    computed["total"] = format_points(score.total)
+    kept = {key: text for key, text in stated.items() if computed.get(key) != text}
+    if kept != stated:
+        Evaluation.objects.filter(pk=evaluation.pk).update(stated_figures=kept)
+        evaluation.stated_figures = kept
+
+
+IMPORT_FIRST_YEAR = 2015
+IMPORT_YEAR_IGNORED = "表中年度{found}不在 {first}–{last} 年之间，按{used}年度导入。"
+IMPORT_RENAMED = "本单位该年度已有同名自评表，导入的表名为“{name}”。"
+
+
+def import_year(*, stated: int | None, chosen: int | None, today: date) -> tuple[Year, list[str]]:
+    """The year an imported form goes into: the one its title states (2015 to next year), else
+    the one chosen, else last year (the year bureaus evaluate). Created when missing: a form of
+    any year is brought in without an administrator step first."""
+    last = today.year + 1
+    notes = []
+    number = chosen or today.year - 1
+    if stated is not None and IMPORT_FIRST_YEAR <= stated <= last:
+        number = stated
+    elif stated is not None:
+        notes.append(
+            IMPORT_YEAR_IGNORED.format(
+                found=stated, first=IMPORT_FIRST_YEAR, last=last, used=number
+            )
+        )
+    year, _ = Year.objects.get_or_create(year=number)
+    return year, notes
+
+
+def evaluation_import_kept(*, user, unit: Unit, year: Year, parsed) -> tuple[Evaluation, bool]:
+    """`evaluation_import`, where a project name the unit already has that year gets a number
+    (“…（导入2）”) rather than the file being left out: an administrator bringing in a folder
+    keeps every form. Returns the form and whether it was renamed."""
+    from dataclasses import replace
+
+    name = parsed.project_name
+    for n in range(1, 100):
+        attempt = replace(parsed, project_name=name if n == 1 else f"{name}（导入{n}）"[:200])
+        try:
+            with transaction.atomic():
+                return evaluation_import(user=user, unit=unit, year=year, parsed=attempt), n > 1
+        except EvaluationError as e:
+            if not Evaluation.objects.filter(
+                unit=unit, year=year, project_name=attempt.project_name.strip()
+            ).exists():
+                raise e from None
+    raise EvaluationError(DUPLICATE.format(year=year.year, name=name, template=""))
+
+
+def import_mapping_remember(*, unit: Unit, user, mapping: dict, anchors: dict) -> ImportMapping:
+    """Remember a clerk's mapping for the unit, keyed by the label texts it was drawn on; a
+    mapping drawn again on the same labels replaces the earlier one."""
+    remembered = next(
+        (m for m in ImportMapping.objects.filter(unit=unit) if m.anchors == anchors), None
+    )
+    if remembered is None:
+        remembered = ImportMapping(unit=unit, anchors=anchors)
+    remembered.mapping = mapping
+    remembered.created_by = user
+    remembered.updated_at = timezone.now()
+    remembered.save()
+    return remembered
+
+
+def _imported_weights(template, stated: dict[str, str]) -> dict[str, str]:
+    """The 一级 weights the form states, keyed by the canonical 一级 name."""
+    weights = {}
+    for name, weight in stated.items():
+        level = template.level1(name)
+        key = level.name if level else (canonical_level1(name) or name)
+        weights[key] = weight
+    return weights
+
+
+def _level2_meaning(level2: str) -> str:
+    """The canonical 二级 of one worded otherwise (数量指标（指标） → 数量指标); empty when the
+    form's wording is the canonical name itself or none is known."""
+    canonical = canonical_level2(level2)
+    return canonical if canonical and canonical != (level2 or "").strip() else ""
+
+
+def _other_item(row) -> dict:
+    """One row of cells no field took, as an item of 其他内容: a short text first in the row is
+    its label, the rest its value."""
+    texts = list(row.texts)
+    label = ""
+    if len(texts) > 1 and len(texts[0]) <= 30 and not re.fullmatch(r"[\d.,%\s]+", texts[0]):
+        label = texts.pop(0).rstrip(":：").strip()
+    return {"source": f"{row.sheet}!{row.cell}", "label": label, "value": "　".join(texts)}
 
 
 def _imported_scores(template, parsed_lines, budget, actual, budget_score, basic_data):
@@ -860,6 +991,9 @@ def _imported_scores(template, parsed_lines, budget, actual, budget_score, basic
             "qualitative_percent": None,
             "criteria": criteria(p),
             "rule_key": p.rule_key,
+            "nature": p.nature,
+            "measure_unit": p.measure_unit,
+            "level2_meaning": _level2_meaning(p.level2),
         }
         for p in parsed_lines
     ]

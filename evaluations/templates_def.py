@@ -10,7 +10,7 @@ the reference notes (财预〔2020〕10号 family; 2019 中央对地方转移支
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from indicators.formulas import Deduct, Rule, Steps, cell_names
@@ -360,6 +360,26 @@ PROJECT_2020 = TemplateDef(
     scored=True,
     budget_weight=Decimal(10),
     total_points=Decimal(100),
+)
+
+# The same form as some provinces print it: the 指标值 split into 指标性质 | 指标值 | 度量单位
+# (so "≥95%" is ≥ | 95 | %), each stored as typed and printed in its own column.
+PROJECT_2020_MEASURED = replace(
+    PROJECT_2020,
+    code="project_2020_measured",
+    name="项目支出绩效自评表（含指标性质、度量单位列）",
+    indicator_columns=(
+        IndicatorColumn("level1", "一级指标", 8),
+        IndicatorColumn("level2", "二级指标", 8),
+        IndicatorColumn("level3", "三级指标", 17),
+        IndicatorColumn("nature", "指标性质", 6),
+        IndicatorColumn("target", "指标值", 9),
+        IndicatorColumn("measure_unit", "度量单位", 6),
+        IndicatorColumn("actual", "实际完成值", 10),
+        IndicatorColumn("weight", "分值", 6),
+        IndicatorColumn("score", "得分", 6),
+        IndicatorColumn("deviation", "偏差原因分析及改进措施", 14),
+    ),
 )
 
 _TRANSFER_FOOTNOTES = (
@@ -778,7 +798,14 @@ def _check_formulas(template: TemplateDef) -> None:
 
 
 TEMPLATES: dict[str, TemplateDef] = {
-    t.code: t for t in (PROJECT_2020, TRANSFER_2019, SOCIAL_INSURANCE, DEPARTMENT_YUEYANG)
+    t.code: t
+    for t in (
+        PROJECT_2020,
+        PROJECT_2020_MEASURED,
+        TRANSFER_2019,
+        SOCIAL_INSURANCE,
+        DEPARTMENT_YUEYANG,
+    )
 }
 for _t in TEMPLATES.values():
     _check_formulas(_t)

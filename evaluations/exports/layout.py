@@ -7,6 +7,7 @@ values come in as a `FormData` snapshot (see `evaluations.selectors.form_data`),
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +40,12 @@ class LineData:
     score: Decimal | None = None
     deviation: str = ""
     criteria: str = ""
+    nature: str = ""
+    measure_unit: str = ""
+
+
+# The block under the table holding what a form has and no field takes (models.other_content).
+OTHER_CAPTION = "其他内容"
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,16 @@ class FormData:
     basic_data: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
     # Printed under the template's 注: the provincial scoring rules the form was scored by.
     notes: tuple[str, ...] = ()
+    # The form's own wording (models.Evaluation.wording), head cells the template lacks, the
+    # 审核人 signing it, its own 注, and 其他内容 ((label, value) pairs).
+    wording: dict[str, str] = field(default_factory=dict)
+    header_extra: tuple[tuple[str, str], ...] = ()
+    signer_reviewer: str = ""
+    signer_reviewer_date: date | None = None
+    footnote_text: str = ""
+    other_content: tuple[tuple[str, str], ...] = ()
+    # Figures the app computes that the form states, printed as stated (models.stated_figures).
+    stated_figures: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -115,11 +132,29 @@ class Grid:
 # -- number formatting, shared by every renderer ------------------------------------------------
 
 
+# The most decimals an amount keeps (models.AMOUNT); a computed figure is rounded to them.
+_AMOUNT_QUANTUM = Decimal("0.0001")
+
+
 def format_amount(value: Decimal | None) -> str:
-    """万元 with two decimals and no thousands separator, the way the forms print money."""
+    """万元 with two decimals and no thousands separator, the way a 自评报告 states money."""
     if value is None:
         return ""
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
+
+
+def format_typed_amount(value: Decimal | None) -> str:
+    """万元 on the form, as typed, no thousands separator: the decimals the Decimal carries (4000 → "4000",
+    89.974 → "89.974", 12.50 → "12.50"), at most four. Stored amounts come back with the decimals
+    they were typed with (models.FundLine.places)."""
+    if value is None:
+        return ""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -4:
+        value = value.quantize(_AMOUNT_QUANTUM, rounding=ROUND_HALF_UP)
+    elif exponent > 0:
+        value = value.quantize(Decimal(1))
+    return f"{value:f}"
 
 
 def format_points(value: Decimal | None) -> str:
@@ -134,6 +169,17 @@ def format_rate(rate: Decimal | None) -> str:
     if rate is None:
         return ""
     return f"{format_points(rate * 100)}%"
+
+
+def number_format_of(text: str) -> str:
+    """The Excel number format that shows a number as `text` shows it: "4000" → "0", "89.974" →
+    "0.000", "99.1%" → "0.0%". The PDF prints `text`; Excel stores the real number with this
+    format, so the two print the same figure (9 and 9, never 9 and 9.00)."""
+    percent = text.endswith("%")
+    digits = text.rstrip("%")
+    decimals = len(digits.partition(".")[2])
+    fmt = "0." + "0" * decimals if decimals else "0"
+    return fmt + "%" if percent else fmt
 
 
 def format_date(value: date | None) -> str:
@@ -201,6 +247,7 @@ def build_grid(data: FormData) -> Grid:
                 "text",
             )
         )
+    rows += _other_rows(data, width)
     # Wide enough for a four-character caption (项目名称, 绩效指标) on one line at 10.5pt.
     caption_width = 11
     widths = (caption_width, *(c.width for c in t.indicator_columns))
@@ -210,7 +257,10 @@ def build_grid(data: FormData) -> Grid:
         unit_line=f"单位：{t.money_unit}" if t.money_unit else "",
         widths=widths,
         rows=tuple(rows),
-        footnotes=(*t.footnotes, *data.notes),
+        footnotes=(
+            *(data.footnote_text.splitlines() if data.footnote_text else t.footnotes),
+            *data.notes,
+        ),
         signature=_signature(data),
         approval=_approval(data),
         watermark=_stamp(data),
@@ -218,14 +268,36 @@ def build_grid(data: FormData) -> Grid:
 
 
 def _signature(data: FormData) -> tuple[tuple[str, str], ...]:
-    return tuple(
+    items = [
         (data.template.signature_labels[key], value)
         for key, value in (
             ("preparer", data.preparer),
             ("preparer_phone", data.preparer_phone),
             ("fill_date", format_date(data.fill_date)),
         )
-    )
+    ]
+    # The 审核人 the paper form names (not the reviewer who approved it in the app).
+    if data.signer_reviewer or data.signer_reviewer_date:
+        items.insert(1, ("审核人", data.signer_reviewer))
+        if data.signer_reviewer_date:
+            items.insert(2, ("审核日期", format_date(data.signer_reviewer_date)))
+    return tuple(items)
+
+
+def _other_rows(data: FormData, width: int) -> list[Row]:
+    """其他内容: a row per item, its label (if any) and its value as typed."""
+    if not data.other_content:
+        return []
+    label_span, value_span = spread(width, [1, 3])
+    caption = Cell(OTHER_CAPTION, rowspan=len(data.other_content), kind="caption")
+    return [
+        Row(
+            ((caption,) if i == 0 else ())
+            + (Cell(label, label_span, kind="label"), Cell(value, value_span)),
+            "other",
+        )
+        for i, (label, value) in enumerate(data.other_content)
+    ]
 
 
 def _approval(data: FormData) -> tuple[tuple[str, str], ...]:
@@ -289,10 +361,12 @@ def _basic_cell(data: FormData, block: BasicBlock, row_key: str, column, span: i
         value = evaluate(column.formula.format(row=row_key), data.basic_data).value
         ratio = None if value is None else value / 100
         text = "" if value is None else f"{format_points(value)}%"
-        return Cell(text, span, kind="number", value=ratio, number_format="0.00%")
+        return _number_cell(text, ratio, span)
     value = data.basic_data.get((row_key, column.key))
     if block.kind == "count":
-        return Cell(format_points(value), span, kind="number", value=value, number_format="0")
+        # Whole persons: "26", whatever decimals the stored value carries.
+        text = "" if value is None else f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP)}"
+        return Cell(text, span, kind="number", value=value, number_format="0")
     return _amount_cell(value, span)
 
 
@@ -307,11 +381,18 @@ def _header_rows(data: FormData, width: int) -> list[Row]:
             cells.append(Cell(label, spans[2 * i], kind="caption" if i == 0 else "label"))
             cells.append(Cell(data.header.get(f.key, ""), spans[2 * i + 1]))
         rows.append(Row(tuple(cells), "head"))
+    for label, value in data.header_extra:
+        rows.append(Row((Cell(label, kind="caption"), Cell(value, width)), "head"))
     return rows
 
 
+def _number_cell(text: str, value: Decimal | None, span: int = 1) -> Cell:
+    """A figure printed as `text`, stored in Excel as `value` with the format showing `text`."""
+    return Cell(text, span, kind="number", value=value, number_format=number_format_of(text))
+
+
 def _amount_cell(value: Decimal | None, span: int) -> Cell:
-    return Cell(format_amount(value), span, kind="number", value=value, number_format="0.00")
+    return _number_cell(format_typed_amount(value), value, span)
 
 
 def _fund_rows(data: FormData, width: int) -> list[Row]:
@@ -344,9 +425,23 @@ def _fund_rows(data: FormData, width: int) -> list[Row]:
     for row, values in funds:
         cells = [Cell(values.label, spans[0], kind="label")]
         for column, span in zip(t.fund_columns, spans[1:], strict=True):
-            cells.append(_fund_cell(data, row.is_total, values, column.key, span))
+            stated = data.stated_figures.get(f"fund.{row.key}.{column.key}")
+            if stated and column.key in ("rate", "score"):
+                cells.append(_stated_cell(stated, span))
+            else:
+                cells.append(_fund_cell(data, row.is_total, values, column.key, span))
         rows.append(Row(tuple(cells), "funds"))
     return rows
+
+
+def _stated_cell(text: str, span: int = 1) -> Cell:
+    """A figure the app computes (执行率, 得分, 总分) printed as the form states it: a real number
+    in Excel where the text is one (“96.09%”, “0.958”, “9”), else the text."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(%?)", text.strip())
+    if not m:
+        return Cell(text, span, kind="number")
+    value = Decimal(m[1]) / (100 if m[2] else 1)
+    return _number_cell(text.strip(), value, span)
 
 
 def _fund_cell(data: FormData, is_total: bool, values: FundValues, key: str, span: int) -> Cell:
@@ -354,17 +449,15 @@ def _fund_cell(data: FormData, is_total: bool, values: FundValues, key: str, spa
         return _amount_cell(getattr(values, key), span)
     if key == "rate":
         rate = rate_of(values.budget, values.actual)
-        return Cell(format_rate(rate), span, kind="number", value=rate, number_format="0.00%")
+        return _number_cell(format_rate(rate), rate, span)
     # 分值 and 得分 belong to the total row only; sub-rows print a dash, as the forms do.
     if not is_total:
         return Cell(DASH, span, kind="number")
     if key == "weight":
         weight = data.template.budget_weight
-        return Cell(
-            format_points(weight), span, kind="number", value=weight, number_format="General"
-        )
+        return _number_cell(format_points(weight), weight, span)
     score = data.budget_score
-    return Cell(format_points(score), span, kind="number", value=score, number_format="0.00")
+    return _number_cell(format_points(score), score, span)
 
 
 def _goal_rows(data: FormData, width: int) -> list[Row]:
@@ -373,12 +466,14 @@ def _goal_rows(data: FormData, width: int) -> list[Row]:
         return []
     left, right = spread(width, [1, 1])
     caption = Cell(t.goal_caption, rowspan=2, kind="caption")
+    planned = data.wording.get("goal_planned") or t.goal_labels[0]
+    actual = data.wording.get("goal_actual") or t.goal_labels[1]
     return [
         Row(
             (
                 caption,
-                Cell(t.goal_labels[0], left, kind="head"),
-                Cell(t.goal_labels[1], right, kind="head"),
+                Cell(planned, left, kind="head"),
+                Cell(actual, right, kind="head"),
             ),
             "goals",
         ),
@@ -419,7 +514,9 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
     columns = t.indicator_columns
     lines = _lines_with_placeholders(data)
     caption = Cell(t.indicator_caption, rowspan=len(lines) + 1, kind="caption")
-    heading = tuple(Cell(c.label, kind="head") for c in columns)
+    heading = tuple(
+        Cell(data.wording.get(f"column.{c.key}") or c.label, kind="head") for c in columns
+    )
     rows = [Row((caption, *heading), "indicators_head")]
 
     # Row spans of the merged 一级 and 二级 cells: runs of consecutive equal values.
@@ -444,15 +541,15 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
                 if index in span1:
                     level = t.level1(line.level1)
                     label = level.label if level else line.level1
+                    # The 一级 as the form words it (产出指标(70分)).
+                    label = data.wording.get(f"level1.{line.level1}") or label
                     cells.append(Cell(label, rowspan=span1[index], kind="label"))
             elif key == "level2":
                 if index in span2:
                     cells.append(Cell(line.level2, rowspan=span2[index], kind="label"))
             elif key in ("weight", "score"):
                 value = getattr(line, key)
-                cells.append(
-                    Cell(format_points(value), kind="number", value=value, number_format="General")
-                )
+                cells.append(_number_cell(format_points(value), value))
             else:
                 cells.append(Cell(getattr(line, key)))
         rows.append(Row(tuple(cells), "indicators"))
@@ -466,10 +563,11 @@ def _total_rows(data: FormData, width: int) -> list[Row]:
     keys = [c.key for c in t.indicator_columns]
     w, s = keys.index("weight"), keys.index("score")
     total = data.total_score
+    stated = data.stated_figures.get("total")
     cells = [
         Cell("总分", 1 + w, kind="caption"),
-        Cell(format_points(t.total_points), kind="number", value=t.total_points),
-        Cell(format_points(total), kind="number", value=total, number_format="0.00"),
+        _number_cell(format_points(t.total_points), t.total_points),
+        _stated_cell(stated) if stated else _number_cell(format_points(total), total),
     ]
     rest = len(keys) - s - 1
     if rest:

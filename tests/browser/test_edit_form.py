@@ -83,6 +83,6 @@ def test_invalid_amount_keeps_the_new_lines_on_the_page(page, cast):
     page.locator('input[name="total__budget"]').fill("1.234")
     page.get_by_role("button", name="保存草稿").click()
 
-    assert page.get_by_text("金额最多保留两位小数。").is_visible()
+    assert page.get_by_text("金额最多保留四位小数。").is_visible()
     assert level3_values(page) == [LINES[0][2], "新加的指标"]
     assert Evaluation.objects.get(pk=ev.pk).indicator_lines.count() == 1

@@ -89,14 +89,14 @@ def test_saving_raises_the_version_and_records_who_saved(client, cast, form):
 
 def test_invalid_amount_changes_nothing_and_keeps_what_was_typed(client, cast, form):
     login(client, cast.preparer)
-    data = edit_post(form, total__budget="12.345", goal_actual="新写的完成情况")
+    data = edit_post(form, total__budget="12.34567", goal_actual="新写的完成情况")
     response = client.post(edit_url(form), data)
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert "金额最多保留两位小数。" in page
+    assert "金额最多保留四位小数。" in page
     assert "新写的完成情况" in page  # the rest of what the user typed is still on the page
-    assert 'value="12.345"' in page
+    assert 'value="12.34567"' in page
     form.refresh_from_db()
     assert form.goal_actual == "" and form.version == 1
 

@@ -250,7 +250,8 @@ def test_amounts_are_numbers_and_execution_rate_a_percentage():
     ws = workbook(form(funds=funds)).active
     cells = {c.coordinate: c for row in ws.iter_rows() for c in row if c.data_type == "n"}
     values = {c.value: c for c in cells.values()}
-    assert values[6699].number_format == "0.00"
+    # As typed: 6699 shows "6699" (as in the PDF), 661.11 two decimals.
+    assert values[6699].number_format == "0"
     assert values[661.11].number_format == "0.00"
     [rate] = [c for c in cells.values() if c.number_format == "0.00%"]
     assert rate.value == pytest.approx(661.11 / 6699)
@@ -262,7 +263,7 @@ def test_points_are_numbers_printed_without_a_trailing_point():
     numbers = {
         c.value: c.number_format for row in ws.iter_rows() for c in row if c.data_type == "n"
     }
-    assert numbers[15] == "General" and numbers[12.5] == "General"
+    assert numbers[15] == "0" and numbers[12.5] == "0.0"
 
 
 @pytest.mark.parametrize("typed", INJECTIONS)

@@ -97,7 +97,7 @@ def test_the_page_offers_open_years_and_an_xlsx_file_input_without_inline_script
     assert "js/evaluation_import.js" in html
 
 
-def test_a_refused_file_shows_each_problem_in_a_table_and_creates_nothing(client, cast):
+def test_a_value_that_cannot_be_stored_is_kept_in_other_content_and_said(client, cast):
     from io import BytesIO
 
     import openpyxl
@@ -108,16 +108,15 @@ def test_a_refused_file_shows_each_problem_in_a_table_and_creates_nothing(client
     wb.save(buffer)
     login(client, cast.preparer)
 
-    response = post(client, cast.year, buffer.getvalue())
-
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert "文件没有导入，没有创建任何自评表" in html
-    assert re.search(
-        r"<td>社保基金</td>\s*<td>C7</td>\s*<td>应为金额（数字，单位：万元），实际为「十万」。</td>",
-        html,
+    response = client.post(
+        URL, {"year": cast.year.pk, "file": upload(buffer.getvalue())}, follow=True
     )
-    assert not Evaluation.objects.exists()
+
+    html = response.content.decode()
+    ev = Evaluation.objects.get()
+    assert "项放在其他内容；0 项丢弃。" in html
+    assert "C7：应为金额（数字，单位：万元），实际为「十万」。" in html
+    assert any(item["value"].startswith("十万") for item in ev.other_content)
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(client, cast):
@@ -156,12 +155,16 @@ def test_the_import_needs_the_csrf_token(cast):
     assert not Evaluation.objects.exists()
 
 
-def test_a_year_that_does_not_match_the_sheet_is_explained(client, cast):
+def test_the_year_the_sheet_states_is_taken_and_said(client, cast):
     other = Year.objects.create(year=2021)
     login(client, cast.preparer)
-    response = post(client, other, social_insurance_typed(SEED))
-    assert response.status_code == 400
-    assert "表中年度为2020年度，与所选的2021年度不一致" in response.content.decode()
+    response = client.post(
+        URL, {"year": other.pk, "file": upload(social_insurance_typed(SEED))}, follow=True
+    )
+    assert "表中年度为2020年度，与所选的2021年度不同，已按表中的2020年度导入" in (
+        response.content.decode()
+    )
+    assert Evaluation.objects.get().year.year == 2020
 
 
 def test_the_list_and_new_pages_link_to_the_import_for_preparers_only(client, cast):

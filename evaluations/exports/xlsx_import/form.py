@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..layout import FundValues, format_points  # a fund row read back is what the grid shows
+from ..layout import (  # a fund row read back is what the grid shows
+    OTHER_CAPTION,
+    FundValues,
+    format_points,
+)
 from ..xlsx_checks import CellError
 from .department import _common_indicator
 from .messages import (
@@ -20,15 +24,19 @@ from .messages import (
     FUND_ROW_UNKNOWN,
     FUNDS_NOT_FOUND,
     GOALS_NOT_FOUND,
-    LEVEL3_MISSING,
     PROJECT_NAME_MISSING,
-    SCORE_OVER_WEIGHT,
-    SCORE_WITHOUT_WEIGHT,
-    TARGET_MISSING,
     TEXT_TOO_LONG,
 )
 from .reader import _Reader
-from .recognise import SIGNATURE_ALIASES, _indicator_heading, _signature_labels
+from .recognise import (
+    FUND_ALIASES,
+    FUND_COLUMN_ALIASES,
+    GOAL_ALIASES,
+    SIGNATURE_ALIASES,
+    _column_key,
+    _indicator_heading,
+    header_labels,
+)
 from .sheet import norm, ref
 
 
@@ -46,6 +54,9 @@ class ParsedLine:
     # 部门整体: the 评分标准, and the template's common indicator the 三级指标 names (its key).
     criteria: str = ""
     rule_key: str = ""
+    # Grids with 指标性质 | 指标值 | 度量单位 columns: the first and the last, as typed.
+    nature: str = ""
+    measure_unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,59 @@ class ParsedForm:
     # 部门整体: every typed cell of the 基础数据表, {(row, column): value or None}, and its sheet.
     basic_data: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
     basic_sheet: str = ""
+    # The labels the sheet prints where the template has its own: goal headings ("goal_planned",
+    # "goal_actual") and indicator columns (by key), as typed.
+    wording: dict[str, str] = field(default_factory=dict)
+    # 一级 weights the form states in its 一级 cells (产出指标（70分）): {一级: "70"}, and
+    # "预算执行率" for the 分值 of the funds block.
+    level1_weights: dict[str, str] = field(default_factory=dict)
+    # Head cells the template lacks: [{"label": "项目负责人及电话", "value": "张三 1380…"}].
+    header_extra: tuple[dict, ...] = ()
+    # Figures the app computes that the form states, as printed: "fund.<row>.rate", "total" ….
+    stated_figures: dict[str, str] = field(default_factory=dict)
+    # The form's own 注, a line per paragraph.
+    footnote_text: str = ""
+    # The 其他内容 block of the app's own export, read back: [{"label": …, "value": …}].
+    other_items: tuple[dict, ...] = ()
+    # Every typed cell no field took, row by row: (sheet, first cell, the row's texts).
+    other: tuple[OtherRow, ...] = ()
+    # What the reader noticed but imported anyway (a value it could not store, which went to
+    # 其他内容; the year of the title differing from the one chosen …).
+    notes: tuple[CellError, ...] = ()
+    recognised: bool = True
+
+    def counts(self) -> tuple[int, int]:
+        """(values placed in the form's fields, cells kept in 其他内容): the import summary."""
+        placed = sum(1 for v in (self.project_name, self.title, self.goal_planned) if v)
+        placed += sum(1 for v in (self.goal_actual, self.footnote_text) if v)
+        placed += sum(1 for v in self.header.values() if v)
+        placed += sum(1 for v in self.texts.values() if v)
+        placed += sum(1 for v in self.signature.values() if v)
+        placed += sum(1 for item in self.header_extra for v in item.values() if v)
+        placed += len(self.stated_figures) + len(self.level1_weights) + len(self.basic_data)
+        for fund in self.funds.values():
+            placed += sum(
+                1 for v in (fund.budget_initial, fund.budget, fund.actual) if v is not None
+            )
+        for line in self.lines:
+            texts = (line.level3, line.target, line.actual, line.deviation, line.criteria)
+            placed += sum(1 for v in (*texts, line.nature, line.measure_unit) if v)
+            placed += sum(1 for v in (line.weight, line.score) if v is not None)
+        return placed, sum(len(row.texts) for row in self.other)
+
+    def other_text(self) -> str:
+        """其他内容 as one text: a line per sheet row, “工作表 单元格：text　text”."""
+        return "\n".join(row.line() for row in self.other)
+
+
+@dataclass(frozen=True)
+class OtherRow:
+    sheet: str
+    cell: str
+    texts: tuple[str, ...]
+
+    def line(self) -> str:
+        return f"{self.sheet} {self.cell}：" + "　".join(self.texts)
 
 
 class _FormReader(_Reader):
@@ -80,15 +144,23 @@ class _FormReader(_Reader):
     # blocks
 
     def read(self) -> ParsedForm:
-        """The form as read; `errors` lists what is wrong with it (the caller refuses it)."""
+        """The form as read; `errors` lists what the reader noticed (values it could not store,
+        which stay in 其他内容, and the like)."""
         sheet, t = self.sheet, self.t
-        heading_row, columns = _indicator_heading(sheet, t)
-        first_col = min(c for c, _ in columns.values())
+        self.wording: dict[str, str] = {}
+        self.level1_weights: dict[str, str] = {}
+        self.stated: dict[str, str] = {}
+        # A form typed without its indicator grid (head, funds and goals only) has no lines.
+        heading_row, columns = _indicator_heading(sheet, t) or (sheet.rows + 1, {})
+        first_col = min((c for c, _ in columns.values()), default=1)
         header, labels, top = self.header(heading_row)
         title, year = self.title_and_year(top)
         # A 部门整体 指标表 has neither funds nor goals.
         goal_row = self.goal_row(heading_row) if t.goal_labels else None
+        # The funds end at the goals, or at the indicators where the goals come first (四川).
         fund_end = goal_row or heading_row
+        if goal_row and not self.fund_heading_before(top, goal_row):
+            fund_end = heading_row
         funds, budget_score = {}, None
         if t.fund_rows:
             funds, budget_score = (
@@ -97,14 +169,19 @@ class _FormReader(_Reader):
                 else self.grid_funds(top, fund_end)
             )
         planned, actual = self.goals(goal_row, heading_row) if t.goal_labels else ("", "")
-        lines, end = self.lines(heading_row, columns, first_col)
+        lines, end = self.lines(heading_row, columns, first_col) if columns else ([], heading_row)
+        self.total(end)
+        other_items = self.other_block(end)
         texts = self.text_blocks(end, first_col)
+        footnote = self.footnotes(end)
         signature = self.signature(end)
+        header_extra = self.header_extra(top, heading_row)
         project_name = header.pop("project_name", "")
         if not project_name.strip():
             cell = self.cells.get("project_name", "")
             self.errors.append(CellError(sheet.name, cell, PROJECT_NAME_MISSING))
         self.check_year(year)
+        self.use_labels()
         return ParsedForm(
             template_code=t.code,
             sheet=sheet.name,
@@ -121,6 +198,12 @@ class _FormReader(_Reader):
             lines=tuple(lines),
             signature=signature,
             cells=dict(self.cells),
+            wording=dict(self.wording),
+            level1_weights=dict(self.level1_weights),
+            header_extra=tuple(header_extra),
+            stated_figures=dict(self.stated),
+            footnote_text=footnote,
+            other_items=tuple(other_items),
         )
 
     def header(self, before: int):
@@ -129,13 +212,14 @@ class _FormReader(_Reader):
         rows = range(1, before)
         found: dict[str, tuple[int, int, str]] = {}
         for f in t.header_fields:
-            for label in (f.label, *f.label_choices):
+            for label in header_labels(t, f.key):
                 hits = sheet.find(label, rows)
                 if hits:
                     r, c = hits[0]
                     if f.key not in found or (r, c) < found[f.key][:2]:
                         found[f.key] = (r, c, label)
         label_cells = {(r, c) for r, c, _ in found.values()}
+        self.used |= label_cells
         header, labels = {}, {}
         for f in t.header_fields:
             if f.key not in found:
@@ -150,38 +234,70 @@ class _FormReader(_Reader):
                     break
             self.cells[f.key] = ref(r, value_col)
             header[f.key] = self.text(r, value_col, f.label, f.max_length) if value else ""
-            if f.label_choices:
-                labels[f.key] = label
+            typed = sheet.text(r, c).strip().rstrip(":：").strip()
+            if f.label_choices or norm(typed) != norm(f.label):
+                labels[f.key] = typed if norm(typed) != norm(f.label) else f.label
         top = min((r for r, _, _ in found.values()), default=before)
         return header, labels, top
 
+    def _goal_labels(self, which: int) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.t.goal_labels[which], *GOAL_ALIASES[which])))
+
     def goal_row(self, before: int) -> int | None:
-        first, second = self.t.goal_labels
-        for r, _ in self.sheet.find(first, range(1, before)):
-            if self.sheet.find(second, [r]):
-                return r
+        """The row of the 预期 goal heading (年初设定目标, 预期目标 …) above the indicators."""
+        for label in self._goal_labels(0):
+            hits = self.sheet.find(label, range(1, before))
+            if hits:
+                return hits[0][0]
         return None
 
     def goals(self, row: int | None, before: int) -> tuple[str, str]:
-        if row is None or row + 1 >= before:
-            labels = "”“".join(self.t.goal_labels)
-            self.errors.append(
-                CellError(self.sheet.name, "", GOALS_NOT_FOUND.format(labels=labels))
-            )
-            return "", ""
+        """Both goals: headings side by side with their texts in the row below (the official
+        layout), or each heading with its text to its right (goal rows one above the other)."""
         sheet = self.sheet
-        (_, c1), (_, c2) = (
-            sheet.find(self.t.goal_labels[0], [row])[0],
-            sheet.find(self.t.goal_labels[1], [row])[0],
-        )
-        r = row + 1
-        col_p, _ = sheet.first_filled(r, c1, c2 - 1)
-        col_a, _ = sheet.first_filled(r, c2, sheet.cols)
+        if row is None:
+            labels = "”“".join(self.t.goal_labels)
+            self.errors.append(CellError(sheet.name, "", GOALS_NOT_FOUND.format(labels=labels)))
+            return "", ""
+        found = []
+        for which in (0, 1):
+            for label in self._goal_labels(which):
+                hits = [h for h in sheet.find(label, range(row, before)) if h not in found]
+                if hits:
+                    found.append(hits[0])
+                    self.use(*hits[0])
+                    key = ("goal_planned", "goal_actual")[which]
+                    typed = sheet.text(*hits[0]).strip()
+                    if norm(typed) != norm(self.t.goal_labels[which]):
+                        self.wording[key] = typed
+                    break
+            else:
+                found.append(None)
+        (p_row, p_col), actual_at = found[0], found[1]
         limit = 10_000
-        return (
-            self.text(r, col_p, self.t.goal_labels[0], limit),
-            self.text(r, col_a, self.t.goal_labels[1], limit),
-        )
+        if actual_at and actual_at[0] == p_row and actual_at[1] > p_col:
+            # Side by side: the texts in the row(s) below, each under its heading.
+            a_col = actual_at[1]
+            planned = actual = ""
+            for r in range(p_row + 1, before):
+                c, text = sheet.first_filled(r, p_col, a_col - 1)
+                if text and not planned:
+                    planned = self.text(r, c, self.t.goal_labels[0], limit)
+                c2, text2 = sheet.first_filled(r, a_col, sheet.cols)
+                if text2 and not actual:
+                    actual = self.text(r, c2, self.t.goal_labels[1], limit)
+                if planned or actual:
+                    break
+            return planned, actual
+
+        def right_of(at, which):
+            if at is None:
+                return ""
+            r, c = at
+            col, text = sheet.first_filled(r, sheet.end(r, c) + 1, sheet.cols)
+            return self.text(r, col, self.t.goal_labels[which], limit) if text else ""
+
+        return right_of(found[0], 0), right_of(actual_at, 1)
 
     # funds
 
@@ -195,6 +311,9 @@ class _FormReader(_Reader):
         for row in rows:
             if key(row.label) == key(label):
                 return row
+        for row in rows:
+            if re.sub(r"\(.*?\)$", "", key(label)) in FUND_ALIASES.get(row.key, ()):
+                return row
         editable = [row for row in rows if row.label_editable]
         if editable:
             return editable[0]
@@ -205,15 +324,25 @@ class _FormReader(_Reader):
             self.error(r, c, FUND_ROW_UNKNOWN.format(text=label, expected=expected))
         return None
 
+    def fund_heading_before(self, top: int, end: int) -> bool:
+        t = self.t
+        labels = t.paired_total_labels if t.fund_layout == "paired" else ()
+        if not labels:
+            column = next((c for c in t.fund_columns if c.key == "actual"), None)
+            labels = (column.label, *FUND_COLUMN_ALIASES["actual"]) if column else ()
+        return any(self.sheet.find(label, range(top, end)) for label in labels)
+
     def grid_funds(self, top: int, end: int):
         sheet, t = self.sheet, self.t
         heading = None
         for r in range(top, end):
             spans = {}
             for column in t.fund_columns:
-                hits = sheet.find(column.label, [r])
-                if hits:
-                    spans[column.key] = (hits[0][1], sheet.end(*hits[0]))
+                for label in (column.label, *FUND_COLUMN_ALIASES.get(column.key, ())):
+                    hits = sheet.find(label, [r])
+                    if hits and column.key not in spans:
+                        spans[column.key] = (hits[0][1], sheet.end(*hits[0]))
+                        self.use(*hits[0])
             if "budget" in spans and "actual" in spans:
                 heading = r, spans
                 break
@@ -247,12 +376,26 @@ class _FormReader(_Reader):
             if row is None:
                 continue
             taken.add(row.key)
+            self.use(r, label_col)
             values = {key: self.amount(*cell) for key, cell in amounts.items()}
+            for key in ("rate", "score", "weight"):
+                if key in spans:
+                    col, text = sheet.first_filled(r, *spans[key])
+                    if text in _DASHES and not row.is_total:
+                        self.use(r, col)  # the dash the form prints in a sub-row
+                    elif text and key == "weight" and row.is_total:
+                        self.level1_weights["预算执行率"] = text
+                        self.use(r, col)
+                    elif text and key != "weight":
+                        self.stated[f"fund.{row.key}.{key}"] = text
+                        self.use(r, col)
             funds[row.key] = FundValues(
                 self.text(r, label_col, "资金行名称", 100).strip(), **values
             )
             if row.is_total and "score" in spans:
                 budget_score = self.points(r, sheet.first_filled(r, *spans["score"])[0])
+                if budget_score is None:
+                    self.used.discard((r, sheet.first_filled(r, *spans["score"])[0]))
         return funds, budget_score
 
     def paired_funds(self, top: int, end: int):
@@ -269,6 +412,8 @@ class _FormReader(_Reader):
             self.errors.append(CellError(sheet.name, "", FUNDS_NOT_FOUND.format(labels=labels)))
             return {}, None
         r0, cb, ca = total
+        self.use(r0, cb)
+        self.use(r0, ca)
         budget_cols = (sheet.end(r0, cb) + 1, ca - 1)
         actual_cols = (sheet.end(r0, ca) + 1, sheet.cols)
         funds: dict[str, FundValues] = {}
@@ -289,6 +434,8 @@ class _FormReader(_Reader):
                 if row is None:
                     continue
                 label = self.text(r, cb, "资金行名称", 100).strip()
+                if norm(sheet.text(r, ca)) == norm(label):
+                    self.use(r, ca)
             taken.add(row.key)
             funds[row.key] = FundValues(
                 label, budget=self.amount(r, b_col), actual=self.amount(r, a_col)
@@ -300,13 +447,45 @@ class _FormReader(_Reader):
     def lines(self, heading: int, columns: dict[str, tuple[int, int]], first_col: int):
         sheet, t = self.sheet, self.t
         labels = {c.key: c.label for c in t.indicator_columns}
-        level_cols = [columns[k] for k in ("level1", "level2") if k in columns]
+        columns = dict(columns)
+        for key, (c1, _) in columns.items():
+            self.use(heading, c1)
+            typed = sheet.text(heading, c1).strip()
+            if key in labels and norm(typed) != norm(labels[key]):
+                self.wording[f"column.{key}"] = typed
         r = heading + 1
+        # A second heading row (指标性质 | 指标值 | 度量单位 under 年度指标值; 一级 | 二级 | 三级
+        # under 绩效指标) refines the columns; the lines start below it.
+        while r <= sheet.rows:
+            sub = {}
+            filled = [c for c in range(1, sheet.cols + 1) if sheet.text(r, c)]
+            for c in filled:
+                key = _column_key(sheet.text(r, c), t)
+                if key:
+                    sub[c] = key
+            if not sub or len(sub) < len(filled):
+                break
+            for c, key in sub.items():
+                columns[key] = (c, sheet.end(r, c))
+                self.use(r, c)
+                typed = sheet.text(r, c).strip()
+                self.wording.pop(f"column.{key}", None)
+                if key in labels and norm(typed) != norm(labels[key]):
+                    self.wording[f"column.{key}"] = typed
+            r += 1
+        if "nature" in columns or "measure_unit" in columns:
+            # 指标值 is only its own column, not the merged heading above the three.
+            c1, _ = columns["target"]
+            columns["target"] = (c1, c1)
+        labels.setdefault("nature", "指标性质")
+        labels.setdefault("measure_unit", "度量单位")
+        level_cols = [columns[k] for k in ("level1", "level2") if k in columns]
         # Sheets whose 一级/二级 cells are merged (the export, careful clerks) carry a value down
         # only through a merge; sheets without such merges leave continuation cells blank.
+        first_line = r
         merged = any(
             sheet.merged_from_above(row, c)
-            for row in range(heading + 1, sheet.rows + 1)
+            for row in range(first_line, sheet.rows + 1)
             for c, _ in level_cols
         )
         previous = {"level1": "", "level2": ""}
@@ -334,9 +513,17 @@ class _FormReader(_Reader):
             for key in ("level1", "level2"):
                 if key in cells:
                     previous[key] = cells[key][1]
-            content = ("level3", "target", "actual", "criteria", "weight", "score", "deviation")
+            content = (
+                *("level3", "target", "actual", "criteria", "weight", "score", "deviation"),
+                *("nature", "measure_unit"),
+            )
             if any(cells[k][1] for k in content if k in cells):
+                for key in ("level1", "level2"):
+                    if key in cells and sheet.text(r, cells[key][0]):
+                        self.use(r, cells[key][0])
                 out.append(self._line(r, cells, labels))
+            else:
+                self._placeholder_row(r, cells)
             r += 1
         return out, r
 
@@ -348,17 +535,30 @@ class _FormReader(_Reader):
                 return ""
             col, value = cells[key]
             if len(value) > limit:
+                # Kept whole in 其他内容, not cut.
                 self.error(
                     r, col, TEXT_TOO_LONG.format(label=labels[key], limit=limit, count=len(value))
                 )
+                return ""
             return value
 
         level1 = text("level1", 100)
+        stated = re.search(r"\((\d+(?:\.\d+)?)分\)$", norm(level1))
+        bare = re.sub(r"\(\d+(\.\d+)?分\)$", "", norm(level1))
+        typed = level1
         for level in t.levels:
-            bare = re.sub(r"\(\d+(\.\d+)?分\)$", "", norm(level1))
-            if norm(level1) == norm(level.label) or bare == norm(level.name):
+            if _SPACES.sub("", typed) in (level.name, _SPACES.sub("", level.label)):
                 level1 = level.name
                 break
+            if bare == norm(level.name):
+                # “产出指标(70分)”: the template's level, printed as the form words it (its
+                # weight also in level1_weights).
+                level1 = level.name
+                self.wording.setdefault(f"level1.{level.name}", typed.strip())
+                break
+        if stated:
+            # The form's own 一级 weight (产出指标（70分）), kept as it states it.
+            self.level1_weights.setdefault(bare, stated[1])
         line = {
             "level1": level1,
             "level2": text("level2", 100),
@@ -367,25 +567,43 @@ class _FormReader(_Reader):
             "actual": text("actual", 200),
             "deviation": text("deviation", 10_000),
             "criteria": text("criteria", 10_000),
+            "nature": text("nature", 20),
+            "measure_unit": text("measure_unit", 40),
         }
-        if not line["level3"].strip():
-            self.error(r, cells["level3"][0], LEVEL3_MISSING)
-        if "target" in labels and not line["target"].strip():
-            self.error(r, cells["target"][0], TARGET_MISSING.format(label=labels["target"]))
+        for key in (
+            "level3",
+            "target",
+            "actual",
+            "deviation",
+            "criteria",
+            "nature",
+            "measure_unit",
+        ):
+            if key in cells and line[key]:
+                self.use(r, cells[key][0])
+        # An empty 三级/指标值, a 得分 above its 分值, a placeholder row (……): business rules,
+        # listed before 提交 on the draft, never a reason to leave a line out.
         weight = self.points(r, cells["weight"][0]) if "weight" in cells else None
         score = self.points(r, cells["score"][0]) if "score" in cells else None
-        if score is not None and weight is None and "weight" in cells:
-            self.error(
-                r, cells["score"][0], SCORE_WITHOUT_WEIGHT.format(cell=ref(r, cells["weight"][0]))
-            )
-        elif score is not None and weight is not None and score > weight:
-            self.error(
-                r,
-                cells["score"][0],
-                SCORE_OVER_WEIGHT.format(score=format_points(score), weight=format_points(weight)),
-            )
         rule_key = _common_indicator(t, line["level3"])
         return ParsedLine(**line, weight=weight, score=score, row=r, rule_key=rule_key)
+
+    def _placeholder_row(self, r: int, cells: dict[str, tuple[int, str]]) -> None:
+        """A row with a 一级/二级 and no line (the empty 二级 rows a form prints): its labels
+        are the template's and printed anyway; any other wording stays in 其他内容."""
+        level = None
+        if "level1" in cells:
+            typed = _SPACES.sub("", cells["level1"][1])
+            level = next(
+                (lv for lv in self.t.levels if typed in (lv.name, _SPACES.sub("", lv.label))),
+                None,
+            )
+            if level is not None and self.sheet.text(r, cells["level1"][0]):
+                self.use(r, cells["level1"][0])
+        if level is not None and "level2" in cells:
+            col, text = cells["level2"]
+            if self.sheet.text(r, col) and _SPACES.sub("", text) in level.level2:
+                self.use(r, col)
 
     # after the lines
 
@@ -401,40 +619,69 @@ class _FormReader(_Reader):
         return texts
 
     def signature(self, start: int) -> dict[str, object]:
+        """填表人, 审核人, 联系电话 and 填报日期 of the signature line, told apart by their labels
+        (several may share a cell: “填表人：张三　审核人：李四”). A blank placeholder — “年　月　日”,
+        “填表人：” with nothing after it, “____” — is empty, not a value."""
         sheet = self.sheet
         keys = {}
         for key, aliases in SIGNATURE_ALIASES.items():
-            for label in (self.t.signature_labels[key], *aliases):
-                keys[label] = key
-        labels = "|".join(re.escape(label) for label in _signature_labels(self.t))
+            for label in (self.t.signature_labels.get(key, ""), *aliases):
+                if label:
+                    keys[label] = key
+        labels = "|".join(re.escape(label) for label in sorted(keys, key=len, reverse=True))
         pattern = re.compile(rf"({labels})\s*[:：]|^\s*({labels})\s*$")
         found: dict[str, object] = {}
         for r in range(start, sheet.rows + 1):
+            # A date with no label of its own, or labelled just 日期, is the date of the person
+            # signing before it on the line: 审核人 …　日期 is the 审核 date.
+            last = "preparer"
             for c in range(1, sheet.cols + 1):
                 text = sheet.text(r, c)
-                matches = list(pattern.finditer(text)) if text else []
+                if not text or (r, c) in self.used:
+                    continue
+                matches = list(pattern.finditer(text))
+                if not matches:
+                    date_key = "reviewer_date" if last == "reviewer" else "fill_date"
+                    if _blank_placeholder(text):
+                        self.use(r, c)
+                    elif date_key not in found and _DATE.fullmatch(_nfkc(text)):
+                        found[date_key] = self._date(r, c, text)
+                        self.use(r, c)
+                    continue
+                ok = not text[: matches[0].start()].strip()
                 for i, m in enumerate(matches):
-                    key = keys[m.group(1) or m.group(2)]
+                    label = m.group(1) or m.group(2)
+                    key = keys[label]
+                    if key in ("preparer", "reviewer"):
+                        last = key
+                    elif key == "fill_date" and label == "日期" and last == "reviewer":
+                        key = "reviewer_date"
                     stop = matches[i + 1].start() if i + 1 < len(matches) else len(text)
                     value, col = text[m.end() : stop].strip(), c
                     if not value and i + 1 == len(matches):
                         nxt, nxt_text = sheet.first_filled(r, sheet.end(r, c) + 1, sheet.cols)
                         if nxt_text and not pattern.search(nxt_text):
                             value, col = nxt_text.strip(), nxt
-                    if key in found:
+                    if _blank_placeholder(value):
+                        value = ""
+                    if key in found and value:
+                        ok = False
                         continue
-                    if key == "fill_date":
+                    if key in ("fill_date", "reviewer_date"):
                         found[key] = self._date(r, col, value)
-                    else:
-                        limit = 50 if key == "preparer" else 40
-                        label = self.t.signature_labels[key]
+                        ok = ok and (found[key] is not None or not value)
+                    elif key in ("preparer", "preparer_phone", "reviewer"):
+                        limit = 50 if key != "preparer_phone" else 40
                         if len(value) > limit:
-                            self.error(
-                                r,
-                                col,
-                                TEXT_TOO_LONG.format(label=label, limit=limit, count=len(value)),
-                            )
+                            ok = False
+                            continue
                         found[key] = value
+                    else:
+                        ok = ok and not value  # 单位负责人 …: no field, kept in 其他内容
+                    if col != c and ok:
+                        self.use(r, col)
+                if ok:
+                    self.use(r, c)
         return found
 
     def _date(self, r: int, c: int, text: str) -> date | None:
@@ -443,7 +690,7 @@ class _FormReader(_Reader):
             return raw.date()
         if isinstance(raw, date):
             return raw
-        if not text:
+        if not text or _blank_placeholder(text):
             return None
         m = re.fullmatch(
             r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?",
@@ -456,3 +703,143 @@ class _FormReader(_Reader):
                 pass
         self.error(r, c, DATE_INVALID.format(text=text))
         return None
+
+    def total(self, r: int) -> None:
+        """总分 as the form states it: the figure under 得分 (or the last one of the row)."""
+        sheet = self.sheet
+        if r > sheet.rows or not any(norm(sheet.text(r, c)) == "总分" for c in range(1, 4)):
+            return
+        figures = [
+            c for c in range(1, sheet.cols + 1) if re.fullmatch(r"[\d.]+%?", norm(sheet.text(r, c)))
+        ]
+        if figures:
+            self.stated["total"] = sheet.text(r, figures[-1])
+            self.use(r, figures[-1])
+        total_points = self.t.total_points
+        for c in figures[:-1]:
+            # 100 under 分值: the template's total, printed as such.
+            if total_points is not None and norm(sheet.text(r, c)) == format_points(total_points):
+                self.use(r, c)
+
+    def footnotes(self, start: int) -> str:
+        """The form's own 注: the row starting “注” and the numbered rows after it."""
+        sheet, lines = self.sheet, []
+        for r in range(start, sheet.rows + 1):
+            filled = [(c, sheet.text(r, c)) for c in range(1, sheet.cols + 1) if sheet.text(r, c)]
+            if not filled or (r, filled[0][0]) in self.used:
+                if lines:
+                    break
+                continue
+            c, text = filled[0]
+            if not lines and not re.match(r"注(:|\d|：)", norm(text)):
+                continue
+            if lines and not re.match(r"[\d(（一二三四五六七八九十]", norm(text)):
+                break
+            if len(filled) > 1 or len(text) > 2000:
+                break
+            lines.append(text.strip())
+            self.use(r, c)
+        return "\n".join(lines)
+
+    def header_extra(self, top: int, heading: int) -> list[dict]:
+        """Head cells the template lacks (项目负责人及电话 …): in the head rows — from the first
+        head label to the first row of the funds or goals — a label and the value right of it."""
+        sheet = self.sheet
+        head_rows = []
+        for r in range(top, heading):
+            cells = [c for c in range(1, sheet.cols + 1) if sheet.text(r, c)]
+            used = [c for c in cells if (r, c) in self.used]
+            if used and not any(
+                k in self.cells and self.cells[k][1:] == str(r) for k in self.cells
+            ):
+                break
+            head_rows.append(r)
+        extra = []
+        for r in head_rows:
+            cells = [
+                c for c in range(1, sheet.cols + 1) if sheet.text(r, c) and (r, c) not in self.used
+            ]
+            while cells:
+                c = cells.pop(0)
+                label = sheet.text(r, c).strip()
+                if len(label) > 30 or re.fullmatch(r"[\d.,%\s]+", label):
+                    continue
+                value = ""
+                if cells:
+                    value_col = cells.pop(0)
+                    value = sheet.text(r, value_col).strip()
+                    self.use(r, value_col)
+                extra.append({"label": label.rstrip(":：").strip(), "value": value})
+                self.use(r, c)
+        return extra
+
+    def other_block(self, start: int) -> list[dict]:
+        """The 其他内容 block of the app's own export: a caption merged down, a label and a value
+        cell per row."""
+        sheet = self.sheet
+        for r in range(start, sheet.rows + 1):
+            if norm(sheet.text(r, 1)) != norm(OTHER_CAPTION):
+                continue
+            self.use(r, 1)
+            bounds = sheet.merge.get((r, 1))
+            last = bounds[2] if bounds else r
+            items = []
+            for row in range(r, last + 1):
+                label_col = sheet.end(r, 1) + 1
+                value_col = sheet.end(row, label_col) + 1
+                label, value = sheet.text(row, label_col), sheet.text(row, value_col)
+                for c in (label_col, value_col):
+                    if sheet.text(row, c):
+                        self.use(row, c)
+                items.append({"label": label, "value": value})
+            return items
+        return []
+
+    def use_labels(self) -> None:
+        """Labels the form prints anyway (captions, 单位：万元, 总分, footnotes) are no 其他内容."""
+        known = _known_labels(self.t)
+        for (r, c), _ in self.sheet.values.items():
+            if (r, c) not in self.used and norm(self.sheet.text(r, c)) in known:
+                self.use(r, c)
+
+
+_SPACES = re.compile(r"\s+")
+_DASHES = ("—", "-", "/", "－", "／", "——")
+_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+_PLACEHOLDER = re.compile(r"[\s_＿\-—.…·]*((\d{4})?\s*年[\s_＿]*月[\s_＿]*日)?[\s_＿\-—.…·]*")
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _blank_placeholder(text: str) -> bool:
+    """“年　月　日”, “　　年　　月　　日”, “______”: a signature line printed blank."""
+    return bool(_PLACEHOLDER.fullmatch(_nfkc(text)))
+
+
+def _known_labels(t) -> set[str]:
+    labels = {
+        t.title,
+        t.fund_caption,
+        t.goal_caption,
+        t.indicator_caption,
+        *(row.label for row in t.fund_rows),
+        *(c.label for c in t.fund_columns),
+        *t.goal_labels,
+        *(c.label for c in t.indicator_columns),
+        *(b.label for b in t.text_blocks),
+        *t.footnotes,
+        *(level.name for level in t.levels),
+        "总分",
+        "合计",
+        "单位:万元",
+        "金额单位:万元",
+        "单位:万元、%",
+        "绩效指标",
+        "年度总体目标",
+        "项目资金(万元)",
+        "项目资金",
+        "年度绩效指标",
+    }
+    return {norm(label) for label in labels if label}

@@ -6,9 +6,15 @@ NO_FORM = (
     "请上传本系统导出的 Excel，或按纸质自评表的格式填写的 Excel。"
 )
 NOT_A_FORM = "不是可识别的自评表：没有找到{missing}。"
+MANY_FORMS_KEPT = "工作簿中有 {count} 张自评表，导入了第一张；{names}的内容放在其他内容中，请核对。"
+NOT_RECOGNISED = (
+    "没有识别出这张表的版式（项目名称、资金、目标、指标各栏），全部内容已放在其他内容中。"
+    "请在“导入Excel”页指定各栏后重新导入，或在编辑页逐项填写。"
+)
 MANY_FORMS = (
     "工作簿中有 {count} 张自评表（{names}），一次只能导入一张。请把其余工作表删除或另存后再导入。"
 )
+YEAR_DIFFERS = "表中年度为{found}年度，与所选的{chosen}年度不同，已按表中的{found}年度导入。"
 YEAR_MISMATCH = (
     "表中年度为{found}年度，与所选的{chosen}年度不一致。请选择{found}年度，或改正表中的年度。"
 )
@@ -16,7 +22,7 @@ PROJECT_NAME_MISSING = "请填写项目名称。"
 TEXT_TOO_LONG = "{label}最多 {limit} 个字，现有 {count} 个。"
 AMOUNT_INVALID = "应为金额（数字，单位：万元），实际为「{text}」。"
 AMOUNT_NEGATIVE = "金额不能为负数，实际为「{text}」。"
-AMOUNT_DECIMALS = "金额最多保留两位小数，实际为「{text}」。"
+AMOUNT_DECIMALS = "金额最多保留四位小数，实际为「{text}」。"
 AMOUNT_TOO_LARGE = "金额过大（最多12位整数），实际为「{text}」。"
 POINTS_INVALID = "应为分值（0 到 100 的数字），实际为「{text}」。"
 POINTS_DECIMALS = "分值最多保留两位小数，实际为「{text}」。"
@@ -54,3 +60,5 @@ BASIC_UNIT_MISMATCH = "基础数据表的填报单位「{found}」与指标表�
 COUNT_INVALID = "应为人数（整数），实际为「{text}」。"
 COUNT_NEGATIVE = "人数不能为负数，实际为「{text}」。"
 COUNT_TOO_LARGE = "人数过大（最多8位数），实际为「{text}」。"
+# After an import, on the page and from import_forms.
+IMPORT_SUMMARY = "已导入 {placed} 项；{other} 项放在其他内容；0 项丢弃。"

@@ -25,7 +25,7 @@ from .messages import (
     POINTS_INVALID,
     POINTS_KIND,
     TEXT_TOO_LONG,
-    YEAR_MISMATCH,
+    YEAR_DIFFERS,
 )
 from .recognise import _signature_labels
 from .sheet import _Sheet, norm, ref
@@ -38,6 +38,12 @@ class _Reader:
         self.sheet, self.t, self.expected_year = sheet, t, year
         self.errors: list[CellError] = []
         self.cells: dict[str, str] = {}
+        # The cells whose content went into a field (or is a label the form prints): every other
+        # typed cell goes to the form's 其他内容, so nothing on the sheet is dropped.
+        self.used: set[tuple[int, int]] = set()
+
+    def use(self, r: int, c: int) -> None:
+        self.used.add((r, c))
 
     def error(self, r: int, c: int, message: str) -> None:
         self.errors.append(CellError(self.sheet.name, ref(r, c), message))
@@ -45,7 +51,11 @@ class _Reader:
     def text(self, r: int, c: int, label: str, limit: int) -> str:
         value = self.sheet.text(r, c)
         if len(value) > limit:
+            # Kept whole in 其他内容 (not cut): the cell stays unused.
             self.error(r, c, TEXT_TOO_LONG.format(label=label, limit=limit, count=len(value)))
+            return ""
+        if value:
+            self.use(r, c)
         return value
 
     # numbers
@@ -57,13 +67,14 @@ class _Reader:
             return None, ""
         if isinstance(raw, bool):
             return None, text
-        if isinstance(raw, (int, Decimal)):
-            return Decimal(raw), text
-        if isinstance(raw, float):
-            number = Decimal(repr(raw))
-            cents = number.quantize(Decimal("0.01"))
-            # Excel's binary floats: 3.3000000000000003 from =1.1+2.2 is 3.30.
-            return (cents if abs(number - cents) < Decimal("1e-9") else number), text
+        if isinstance(raw, (int, float, Decimal)):
+            # The number as the cell shows it (6.80 in a 0.00 cell, 89.974 in a General one):
+            # the precision the clerk sees is the precision kept. Excel's binary floats
+            # (3.3000000000000003 from =1.1+2.2) show as 3.3.
+            shown = re.sub(r"[,，]", "", text)
+            if re.fullmatch(r"-?\d+(\.\d+)?", shown):
+                return Decimal(shown), text
+            return Decimal(format(raw, ".15g")) if isinstance(raw, float) else Decimal(raw), text
         if isinstance(raw, str):
             cleaned = re.sub(r"[\s,，]", "", unicodedata.normalize("NFKC", raw))
             cleaned = cleaned.removesuffix("万元")
@@ -89,12 +100,16 @@ class _Reader:
             return None
         if number < 0:
             self.error(r, c, AMOUNT_NEGATIVE.format(text=text))
-        elif number != number.quantize(Decimal("0.01")):
+        elif number != number.quantize(Decimal("0.0001")):
             self.error(r, c, AMOUNT_DECIMALS.format(text=text))
         elif abs(number) >= Decimal(10) ** 12:
             self.error(r, c, AMOUNT_TOO_LARGE.format(text=text))
         else:
-            return number.quantize(Decimal("0.01")) if number.as_tuple().exponent < -2 else number
+            # As typed: 89.974 stays 89.974 and 4000 stays 4000 (up to four decimals, 万元).
+            # “620.82万元” is stored as 620.82 and kept whole in 其他内容 too, as typed.
+            if not re.search(r"[^\d.,，\s-]", unicodedata.normalize("NFKC", text)):
+                self.use(r, c)
+            return number
         return None
 
     def points(self, r: int, c: int) -> Decimal | None:
@@ -110,6 +125,7 @@ class _Reader:
         elif number != number.quantize(Decimal("0.01")):
             self.error(r, c, POINTS_DECIMALS.format(text=text))
         else:
+            self.use(r, c)
             return number
         return None
 
@@ -129,39 +145,47 @@ class _Reader:
         elif number >= Decimal(10) ** 8:
             self.error(r, c, COUNT_TOO_LARGE.format(text=text))
         else:
+            self.use(r, c)
             return number.to_integral_value()
         return None
 
     # above the form
 
     def title_and_year(self, top: int) -> tuple[str, int | None]:
+        """The title line and the 年度 above the form: a cell “（2020年度）” of its own, or the
+        year the title holds (“2021年度项目支出绩效自评表”)."""
         title, year = "", None
         for r in range(1, top):
             for c in range(1, self.sheet.cols + 1):
                 text = self.sheet.text(r, c)
                 if not text:
                     continue
-                m = re.fullmatch(r"\(?(\d{4})年度?\)?", norm(text))
+                m = re.fullmatch(r"[(\[]?(\d{4})年度?[)\]]?", norm(text))
                 if m and year is None:
                     year = int(m.group(1))
                     self.cells["year"] = ref(r, c)
-                elif norm(text).startswith("单位"):
+                    self.use(r, c)
+                elif norm(text).startswith(("单位", "金额单位", "填报单位", "填报日期")):
                     continue
-                elif not title:
+                elif not title and not self._signature_match(norm(text)):
                     title = self.text(r, c, "表名", 200).strip()
+                    stated = re.search(r"(20\d{2})\s*年", norm(title))
+                    if stated and year is None:
+                        year = int(stated.group(1))
+                        self.cells["year"] = ref(r, c)
         return title, year
 
     def check_year(self, year: int | None) -> None:
-        """A 年度 stated on the sheet must be the year chosen for the import."""
+        """A 年度 stated on the sheet wins over the year chosen for the import: the page says so."""
         if self.expected_year is not None and year is not None and year != self.expected_year:
-            message = YEAR_MISMATCH.format(found=year, chosen=self.expected_year)
+            message = YEAR_DIFFERS.format(found=year, chosen=self.expected_year)
             self.errors.append(CellError(self.sheet.name, self.cells["year"], message))
 
     # where the lines end
 
     def _stop(self, r: int, last_col: int) -> bool:
         """A row after the lines: 总分, a text block, a footnote or the signature line."""
-        stops = {"总分", *(norm(b.label) for b in self.t.text_blocks)}
+        stops = {"总分", "其他内容", *(norm(b.label) for b in self.t.text_blocks)}
         for c in range(1, last_col + 1):
             text = norm(self.sheet.text(r, c))
             if not text:
