@@ -7,6 +7,8 @@ them in the same query that loads the forms, so scoring a page of forms reads no
 
 from __future__ import annotations
 
+import json
+
 import uuid
 from decimal import Decimal
 
@@ -59,9 +61,10 @@ def _decimal(value) -> Decimal | None:
 def rules_from_row(row: dict | None) -> ScoringRules | None:
     if not row:
         return None
-    caps = tuple(
-        (_decimal(below), _decimal(most)) for below, most in row.get("execution_caps") or ()
-    )
+    caps = row.get("execution_caps") or ()
+    if isinstance(caps, str):  # SQLite's JSON_OBJECT hands a nested JSON column back as text
+        caps = json.loads(caps)
+    caps = tuple((_decimal(below), _decimal(most)) for below, most in caps)
     return ScoringRules(
         deviation_over_percent=_decimal(row.get("deviation_over_percent")),
         deviation_penalty=_decimal(row.get("deviation_penalty")) or Decimal(0),
