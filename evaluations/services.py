@@ -515,7 +515,7 @@ def _set_figures(evaluation: Evaluation, *, loaded: bool = False) -> None:
 @transaction.atomic
 def evaluation_figures_store(*, evaluation_id: int) -> Evaluation:
     """Store a form's 总分 and 等级 anew after a write outside the moves of `record_transition`
-    (the admin site edits a form's lines and status directly)."""
+    (a data repair by the operator; the admin site shows forms read-only)."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
     _set_figures(evaluation)
     evaluation.save(update_fields=FIGURE_FIELDS)

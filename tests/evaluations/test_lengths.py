@@ -14,6 +14,9 @@ from evaluations.templates_def import TEMPLATES
 from tests.conftest import PASSWORD, make_evaluation
 from tests.evaluations.helpers import edit_post
 
+# PostgreSQL enforces the column lengths SQLite ignores: make test runs this module there too.
+pytestmark = pytest.mark.postgresql
+
 LINES = [("项目完成指标", "数量指标", "参保人数", "≥10万人", "128267")]
 LONG = "保障城镇职工基本医疗待遇享受人数" * 19  # 16 × 19 = 304 characters
 

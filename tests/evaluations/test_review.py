@@ -146,6 +146,7 @@ def test_submit_sends_mail_after_commit(cast, form):
     assert "请审核" in mail.outbox[0].body
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_approving_at_once_log_exactly_one_approval(cast, form):
     if connection.vendor != "postgresql":
