@@ -224,7 +224,6 @@ def build_copy(name: str, year, n_units: int, n_forms: int, n_lines: int):
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
             )
-        cursor.execute("ANALYZE")
     return province, counties[0], _viewer(province)
 
 
@@ -417,6 +416,9 @@ def main() -> None:
             started = time.perf_counter()
             figures_rebuild(year=year)
             print(f"built the units' stored figures in {time.perf_counter() - started:.1f} s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # the planner's statistics, as autovacuum keeps them
 
         settings.DEBUG = False  # as in production: no query log kept, no debug pages
         first_views = {}

@@ -162,3 +162,65 @@ class UnitIndicatorFigures(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.year_id} {self.status} {self.name} {self.measure}"
+
+
+class RegionFigures(models.Model):
+    """The units of one region (those directly in it) summed for one year and one basis
+    (`summaries.selectors.BASIS`): redone from their `UnitFigures` whenever one of them is, so
+    a province's page sums a row per region, not per unit. Status counts count every form."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=20)
+    counts = models.JSONField(default=dict)  # {status: forms}
+    late = models.PositiveIntegerField(default=0)
+    open_forms = models.PositiveIntegerField(default=0)  # draft or returned
+    open_units = models.PositiveIntegerField(default=0)  # units with such a form
+    budget = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    actual = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    money_forms = models.PositiveIntegerField(default=0)
+    money_missing = models.PositiveIntegerField(default=0)
+    scored = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    score_min = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    score_max = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    grades = models.JSONField(default=dict)
+    warnings = models.JSONField(default=dict)  # 预警, as UnitFigures.warnings
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "basis", "region"], name="region_figures_once")
+        ]
+
+    def __str__(self):
+        return f"{self.region_id} {self.year_id} {self.basis}"
+
+
+class RegionIndicatorFigures(models.Model):
+    """`UnitIndicatorFigures` of the units directly in a region, summed for one basis; `units`
+    counts the units with lines in it (each unit once, whatever the status of its forms)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.ForeignKey(Year, on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=20)
+    key = models.CharField(max_length=300)
+    name = models.CharField(max_length=300)
+    measure = models.CharField(max_length=200, blank=True)
+    sum_target = models.DecimalField(**SUM)
+    sum_actual = models.DecimalField(**SUM)
+    weights = models.DecimalField(**SUM)
+    target_exp = models.SmallIntegerField(default=0)
+    actual_exp = models.SmallIntegerField(default=0)
+    weights_exp = models.SmallIntegerField(default=0)
+    lines = models.PositiveIntegerField(default=0)
+    forms = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["year", "basis", "region"], name="region_indicator_figures")
+        ]
+
+    def __str__(self):
+        return f"{self.region_id} {self.year_id} {self.basis} {self.name} {self.measure}"

@@ -27,7 +27,13 @@ from evaluations.scoring import RULES
 from evaluations.selectors import SCORE_FIELDS, form_scores, stored_warnings
 from evaluations.templates_def import TEMPLATES
 
-from .models import FiguresYear, UnitFigures, UnitIndicatorFigures
+from .models import (
+    FiguresYear,
+    RegionFigures,
+    RegionIndicatorFigures,
+    UnitFigures,
+    UnitIndicatorFigures,
+)
 from .permissions import summary_regions, summary_units_q
 from .rollup import LineValue, Part, Rollup, combine, roll_up, roll_up_parts
 
@@ -436,6 +442,111 @@ def unit_figures(
     return list(figures.values()), indicators
 
 
+def _region_sums(statuses) -> dict:
+    counted = Q(status__in=statuses)
+    open_ = Q(status__in=Evaluation.EDITABLE_STATUSES)
+    return {
+        **{f"n_{s}": Sum("forms", filter=Q(status=s)) for s in STATUSES},
+        "late_": Sum("late"),
+        "open_forms_": Sum("forms", filter=open_),
+        "open_units_": Count("unit_id", distinct=True, filter=open_),
+        "budget_": Sum("budget", filter=counted),
+        "actual_": Sum("actual", filter=counted),
+        "money_forms_": Sum("money_forms", filter=counted),
+        "money_missing_": Sum("money_missing", filter=counted),
+        "scored_": Sum("scored", filter=counted),
+        "score_sum_": Sum("score_sum", filter=counted),
+        "score_min_": Min("score_min", filter=counted),
+        "score_max_": Max("score_max", filter=counted),
+        **{
+            f"grade_{i}": Sum(Cast(KT(f"grades__{g}"), IntegerField()), filter=counted)
+            for i, g in enumerate(GRADES)
+        },
+        **{
+            f"warning_{w}": Sum(Cast(KT(f"warnings__{w}"), IntegerField()), filter=counted)
+            for w in WARNINGS
+        },
+    }
+
+
+_INDICATOR_SUMS = {
+    "name_": Min("name"),
+    "sum_target_": Sum("sum_target"),
+    "sum_actual_": Sum("sum_actual"),
+    "weights_": Sum("weights"),
+    "target_exp_": Min("target_exp"),
+    "actual_exp_": Min("actual_exp"),
+    "weights_exp_": Min("weights_exp"),
+    "lines_": Sum("lines"),
+    "forms_": Sum("forms"),
+    "skipped_": Sum("skipped"),
+}
+
+
+def region_figures(
+    region_ids: list[int], year: Year
+) -> tuple[list[RegionFigures], list[RegionIndicatorFigures]]:
+    """The figures of the units directly in each region, summed from their `UnitFigures` per
+    basis (unsaved rows): a fixed number of queries for any number of regions."""
+    figures, indicators = [], []
+    units = UnitFigures.objects.filter(year=year, unit__region_id__in=region_ids)
+    lines = UnitIndicatorFigures.objects.filter(year=year, unit__region_id__in=region_ids)
+    for basis, (_, statuses) in BASIS.items():
+        for r in units.order_by().values("unit__region_id").annotate(**_region_sums(statuses)):
+            figures.append(
+                RegionFigures(
+                    region_id=r["unit__region_id"],
+                    year=year,
+                    basis=basis,
+                    counts={s: r[f"n_{s}"] or 0 for s in STATUSES},
+                    late=r["late_"] or 0,
+                    open_forms=r["open_forms_"] or 0,
+                    open_units=r["open_units_"] or 0,
+                    budget=r["budget_"] or 0,
+                    actual=r["actual_"] or 0,
+                    money_forms=r["money_forms_"] or 0,
+                    money_missing=r["money_missing_"] or 0,
+                    scored=r["scored_"] or 0,
+                    score_sum=r["score_sum_"] or 0,
+                    score_min=r["score_min_"],
+                    score_max=r["score_max_"],
+                    grades={g: r[f"grade_{i}"] for i, g in enumerate(GRADES) if r[f"grade_{i}"]},
+                    warnings={w: r[f"warning_{w}"] for w in WARNINGS if r[f"warning_{w}"]},
+                )
+            )
+        groups = (
+            lines.filter(status__in=statuses)
+            .order_by()
+            .values("unit__region_id", "key", "measure")
+            .annotate(
+                **_INDICATOR_SUMS,
+                units_=Count("unit_id", distinct=True, filter=Q(lines__gt=0)),
+            )
+        )
+        for g in groups:
+            indicators.append(
+                RegionIndicatorFigures(
+                    region_id=g["unit__region_id"],
+                    year=year,
+                    basis=basis,
+                    key=g["key"],
+                    name=g["name_"],
+                    measure=g["measure"],
+                    sum_target=g["sum_target_"],
+                    sum_actual=g["sum_actual_"],
+                    weights=g["weights_"],
+                    target_exp=g["target_exp_"],
+                    actual_exp=g["actual_exp_"],
+                    weights_exp=g["weights_exp_"],
+                    lines=g["lines_"],
+                    forms=g["forms_"],
+                    units=g["units_"],
+                    skipped=g["skipped_"],
+                )
+            )
+    return figures, indicators
+
+
 def _exact(value: Decimal, exponent: int) -> Decimal:
     """A sum read back with the Decimal places it had when added up in Python."""
     return value.quantize(Decimal(1).scaleb(exponent))
@@ -453,53 +564,26 @@ def _summary_from_figures(
     listed = in_scope.filter(Q(kind=Unit.Kind.BUDGET) | Q(pk__in=kept.values("unit_id")))
     overdue = year.deadline is not None and today > year.deadline
 
-    # The regions beneath: units counted, figures summed, one row per region with units.
+    # The regions beneath: units counted, and their figures, one row per region.
     regions: dict[str, Row] = {}
     for r in listed.order_by().values("region__path").annotate(n=Count("pk")):
         regions[r["region__path"]] = Row("", units=r["n"])
-    counted = Q(status__in=statuses)
-    open_ = Q(status__in=Evaluation.EDITABLE_STATUSES)
-    sums = {f"n_{s}": Sum("forms", filter=Q(status=s)) for s in STATUSES}
-    sums.update(
-        late=Sum("late"),
-        open_forms=Sum("forms", filter=open_),
-        open_units=Count("unit_id", distinct=True, filter=open_),
-        budget=Sum("budget", filter=counted),
-        actual=Sum("actual", filter=counted),
-        money_forms=Sum("money_forms", filter=counted),
-        money_missing=Sum("money_missing", filter=counted),
-        scored=Sum("scored", filter=counted),
-        score_sum=Sum("score_sum", filter=counted),
-        score_min=Min("score_min", filter=counted),
-        score_max=Max("score_max", filter=counted),
-        **{
-            f"grade_{i}": Sum(Cast(KT(f"grades__{g}"), IntegerField()), filter=counted)
-            for i, g in enumerate(GRADES)
-        },
-        **{
-            f"warning_{w}": Sum(Cast(KT(f"warnings__{w}"), IntegerField()), filter=counted)
-            for w in WARNINGS
-        },
-    )
-    for r in kept.order_by().values("unit__region__path").annotate(**sums):
-        row = regions.setdefault(r["unit__region__path"], Row(""))
+    region_scope = region_scope_q(user, "region__")
+    if region_scope is None:
+        region_scope = Q(pk__in=[])
+    kept_regions = summary_units_q(user, region) & region_scope & Q(year=year, basis=basis)
+    for f in RegionFigures.objects.filter(kept_regions).select_related("region"):
+        row = regions.setdefault(f.region.path, Row(""))
         for s in STATUSES:
-            row.counts[s] = r[f"n_{s}"] or 0
-        row.overdue_late = r["late"] or 0
+            row.counts[s] = f.counts.get(s, 0)
+        row.overdue_late = f.late
         if overdue:
-            row.overdue_open = r["open_forms"] or 0
-            row.overdue_units = r["open_units"] or 0
-        row.money = Money(
-            r["budget"] or Decimal(0),
-            r["actual"] or Decimal(0),
-            r["money_forms"] or 0,
-            r["money_missing"] or 0,
-        )
-        grades = {g: r[f"grade_{i}"] for i, g in enumerate(GRADES) if r[f"grade_{i}"]}
-        row.scores.add_figures(
-            r["scored"] or 0, r["score_sum"], r["score_min"], r["score_max"], grades
-        )
-        row.scores.warnings.update({w: r[f"warning_{w}"] for w in WARNINGS if r[f"warning_{w}"]})
+            row.overdue_open, row.overdue_units = f.open_forms, f.open_units
+        row.money = Money(forms=f.money_forms, missing=f.money_missing)
+        if f.money_forms:  # an empty sum stays Decimal(0), as the forms' reading has it
+            row.money.budget, row.money.actual = f.budget, f.actual
+        row.scores.add_figures(f.scored, f.score_sum, f.score_min, f.score_max, f.grades)
+        row.scores.warnings.update(f.warnings)
 
     # The units of the page, each with its own figures.
     unit_count = sum(r.units for r in regions.values())
@@ -520,31 +604,18 @@ def _summary_from_figures(
             row.overdue_open += f.forms
             row.overdue_units = 1
         if f.status in statuses:
-            row.money.budget += f.budget
-            row.money.actual += f.actual
+            if f.money_forms:
+                row.money.budget += f.budget
+                row.money.actual += f.actual
             row.money.forms += f.money_forms
             row.money.missing += f.money_missing
             row.scores.add_figures(f.scored, f.score_sum, f.score_min, f.score_max, f.grades)
             row.scores.warnings.update(f.warnings)
 
     parts = (
-        UnitIndicatorFigures.objects.filter(
-            scope, year=year, status__in=statuses, unit__in=in_scope.values("pk")
-        )
+        RegionIndicatorFigures.objects.filter(kept_regions)
         .values("key", "measure")
-        .annotate(
-            name_=Min("name"),
-            sum_target_=Sum("sum_target"),
-            sum_actual_=Sum("sum_actual"),
-            weights_=Sum("weights"),
-            target_exp_=Min("target_exp"),
-            actual_exp_=Min("actual_exp"),
-            weights_exp_=Min("weights_exp"),
-            lines_=Sum("lines"),
-            forms_=Sum("forms"),
-            skipped_=Sum("skipped"),
-            units_=Count("unit_id", distinct=True, filter=Q(lines__gt=0)),
-        )
+        .annotate(**_INDICATOR_SUMS, units_=Sum("units"))
         .order_by()
     )
     indicators = combine(

@@ -22,8 +22,15 @@ from evaluations.scoring import RULES, evaluation_score, total_fund_amounts
 from evaluations.selectors import form_data, with_lines
 
 from .exports import Pct, Table, fill_sheet
-from .models import BatchExport, FiguresYear, UnitFigures, UnitIndicatorFigures
-from .selectors import approved_for_export, unit_figures
+from .models import (
+    BatchExport,
+    FiguresYear,
+    RegionFigures,
+    RegionIndicatorFigures,
+    UnitFigures,
+    UnitIndicatorFigures,
+)
+from .selectors import approved_for_export, region_figures, unit_figures
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +47,14 @@ def _write_figures(unit_ids: list[int], year: Year) -> None:
     figures, indicators = unit_figures(unit_ids, year)
     UnitFigures.objects.bulk_create(figures)
     UnitIndicatorFigures.objects.bulk_create(indicators, batch_size=2000)
+
+
+def _write_region_figures(region_ids: list[int], year: Year) -> None:
+    RegionFigures.objects.filter(year=year, region_id__in=region_ids).delete()
+    RegionIndicatorFigures.objects.filter(year=year, region_id__in=region_ids).delete()
+    figures, indicators = region_figures(region_ids, year)
+    RegionFigures.objects.bulk_create(figures)
+    RegionIndicatorFigures.objects.bulk_create(indicators, batch_size=2000)
 
 
 def unit_figures_refresh(pairs: list[tuple[int, int]]) -> None:
@@ -60,15 +75,28 @@ def unit_figures_refresh(pairs: list[tuple[int, int]]) -> None:
             by_year.setdefault(year_id, []).append(unit_id)
     if not by_year:
         return
-    units = Unit.objects.filter(pk__in={u for ids in by_year.values() for u in ids}).order_by("pk")
-    if connection.features.has_select_for_no_key_update:
-        # NO KEY: new forms of the unit (a foreign key to it) are not held up.
-        units = units.select_for_update(no_key=True)
-    else:
-        units = units.select_for_update()
-    list(units.values_list("pk", flat=True))
+    units = (
+        Unit.objects.filter(pk__in={u for ids in by_year.values() for u in ids})
+        .order_by("pk")
+        .select_for_update(**_no_key())
+    )
+    region_of = dict(units.values_list("pk", "region_id"))
+    # Then their regions, in id order: two units of one county wait for each other there.
+    regions = sorted(set(region_of.values()))
+    list(
+        Region.objects.filter(pk__in=regions)
+        .order_by("pk")
+        .select_for_update(**_no_key())
+        .values_list("pk", flat=True)
+    )
     for year_id, unit_ids in by_year.items():
         _write_figures(unit_ids, kept[year_id])
+        _write_region_figures(sorted({region_of[u] for u in unit_ids}), kept[year_id])
+
+
+def _no_key() -> dict:
+    # NO KEY: rows referring to the locked one (new forms of a unit) are not held up.
+    return {"no_key": True} if connection.features.has_select_for_no_key_update else {}
 
 
 def figures_rebuild(*, year: Year, batch: int = 200) -> int:
@@ -89,6 +117,8 @@ def figures_rebuild(*, year: Year, batch: int = 200) -> int:
         .values_list("unit_id", flat=True)
         .distinct()
     )
+    RegionFigures.objects.filter(year=year).delete()  # redone with their units below
+    RegionIndicatorFigures.objects.filter(year=year).delete()
     stale = set(UnitFigures.objects.filter(year=year).values_list("unit_id", flat=True))
     stale -= set(unit_ids)
     for start in range(0, len(unit_ids), batch):

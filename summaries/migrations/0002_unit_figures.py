@@ -5,18 +5,7 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def build_figures(apps, schema_editor):
-    """Build every existing year's unit figures, as `manage.py rebuild_summaries` does (with
-    today's code, as evaluations 0006 stored the scores)."""
-    from evaluations.models import Year
-    from summaries.services import figures_rebuild
-
-    for year in Year.objects.order_by("year"):
-        figures_rebuild(year=year)
-
-
 class Migration(migrations.Migration):
-    atomic = False  # each batch of units in a transaction of its own, as the command does
 
     dependencies = [
         ('evaluations', '0006_stored_figures'),
@@ -89,5 +78,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['year', 'status', 'unit'], name='unit_indicator_figures')],
             },
         ),
-        migrations.RunPython(build_figures, migrations.RunPython.noop),
     ]
