@@ -1,7 +1,16 @@
 from django.contrib import admin
 
 from . import services
-from .models import Evaluation, FundLine, IndicatorLine, Membership, Region, Unit, Year
+from .models import (
+    Evaluation,
+    FundLine,
+    IndicatorLine,
+    Membership,
+    Region,
+    ScoringRuleSet,
+    Unit,
+    Year,
+)
 
 
 @admin.register(Region)
@@ -69,3 +78,33 @@ class EvaluationAdmin(admin.ModelAdmin):
         # The lines and status may have changed here, outside the service's moves: the stored
         # 总分 and 等级 must still be what the form's page shows.
         services.evaluation_figures_store(evaluation_id=form.instance.pk)
+
+
+@admin.register(ScoringRuleSet)
+class ScoringRuleSetAdmin(admin.ModelAdmin):
+    """A region's provincial scoring rules for a year; saved through the service, so the handed-in
+    forms beneath it are re-scored and the change is in the audit log."""
+
+    list_display = ("year", "region", "deviation_over_percent", "deviation_penalty", "source")
+    list_filter = ("year",)
+    exclude = ("updated_at",)
+
+    def save_model(self, request, obj, form, change):
+        figures = {
+            name: form.cleaned_data[name]
+            for name in (
+                "deviation_over_percent",
+                "deviation_penalty",
+                "execution_caps",
+                "warning_ahead_percent",
+                "warning_unspent_percent",
+            )
+        }
+        saved = services.scoring_rules_set(
+            user=request.user,
+            region=form.cleaned_data["region"],
+            year=form.cleaned_data["year"],
+            figures=figures,
+            source=form.cleaned_data["source"],
+        )
+        obj.pk = saved.pk
