@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -464,3 +465,34 @@ def decision_record(*, user, evaluation_id: int, suggestion: str, decision: str)
         detail={"decision": record.decision, "suggestion": record.suggestion},
     )
     return record
+
+
+def rectification_remind(*, today: date) -> int:
+    """Remind the unit of every 整改 item past its deadline and not accepted, once per item: a
+    notice in the app and a mail to the unit's preparers. Returns the number of items reminded."""
+    reminded = 0
+    items = (
+        RectificationItem.objects.filter(deadline__lt=today, reminded_on__isnull=True)
+        .exclude(status=RectificationItem.Status.ACCEPTED)
+        .select_related("rectification__evaluation__unit", "rectification__evaluation__year")
+    )
+    for item in items:
+        with transaction.atomic():
+            evaluation = item.rectification.evaluation
+            text = (
+                f"整改逾期：{evaluation.year.year}年度“{evaluation.project_name}”的整改事项"
+                f"“{item.text[:40]}”已过期限{item.deadline:%Y-%m-%d}，请尽快答复。"
+            )[:300]
+            recipients = preparers_of(evaluation)
+            Notification.objects.bulk_create(
+                Notification(recipient=u, evaluation=evaluation, text=text) for u in recipients
+            )
+            emails = [u.email for u in recipients if u.email]
+            if emails:
+                transaction.on_commit(
+                    lambda e=emails, t=text: send_mail(f"绩效自评：{t[:60]}", t, None, e),
+                    robust=True,
+                )
+            RectificationItem.objects.filter(pk=item.pk).update(reminded_on=today)
+            reminded += 1
+    return reminded
