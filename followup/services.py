@@ -50,6 +50,7 @@ REVIEW_DONE = "该复核已完成，不能再修改。"
 REASON_NEEDED = "第{number}行 {name}：复核得分{review}分与自评得分{own}分不同，请填写差异理由。"
 BUDGET_REASON_NEEDED = "预算执行率：复核得分与自评得分不同，请填写差异理由。"
 SCORE_NEEDED = "第{number}行 {name}：请填写复核得分。"
+BUDGET_SCORE_NEEDED = "预算执行率：请填写复核得分。"
 SCORE_RANGE = "第{number}行 {name}：复核得分应在0到分值{weight}之间。"
 CONCLUSION_NEEDED = "请填写复核结论。"
 ITEMS_NEEDED = "请至少填写一项整改要求及其期限。"
@@ -245,7 +246,7 @@ def review_save(
     if budget_score is not None and budget_score != score.budget_final and not budget_reason:
         problems.append(BUDGET_REASON_NEEDED)
     if score.scored and score.budget_weight is not None and budget_score is None:
-        problems.append(SCORE_NEEDED.format(number=0, name="预算执行率").replace("第0行 ", ""))
+        problems.append(BUDGET_SCORE_NEEDED)
     if not conclusion.strip():
         problems.append(CONCLUSION_NEEDED)
     if complete and problems:

@@ -190,3 +190,17 @@ def test_the_administrator_sets_rules_through_the_service(client, cast, form, ad
     assert response.status_code == 302
     form.refresh_from_db()
     assert form.stored_total == D("69.00")
+
+
+def test_the_edit_page_suggests_and_checks_claims_under_the_rules(client, cast, form):
+    from tests.evaluations.helpers import edit_post
+
+    set_rules(cast, cast.regions.xj)
+    login(client, cast.preparer)
+    url = reverse("evaluation_edit", args=[form.pk])
+    page = client.get(url)
+    assert page.context["score"].lines[0].suggested == D("48.00")
+    # Claiming the suggestion under the rules needs no reason.
+    data = edit_post(stored(form), **{"lines-0-score": "48"})
+    assert client.post(url, data).status_code == 302
+    assert stored(form).indicator_lines.order_by("order").first().score == D("48.00")
