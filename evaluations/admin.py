@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import changes
+from . import changes, services
 from .models import (
     BasicDataLine,
     Evaluation,
@@ -8,6 +8,7 @@ from .models import (
     IndicatorLine,
     Membership,
     Region,
+    ScoringRuleSet,
     Unit,
     Year,
 )
@@ -95,3 +96,33 @@ class EvaluationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["status", "template", "year"]
     search_fields = ["project_name", "unit__name"]
     inlines = [FundLineInline, IndicatorLineInline, BasicDataLineInline]
+
+
+@admin.register(ScoringRuleSet)
+class ScoringRuleSetAdmin(admin.ModelAdmin):
+    """A region's provincial scoring rules for a year; saved through the service, so the handed-in
+    forms beneath it are re-scored and the change is in the audit log."""
+
+    list_display = ("year", "region", "deviation_over_percent", "deviation_penalty", "source")
+    list_filter = ("year",)
+    exclude = ("updated_at",)
+
+    def save_model(self, request, obj, form, change):
+        figures = {
+            name: form.cleaned_data[name]
+            for name in (
+                "deviation_over_percent",
+                "deviation_penalty",
+                "execution_caps",
+                "warning_ahead_percent",
+                "warning_unspent_percent",
+            )
+        }
+        saved = services.scoring_rules_set(
+            user=request.user,
+            region=form.cleaned_data["region"],
+            year=form.cleaned_data["year"],
+            figures=figures,
+            source=form.cleaned_data["source"],
+        )
+        obj.pk = saved.pk

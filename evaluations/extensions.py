@@ -8,6 +8,11 @@ when a form's lock or its submission depends on an upper app (the 自评任务's
     extensions.register_lock_reason(deadline_lock_for)
 
 Callables run in the order they were registered, which is the order of `INSTALLED_APPS`.
+
+And one a form page reads:
+
+* `form_notes`: sentences shown on a form's read-only page (the 结果应用 decision taken on the
+  same project a year earlier, from `followup`).
 """
 
 from __future__ import annotations
@@ -50,3 +55,18 @@ def lock_reasons(evaluation: Evaluation, today: date) -> list[str]:
 def submission_check_problems(evaluation: Evaluation) -> list[str]:
     """Every registered check's problems with `evaluation` (prefetched with its lines)."""
     return [problem for check in _submission_checks for problem in check(evaluation)]
+
+
+# evaluation → sentences shown on its read-only page.
+_FORM_NOTES: list[Callable[[object], list[str]]] = []
+
+
+def register_form_notes(provider: Callable[[object], list[str]]) -> Callable:
+    """Add `provider(evaluation) -> [sentence, …]`; registering the same one twice adds it once."""
+    if provider not in _FORM_NOTES:
+        _FORM_NOTES.append(provider)
+    return provider
+
+
+def form_notes(evaluation) -> list[str]:
+    return [note for provider in _FORM_NOTES for note in provider(evaluation)]

@@ -45,7 +45,7 @@ from .permissions import (
     units_for_new_forms,
     visible_evaluations,
 )
-from .rulesets import rules_changed
+from .rulesets import evaluation_rules, rules_changed
 from .scoring import (
     RULES,
     ClaimProblem,
@@ -435,6 +435,7 @@ def _check_claims(
         budget_claim=fields.get("budget_score", evaluation.budget_score),
         budget_reason=fields.get("budget_score_reason", evaluation.budget_score_reason),
         basic_data=basic_data,
+        rules=evaluation_rules(evaluation) if t.basic_data is None else None,
     )
     problems = result.claim_problems()
     if problems:

@@ -47,6 +47,7 @@ from .permissions import (
     units_for_new_forms,
     visible_evaluations,
 )
+from .rulesets import evaluation_rules
 from .selectors import (
     comment_resolved,
     edit_scope,
@@ -223,7 +224,7 @@ def evaluation_edit(request, pk):
 
     t = evaluation.template_def
     columns = {c.key: c.label for c in t.indicator_columns}
-    line_rows, score = _page_lines(t, form, funds, lines, basic)
+    line_rows, score = _page_lines(t, form, funds, lines, basic, evaluation_rules(evaluation))
     level1_names = [*t.level1_names, *(lf["level1"].value() or "" for lf, _ in line_rows)]
     sections = _section_marks(scope)
     if scope is not None:
@@ -372,7 +373,7 @@ def _line_marks(line_rows, scope, notice=None):
     return out
 
 
-def _page_lines(t, form, funds, lines, basic):
+def _page_lines(t, form, funds, lines, basic, rules=None):
     """The line forms in the order the user left them, each with its judgement and scores as it
     stands on the page (typed values after a refused save, stored ones otherwise)."""
 
@@ -393,6 +394,7 @@ def _page_lines(t, form, funds, lines, basic):
         budget_claim=claim,
         budget_reason=reason,
         basic_data=basic.current_cells(),
+        rules=rules if t.basic_data is None else None,
     )
     results = dict(zip(map(id, shown), score.lines, strict=True))
     return [(lf, results.get(id(lf))) for lf in forms], score

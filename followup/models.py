@@ -178,6 +178,8 @@ class RectificationItem(models.Model):
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     comment = models.TextField("财政意见", blank=True)
     decided_at = models.DateTimeField("验收/退回时间", null=True, blank=True)
+    # The day the unit was reminded of the overdue item (once per item).
+    reminded_on = models.DateField("逾期提醒日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "整改事项"

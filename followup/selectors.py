@@ -248,3 +248,15 @@ def disclosure_rows(forms: list[Evaluation]) -> list[DisclosureRow]:
         total, grade = scores.get(form.pk, (None, ""))
         rows.append(DisclosureRow(form.project_name, budget, total, grade))
     return rows
+
+
+def previous_decision_notes(evaluation: Evaluation) -> list[str]:
+    """The sentence a form's page shows when its project had a 结果应用 decision in an earlier year
+    (registered with evaluations.extensions.form_notes)."""
+    decision = previous_decision(evaluation)
+    if decision is None:
+        return []
+    year = decision.evaluation.year.year
+    return [
+        f"上年度结果应用：{year}年度自评后的决定为“{decision.decision}”（建议：{decision.suggestion}）。"
+    ]

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,6 +50,7 @@ REVIEW_DONE = "该复核已完成，不能再修改。"
 REASON_NEEDED = "第{number}行 {name}：复核得分{review}分与自评得分{own}分不同，请填写差异理由。"
 BUDGET_REASON_NEEDED = "预算执行率：复核得分与自评得分不同，请填写差异理由。"
 SCORE_NEEDED = "第{number}行 {name}：请填写复核得分。"
+BUDGET_SCORE_NEEDED = "预算执行率：请填写复核得分。"
 SCORE_RANGE = "第{number}行 {name}：复核得分应在0到分值{weight}之间。"
 CONCLUSION_NEEDED = "请填写复核结论。"
 ITEMS_NEEDED = "请至少填写一项整改要求及其期限。"
@@ -244,7 +246,7 @@ def review_save(
     if budget_score is not None and budget_score != score.budget_final and not budget_reason:
         problems.append(BUDGET_REASON_NEEDED)
     if score.scored and score.budget_weight is not None and budget_score is None:
-        problems.append(SCORE_NEEDED.format(number=0, name="预算执行率").replace("第0行 ", ""))
+        problems.append(BUDGET_SCORE_NEEDED)
     if not conclusion.strip():
         problems.append(CONCLUSION_NEEDED)
     if complete and problems:
@@ -464,3 +466,34 @@ def decision_record(*, user, evaluation_id: int, suggestion: str, decision: str)
         detail={"decision": record.decision, "suggestion": record.suggestion},
     )
     return record
+
+
+def rectification_remind(*, today: date) -> int:
+    """Remind the unit of every 整改 item past its deadline and not accepted, once per item: a
+    notice in the app and a mail to the unit's preparers. Returns the number of items reminded."""
+    reminded = 0
+    items = (
+        RectificationItem.objects.filter(deadline__lt=today, reminded_on__isnull=True)
+        .exclude(status=RectificationItem.Status.ACCEPTED)
+        .select_related("rectification__evaluation__unit", "rectification__evaluation__year")
+    )
+    for item in items:
+        with transaction.atomic():
+            evaluation = item.rectification.evaluation
+            text = (
+                f"整改逾期：{evaluation.year.year}年度“{evaluation.project_name}”的整改事项"
+                f"“{item.text[:40]}”已过期限{item.deadline:%Y-%m-%d}，请尽快答复。"
+            )[:300]
+            recipients = preparers_of(evaluation)
+            Notification.objects.bulk_create(
+                Notification(recipient=u, evaluation=evaluation, text=text) for u in recipients
+            )
+            emails = [u.email for u in recipients if u.email]
+            if emails:
+                transaction.on_commit(
+                    lambda e=emails, t=text: send_mail(f"绩效自评：{t[:60]}", t, None, e),
+                    robust=True,
+                )
+            RectificationItem.objects.filter(pk=item.pk).update(reminded_on=today)
+            reminded += 1
+    return reminded

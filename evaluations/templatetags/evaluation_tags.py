@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from evaluations.extensions import form_notes
 from indicators.rules import describe as describe_rules
 
 from ..exports.layout import format_points
@@ -127,3 +128,9 @@ def points(value):
 def rules_text(rules):
     """A form's provincial scoring rules in one sentence with their source (indicators.rules)."""
     return describe_rules(rules) if rules is not None else ""
+
+
+@register.simple_tag
+def notes_of(evaluation):
+    """What apps above this one say about the form (evaluations.extensions.form_notes)."""
+    return form_notes(evaluation)

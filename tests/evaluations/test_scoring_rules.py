@@ -169,3 +169,38 @@ def test_the_warning_is_stored_and_shown_on_the_board_and_the_summary(client, ca
     set_rules(cast, cast.regions.xj, warning_ahead_percent=D(50))
     form.refresh_from_db()
     assert form.stored_warning == "yellow"  # 45 % unspent > 20 %
+
+
+def test_the_administrator_sets_rules_through_the_service(client, cast, form, admin_user):
+    services.evaluation_transition(evaluation_id=form.pk, user=cast.preparer, action="submit")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:evaluations_scoringruleset_add"),
+        {
+            "region": cast.regions.xj.pk,
+            "year": cast.year.pk,
+            "deviation_over_percent": "30",
+            "deviation_penalty": "2",
+            "execution_caps": "[[80, 89], [70, 79], [60, 69], [50, 59]]",
+            "warning_ahead_percent": "",
+            "warning_unspent_percent": "",
+            "source": SOURCE,
+        },
+    )
+    assert response.status_code == 302
+    form.refresh_from_db()
+    assert form.stored_total == D("69.00")
+
+
+def test_the_edit_page_suggests_and_checks_claims_under_the_rules(client, cast, form):
+    from tests.evaluations.helpers import edit_post
+
+    set_rules(cast, cast.regions.xj)
+    login(client, cast.preparer)
+    url = reverse("evaluation_edit", args=[form.pk])
+    page = client.get(url)
+    assert page.context["score"].lines[0].suggested == D("48.00")
+    # Claiming the suggestion under the rules needs no reason.
+    data = edit_post(stored(form), **{"lines-0-score": "48"})
+    assert client.post(url, data).status_code == 302
+    assert stored(form).indicator_lines.order_by("order").first().score == D("48.00")

@@ -116,6 +116,12 @@ def test_the_decision_is_recorded_and_shown_next_year(client, cast, approved, ru
     copy.pk, copy.year, copy.status = None, next_year, Evaluation.Status.DRAFT
     copy.save()
     assert previous_decision(copy).decision == "2021年预算压减8%"
+    login(client, cast.preparer)
+    page = text_of(client.get(reverse("evaluation_detail", args=[copy.pk])))
+    assert "上年度结果应用：2020年度自评后的决定为“2021年预算压减8%”（建议：压减预算）。" in page
+    # The form it was decided on does not repeat its own decision.
+    page = text_of(client.get(reverse("evaluation_detail", args=[approved.training.pk])))
+    assert "上年度结果应用" not in page
 
 
 def test_viewers_read_the_table_and_units_may_not(client, cast, approved, rules):
