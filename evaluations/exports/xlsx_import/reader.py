@@ -161,7 +161,7 @@ class _Reader:
                 if not text:
                     continue
                 m = re.fullmatch(r"[(\[]?(\d{4})年度?[)\]]?", norm(text))
-                if m and year is None:
+                if m and year in (None, int(m.group(1))):
                     year = int(m.group(1))
                     self.cells["year"] = ref(r, c)
                     self.use(r, c)
