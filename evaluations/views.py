@@ -50,6 +50,7 @@ from .selectors import (
     form_data,
     overdue_label,
     review_started,
+    submit_checks,
     with_lines,
 )
 from .templates_def import TEMPLATES
@@ -131,6 +132,10 @@ def evaluation_new(request):
     return render(request, "evaluations/evaluation_new.html", {"form": form, "unit": unit})
 
 
+SAVED = "已保存。"
+NOT_STORABLE = "有内容无法保存，请查看标红的栏目。本次没有保存，页面上填写的内容都还在。"
+
+
 def _edit_forms(evaluation: Evaluation, data=None):
     t = evaluation.template_def
     line_kwargs = {"needs_target": t.has_indicator_column("target")}
@@ -184,20 +189,15 @@ def evaluation_edit(request, pk):
                     lines=lines.lines(),
                     basic_data=basic.service_cells(),
                 )
-            except services.UnexplainedClaims as e:
-                # Like any invalid input: the reason is asked for beside the claim, nothing saved.
-                _show_claim_problems(e.problems, form, lines)
-                messages.error(request, e.message)
-                status_code = 400
             except services.EvaluationError as e:
                 # The page is shown again with everything the user typed; nothing was saved.
                 messages.error(request, e.message)
                 status_code = 409
             else:
-                messages.success(request, "已保存。")
+                messages.success(request, SAVED)
                 return redirect("evaluation_edit", pk=evaluation.pk)
         else:
-            messages.error(request, "有内容需要修改，请查看标红的栏目。没有保存任何内容。")
+            messages.error(request, NOT_STORABLE)
             status_code = 400
     else:
         form, funds, lines, basic = _edit_forms(evaluation)
@@ -236,6 +236,8 @@ def evaluation_edit(request, pk):
             "scope": scope,
             "sections": sections,
             "lock": lock,
+            # 提交前需处理: the stored form's open items (the page was just saved, or refused).
+            "checks": submit_checks(evaluation),
             **_attachments_context(request.user, evaluation, editable=True),
             # 二级 choices per 一级 label, including older labels the lines carry (满意度 …).
             "taxonomy": {name: list(t.level2_choices(name)) for name in level1_names if name},
@@ -322,14 +324,6 @@ def _page_lines(t, form, funds, lines, basic):
     )
     results = dict(zip(map(id, shown), score.lines, strict=True))
     return [(lf, results.get(id(lf))) for lf in forms], score
-
-
-def _show_claim_problems(problems, form, lines) -> None:
-    for problem in problems:
-        if problem.index is None:
-            form.add_error("budget_score_reason", problem.message)
-        else:
-            lines.kept_forms[problem.index].add_error("score_reason", problem.message)
 
 
 @login_required
