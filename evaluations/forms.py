@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -153,13 +154,23 @@ def _text(label, *, required=False, max_length=200, textarea=False, rows=3):
     )
 
 
+FIRST_YEAR = 2015
+
+
+def year_choices(today: date) -> list[tuple[int, str]]:
+    """Every year a form may be for: 2015 to next year, newest first (no administrator step)."""
+    return [(y, f"{y}年度") for y in range(today.year + 1, FIRST_YEAR - 1, -1)]
+
+
 class NewEvaluationForm(forms.Form):
     template = forms.ChoiceField(label="表样", choices=TEMPLATE_CHOICES)
-    year = forms.ModelChoiceField(
+    # Any year in range, whether or not a Year row exists yet: the view creates it on demand.
+    year = forms.TypedChoiceField(
         label="年度",
-        queryset=Year.objects.filter(closed=False),
-        empty_label=None,
-        error_messages={"invalid_choice": "请选择一个未关闭的年度。"},
+        coerce=int,
+        choices=(),
+        help_text="可选 2015 年至下一年度；自评的通常是上一年度。",
+        error_messages={"invalid_choice": "请选择 2015 年至下一年度之间的年度。"},
     )
     project_name = forms.CharField(
         label="项目名称",
@@ -175,8 +186,11 @@ class NewEvaluationForm(forms.Form):
         error_messages={"invalid_choice": "只能沿用本单位的自评表。"},
     )
 
-    def __init__(self, *args, copy_choices=None, **kwargs):
+    def __init__(self, *args, copy_choices=None, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        today = today or date.today()
+        self.fields["year"].choices = year_choices(today)
+        self.fields["year"].initial = today.year - 1
         if copy_choices is not None:
             self.fields["copy_from"].queryset = copy_choices
             self.fields["copy_from"].label_from_instance = lambda ev: (

@@ -131,6 +131,12 @@ FORM_FIELDS = (
 AMOUNT_FIELDS = ("budget_initial", "budget", "actual")
 
 
+def year_get_or_create(*, year: int) -> Year:
+    """The 评价年度 of that number, created on first use: a form of any year from 2015 on is
+    created without an administrator adding the year first (its deadline stays empty)."""
+    return Year.objects.get_or_create(year=year)[0]
+
+
 def _display_name(user) -> str:
     if user is None:
         return "其他用户"

@@ -112,14 +112,16 @@ def evaluation_new(request):
     copy_choices = (
         Evaluation.objects.filter(unit=unit).select_related("year").order_by("-year__year")
     )
-    form = NewEvaluationForm(request.POST or None, copy_choices=copy_choices)
+    form = NewEvaluationForm(
+        request.POST or None, copy_choices=copy_choices, today=timezone.localdate()
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             evaluation = services.evaluation_create(
                 user=request.user,
                 unit=unit,
-                year=data["year"],
+                year=services.year_get_or_create(year=data["year"]),
                 template_code=data["template"],
                 project_name=data["project_name"],
                 copy_from=data["copy_from"],
