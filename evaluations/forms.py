@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -40,8 +41,6 @@ PERCENT_ERRORS = {
     "max_digits": "完成比例不能超过100%。",
     "max_whole_digits": "完成比例不能超过100%。",
 }
-SCORE_OVER_WEIGHT = "自评得分不能超过分值{weight}分。"
-SCORE_WITHOUT_WEIGHT = "请先填写本行分值。"
 
 
 # What a typed number may look like once full-width characters are folded (NFKC): ASCII digits
@@ -163,13 +162,23 @@ def _text(label, *, required=False, max_length: int | None = 200, textarea=False
     return field
 
 
+FIRST_YEAR = 2015
+
+
+def year_choices(today: date) -> list[tuple[int, str]]:
+    """Every year a form may be for: 2015 to next year, newest first (no administrator step)."""
+    return [(y, f"{y}年度") for y in range(today.year + 1, FIRST_YEAR - 1, -1)]
+
+
 class NewEvaluationForm(forms.Form):
     template = forms.ChoiceField(label="表样", choices=TEMPLATE_CHOICES)
-    year = forms.ModelChoiceField(
+    # Any year in range, whether or not a Year row exists yet: the view creates it on demand.
+    year = forms.TypedChoiceField(
         label="年度",
-        queryset=Year.objects.filter(closed=False),
-        empty_label=None,
-        error_messages={"invalid_choice": "请选择一个未关闭的年度。"},
+        coerce=int,
+        choices=(),
+        help_text="可选 2015 年至下一年度；自评的通常是上一年度。",
+        error_messages={"invalid_choice": "请选择 2015 年至下一年度之间的年度。"},
     )
     project_name = forms.CharField(
         label="项目名称",
@@ -185,8 +194,11 @@ class NewEvaluationForm(forms.Form):
         error_messages={"invalid_choice": "只能沿用本单位的自评表。"},
     )
 
-    def __init__(self, *args, copy_choices=None, **kwargs):
+    def __init__(self, *args, copy_choices=None, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        today = today or date.today()
+        self.fields["year"].choices = year_choices(today)
+        self.fields["year"].initial = today.year - 1
         if copy_choices is not None:
             self.fields["copy_from"].queryset = copy_choices
             self.fields["copy_from"].label_from_instance = lambda ev: (
@@ -215,7 +227,8 @@ class EvaluationForm(forms.Form):
     def __init__(self, *args, template: TemplateDef, **kwargs):
         super().__init__(*args, **kwargs)
         self.template = template
-        self.fields["title"] = _text("表名", required=True)
+        # Nothing here is required: an empty head cell is listed before 提交, never refused.
+        self.fields["title"] = _text("表名")
         for f in template.header_fields:
             if f.label_choices:
                 self.fields[f"{f.key}__label"] = forms.ChoiceField(
@@ -224,7 +237,7 @@ class EvaluationForm(forms.Form):
                     required=False,
                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
                 )
-            self.fields[f.key] = _text(f.label, required=f.required, max_length=f.max_length)
+            self.fields[f.key] = _text(f.label, max_length=f.max_length)
         if template.goal_labels:
             self.fields["goal_planned"] = _text(
                 template.goal_labels[0], max_length=None, textarea=True, rows=4
@@ -250,18 +263,6 @@ class EvaluationForm(forms.Form):
             ),
             error_messages={"invalid": "请输入有效的日期，例如 2020-12-31。"},
         )
-
-    def clean(self):
-        data = super().clean()
-        for f in self.template.header_fields:
-            value = data.get(f.key)
-            if f.required and value is not None and not value.strip():
-                self.add_error(f.key, f"请填写{f.label}。")
-        weight = self.template.budget_weight
-        claimed = data.get("budget_score")
-        if claimed is not None and weight is not None and claimed > weight:
-            self.add_error("budget_score", SCORE_OVER_WEIGHT.format(weight=format_points(weight)))
-        return data
 
     def budget_claim(self) -> tuple[Decimal | None, str]:
         """The 预算执行率 score claimed now and its reason, as typed (invalid counts as none)."""
@@ -454,8 +455,6 @@ class BasicDataForm(forms.Form):
         """(block, column labels, [(row, [bound field or derived text per column])]) to draw."""
         from indicators.formulas import evaluate
 
-        from .exports.layout import format_points
-
         cells = self.current_cells()
         out = []
         for block in self.basic.blocks if self.basic else ():
@@ -515,22 +514,9 @@ class IndicatorLineForm(forms.Form):
         numbers = {n: _current(self[n]) for n in self.NUMBER_FIELDS}
         return SimpleNamespace(**texts, **numbers)
 
-    def clean(self):
-        data = super().clean()
-        if data.get("DELETE") or self.errors:
-            return data
-        if not data.get("id") and self.is_blank():
-            return data  # an added row left empty: ignored, not an error
-        if not (data.get("level3") or "").strip():
-            self.add_error("level3", "请填写三级指标。")
-        if self.needs_target and not (data.get("target") or "").strip():
-            self.add_error("target", "请填写年度指标值。")
-        weight, score = data.get("weight"), data.get("score")
-        if score is not None and weight is None:
-            self.add_error("weight", SCORE_WITHOUT_WEIGHT)
-        elif score is not None and score > weight:
-            self.add_error("score", SCORE_OVER_WEIGHT.format(weight=format_points(weight)))
-        return data
+    # No rule is checked here: a line without its 三级, target or weight, a "……" placeholder
+    # row, a score above the weight are all saved as typed and listed before 提交
+    # (scoring.form_checks). An added row left entirely empty is ignored (BaseLineFormSet).
 
 
 class BaseLineFormSet(forms.BaseFormSet):

@@ -8,7 +8,6 @@ them in the same query that loads the forms, so scoring a page of forms reads no
 from __future__ import annotations
 
 import json
-
 import uuid
 from decimal import Decimal
 

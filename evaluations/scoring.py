@@ -13,6 +13,7 @@ No queries here: a stored form's lines and fund rows come prefetched (`selectors
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -32,6 +33,7 @@ from indicators.judgement import (
 )
 from indicators.rules import ScoringRules
 from indicators.rules import Warning as RulesWarning
+from indicators.taxonomy import canonical_level1
 
 from . import templates_def
 from .exports.layout import format_points
@@ -231,8 +233,12 @@ def score_lines(
     budget_reason: str = "",
     basic_data: Mapping[tuple[str, str], Decimal | None] | None = None,
     rules: ScoringRules | None = None,
+    stated: Mapping[str, Decimal] | None = None,
 ) -> EvaluationScore:
     """Judge and score lines as they stand (stored, or as typed on the edit page).
+
+    `stated`: the 一级 weights (and "预算执行率") a form states where they differ from the
+    template's (`stated_weights`); they replace the template's for this form.
 
     `lines` are objects with level1, level3, target, actual, weight, score (claimed),
     score_reason and qualitative_percent. `budget`/`actual` are the 全年预算数 and 全年执行数 of
@@ -255,6 +261,8 @@ def score_lines(
     weights: dict[str, object] = dict(template.level1_weights)
     if template.budget_weight is not None:
         weights[BUDGET_KEY] = template.budget_weight
+    for name, value in (stated or {}).items():
+        weights[BUDGET_KEY if name == BUDGET_WHERE else name] = value
     bands = template.qualitative_bands
     inputs = [
         LineInput(
@@ -409,6 +417,8 @@ def evaluation_score(evaluation) -> EvaluationScore:
         budget_reason=evaluation.budget_score_reason,
         basic_data=basic_cells(evaluation) if t.basic_data is not None else None,
         rules=evaluation_rules(evaluation) if t.scored and t.basic_data is None else None,
+        # Read with getattr: migration 0006 scores forms through a model without the field.
+        stated=stated_weights(evaluation) if getattr(evaluation, "level1_weights", None) else None,
     )
 
 
@@ -433,47 +443,211 @@ def reason_given(evaluation, line) -> bool:
     return bool(text.strip())
 
 
-def submission_problems(evaluation) -> list[str]:
-    """What must be completed before the form can be submitted, one Chinese sentence each,
-    naming the line (第N行 三级指标). Empty when the form may be submitted.
+@dataclass(frozen=True)
+class Check:
+    """One thing to settle before 提交 (and 通过): where it is, what is missing, and the id of
+    the edit page's element to jump to ("line-12", "id_title")."""
 
-    Checks: required head cells; at least one line; every line has its 三级指标 and target; a
-    line that is not met or overshoots by more than half has its 偏差原因 (in the line's column
-    where the template has one, else in the form's 偏差原因 block); on templates with points,
-    every weighted line has a score and every claim differing from the suggestion a reason.
-    """
-    t = evaluation.template_def
-    problems = []
-    for f in t.header_fields:
-        if f.required and not evaluation.header_value(f.key).strip():
-            problems.append(HEADER_MISSING.format(label=evaluation.header_label(f.key)))
+    where: str
+    problem: str
+    anchor: str
 
-    lines = list(evaluation.indicator_lines.all())
-    if not lines:
-        problems.append(NO_LINES)
-    result = evaluation_score(evaluation)
-    place = deviation_place(t)
-    target_label = next((c.label for c in t.indicator_columns if c.key == "target"), None)
-    for line, r in zip(lines, result.lines, strict=True):
-        if not r.name:
-            problems.append(LEVEL3_MISSING.format(number=r.number))
-        if target_label is not None and not line.target.strip():
-            problems.append(TARGET_MISSING.format(number=r.number, name=r.name, label=target_label))
-            continue  # nothing to judge against
-        if r.needs_reason and place is not None and not reason_given(evaluation, line):
-            problems.append(
-                REASON_MISSING.format(
-                    number=r.number,
-                    name=r.name,
-                    explanation=r.judgement.explanation,
-                    where=place[1],
+    @property
+    def message(self) -> str:
+        return f"{self.where}：{self.problem}"
+
+
+TITLE_MISSING = "请填写表名。"
+PLACEHOLDER_ROW = "占位行（“{text}”），请填写该指标或删除本行。"
+LINE_LEVEL3_MISSING = "请填写三级指标。"
+LINE_TARGET_MISSING = "请填写{label}。"
+LINE_SCORE_PENDING = "该行需人工确定得分，请选择定性指标完成比例，或填写自评得分及理由。"
+LINE_UNIT_SCORE_PENDING = "请按评分标准填写自评得分。"
+LINE_SCORE_WITHOUT_WEIGHT = "有自评得分但没有分值，请填写本行分值。"
+LINE_SCORE_OVER_WEIGHT = "自评得分{score}分超过分值{weight}分。"
+LINE_CLAIM_NEEDS_REASON = "自评得分{claimed}分与建议得分{suggested}分不同，请填写自评得分理由。"
+LINE_CLAIM_WITHOUT_SUGGESTION = (
+    "该行需人工确定得分，请选择完成比例；直接填写自评得分{claimed}分的，请填写自评得分理由。"
+)
+LINE_REASON_MISSING = "{explanation}请在“{where}”栏填写。"
+BUDGET_WHERE = "预算执行率"
+BUDGET_OVER_WEIGHT = "自评得分{score}分超过分值{weight}分。"
+BUDGET_CLAIM_REASON = "自评得分{claimed}分与建议得分{suggested}分不同，请填写自评得分理由。"
+LEVEL_WEIGHTS_DIFFER = "各三级指标分值合计{got}分，与一级指标分值{weight}分不一致。"
+WEIGHTS_WHERE = "分值"
+
+# A row kept as the form prints it, standing for "more of the same": only dots or ellipses.
+_PLACEHOLDER = re.compile(r"[.．。…·⋯]+")
+
+
+def is_placeholder(line) -> bool:
+    """A "……" row: its 三级 is dots only and it has no 指标值 (kept and printed as typed)."""
+    return bool(_PLACEHOLDER.fullmatch(line.level3.strip())) and not line.target.strip()
+
+
+def line_names(lines) -> list[str]:
+    """How the list of checks names each line: "产出指标/数量指标 · 第2行 培训人次", the
+    一级/二级 as printed and the line's number within that group, in the order printed."""
+    seen: dict[tuple[str, str], int] = {}
+    names = []
+    for line in lines:
+        group = (line.level1.strip(), line.level2.strip())
+        seen[group] = seen.get(group, 0) + 1
+        path = "/".join(part for part in group if part)
+        name = line.level3.strip()
+        text = f"第{seen[group]}行" + (f" {name}" if name else "")
+        names.append(f"{path} · {text}" if path else text)
+    return names
+
+
+def stated_weights(evaluation) -> dict[str, Decimal]:
+    """The 一级 weights that count for this form: the template's, replaced by those the form
+    states (Evaluation.level1_weights; "预算执行率" for the funds block's 分值)."""
+    t = templates_def.get_template(evaluation.template)
+    weights = dict(t.level1_weights)
+    if t.budget_weight is not None:
+        weights[BUDGET_WHERE] = t.budget_weight
+    for name, value in (evaluation.level1_weights or {}).items():
+        try:
+            weights[name] = Decimal(str(value))
+        except ArithmeticError:
+            continue
+    return weights
+
+
+def _weight_checks(evaluation, lines, first_anchor: dict[str, str]) -> list[Check]:
+    t = templates_def.get_template(evaluation.template)
+    if not t.scored:
+        return []
+    weights = stated_weights(evaluation)
+    sums: dict[str, Decimal] = {}
+    for line in lines:
+        if line.weight is None:
+            continue
+        level = t.level1(line.level1.strip())
+        key = level.name if level else (canonical_level1(line.level1) or line.level1.strip())
+        sums[key] = sums.get(key, Decimal(0)) + line.weight
+    checks = []
+    for name, weight in weights.items():
+        if name == BUDGET_WHERE:
+            continue
+        got = sums.get(name, Decimal(0))
+        if got != weight:
+            checks.append(
+                Check(
+                    f"{name}{WEIGHTS_WHERE}",
+                    LEVEL_WEIGHTS_DIFFER.format(
+                        got=format_points(got), weight=format_points(weight)
+                    ),
+                    first_anchor.get(name, "sec-lines"),
                 )
             )
-        if result.scored and r.weight is not None and r.final is None:
+    return checks
+
+
+def form_checks(evaluation) -> list[Check]:
+    """Everything to settle before the form may be submitted or approved, in the order of the
+    page: head, funds, then each line (as `line_names` names it), then the weights. A draft is
+    saved whatever this says; 提交 and 通过 are refused until it is empty. `evaluation` with its
+    lines and fund rows prefetched.
+
+    Checks: the title and required head cells; at least one line; "……" placeholder rows; every
+    line has its 三级指标 and target; a line not met or overshooting by more than half has its
+    偏差原因 (in the line's column where the template has one, else in the form's 偏差原因
+    block); on templates with points, no score without a weight or above it, every weighted line
+    has a score, every claim differing from the suggestion has a reason, and the weights of each
+    一级 add up to its weight (as the form states it, else the template's).
+    """
+    t = evaluation.template_def
+    checks: list[Check] = []
+    if not evaluation.title.strip():
+        checks.append(Check("表名", TITLE_MISSING, "id_title"))
+    for f in t.header_fields:
+        if f.required and not evaluation.header_value(f.key).strip():
+            label = evaluation.header_label(f.key)
+            checks.append(Check(label, HEADER_MISSING.format(label=label), f"id_{f.key}"))
+
+    lines = list(evaluation.indicator_lines.all())
+    result = evaluation_score(evaluation)
+    if result.scored:
+        weight = stated_weights(evaluation).get(BUDGET_WHERE)
+        claimed = evaluation.budget_score
+        if claimed is not None and weight is not None and claimed > weight:
+            checks.append(
+                Check(
+                    BUDGET_WHERE,
+                    BUDGET_OVER_WEIGHT.format(
+                        score=format_points(claimed), weight=format_points(weight)
+                    ),
+                    "id_budget_score",
+                )
+            )
+        elif result.budget_claim_differs and not result.budget_reason.strip():
+            checks.append(
+                Check(
+                    BUDGET_WHERE,
+                    BUDGET_CLAIM_REASON.format(
+                        claimed=format_points(result.budget_claimed),
+                        suggested=format_points(result.budget_suggested),
+                    ),
+                    "id_budget_score_reason",
+                )
+            )
+    if not lines:
+        checks.append(Check("绩效指标", NO_LINES, "sec-lines"))
+    place = deviation_place(t)
+    target_label = next((c.label for c in t.indicator_columns if c.key == "target"), None)
+    first_anchor: dict[str, str] = {}
+    for line, r, where in zip(lines, result.lines, line_names(lines), strict=True):
+        anchor = f"line-{line.pk}"
+        level = t.level1(line.level1.strip())
+        first_anchor.setdefault(
+            level.name if level else (canonical_level1(line.level1) or ""), anchor
+        )
+        if is_placeholder(line):
+            checks.append(Check(where, PLACEHOLDER_ROW.format(text=line.level3.strip()), anchor))
+            continue
+        if not r.name:
+            checks.append(Check(where, LINE_LEVEL3_MISSING, anchor))
+        if target_label is not None and not line.target.strip():
+            checks.append(Check(where, LINE_TARGET_MISSING.format(label=target_label), anchor))
+            continue  # nothing to judge against
+        if r.needs_reason and place is not None and not reason_given(evaluation, line):
+            explanation = r.judgement.explanation
+            problem = LINE_REASON_MISSING.format(explanation=explanation, where=place[1])
+            checks.append(
+                Check(where, problem, anchor if place[0] == "line" else "id_deviation_reason")
+            )
+        if not result.scored:
+            continue
+        if line.score is not None and line.weight is None:
+            checks.append(Check(where, LINE_SCORE_WITHOUT_WEIGHT, anchor))
+        elif line.score is not None and line.score > line.weight:
+            problem = LINE_SCORE_OVER_WEIGHT.format(
+                score=format_points(line.score), weight=format_points(line.weight)
+            )
+            checks.append(Check(where, problem, anchor))
+        elif r.weight is not None and r.final is None:
             if t.basic_data is not None and not r.unit_scored:
-                problems.append(f"第{r.number}行 {r.name}：{r.basis}")
+                checks.append(Check(where, r.basis, anchor))
             else:
-                pending = UNIT_SCORE_PENDING if r.unit_scored else SCORE_PENDING
-                problems.append(pending.format(number=r.number, name=r.name))
-    problems += [p.message for p in result.claim_problems()]
-    return problems
+                pending = LINE_UNIT_SCORE_PENDING if r.unit_scored else LINE_SCORE_PENDING
+                checks.append(Check(where, pending, anchor))
+        elif (
+            r.claim_differs and not r.reason.strip() and not (r.unit_scored and r.suggested is None)
+        ):
+            claimed = format_points(r.claimed)
+            if r.suggested is None:
+                problem = LINE_CLAIM_WITHOUT_SUGGESTION.format(claimed=claimed)
+            else:
+                problem = LINE_CLAIM_NEEDS_REASON.format(
+                    claimed=claimed, suggested=format_points(r.suggested)
+                )
+            checks.append(Check(where, problem, anchor))
+    checks += _weight_checks(evaluation, lines, first_anchor)
+    return checks
+
+
+def submission_problems(evaluation) -> list[str]:
+    """The sentences of `form_checks`: what must be completed before submission."""
+    return [check.message for check in form_checks(evaluation)]

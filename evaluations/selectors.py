@@ -28,7 +28,7 @@ from .models import (
 from .partial import Scope, scope_of
 from .permissions import visible_evaluations
 from .rulesets import rules_generation, with_rules
-from .scoring import RULES, EvaluationScore, basic_cells, evaluation_score
+from .scoring import RULES, Check, EvaluationScore, basic_cells, evaluation_score, form_checks
 from .templates_def import get_template
 
 
@@ -172,6 +172,16 @@ def form_scores(forms: Iterable) -> dict[int, tuple[Decimal, str]]:
     if missing:
         result.update(score_forms(forms_with_lines(missing)))
     return result
+
+
+def submit_checks(evaluation: Evaluation | int) -> list[Check]:
+    """The form's "提交前需处理" list: every business rule not yet met, one `scoring.Check`
+    each (`.message` names the line as "产出指标/数量指标 · 第2行 培训人次"; `.anchor` is the id
+    of the edit page's element to jump to). Empty when the form may be submitted; 提交 and 通过
+    are refused otherwise. Pass a form loaded through `with_lines`, or its id."""
+    if isinstance(evaluation, int):
+        evaluation = with_lines(Evaluation.objects.filter(pk=evaluation)).get()
+    return form_checks(evaluation)
 
 
 def line_criteria(template, line) -> str:

@@ -45,17 +45,22 @@ from .permissions import (
     units_for_new_forms,
     visible_evaluations,
 )
-from .rulesets import evaluation_rules, rules_changed
+from .rulesets import rules_changed
 from .scoring import (
     RULES,
-    ClaimProblem,
     basic_cells,
     evaluation_score,
     score_lines,
-    submission_problems,
     total_fund_amounts,
 )
-from .selectors import edit_scope, preparers_of, review_started, reviewers_of, with_lines
+from .selectors import (
+    edit_scope,
+    preparers_of,
+    review_started,
+    reviewers_of,
+    submit_checks,
+    with_lines,
+)
 from .templates_def import TEMPLATES, get_template
 
 # Messages users see, kept here so tests can assert them.
@@ -68,7 +73,6 @@ STALE = (
 )
 NO_PERMISSION = "您不能修改这张自评表。"
 COPY_OTHER_TEMPLATE = "只能沿用同一表样的往年自评表。"
-CLAIMS_NEED_REASONS = "自评得分与建议得分不同的，请填写理由。没有保存任何内容。"
 
 
 class EvaluationError(Exception):
@@ -90,14 +94,6 @@ class PartLocked(EvaluationError):
         super().__init__(
             partial.REFUSED.format(open=scope.describe(), problems="；".join(problems))
         )
-        self.problems = problems
-
-
-class UnexplainedClaims(EvaluationError):
-    """Claimed scores that differ from the suggestion without a reason; nothing was saved."""
-
-    def __init__(self, problems: list[ClaimProblem]):
-        super().__init__(CLAIMS_NEED_REASONS)
         self.problems = problems
 
 
@@ -136,6 +132,12 @@ FORM_FIELDS = (
     "budget_score_reason",
 )
 AMOUNT_FIELDS = ("budget_initial", "budget", "actual")
+
+
+def year_get_or_create(*, year: int) -> Year:
+    """The 评价年度 of that number, created on first use: a form of any year from 2015 on is
+    created without an administrator adding the year first (its deadline stays empty)."""
+    return Year.objects.get_or_create(year=year)[0]
 
 
 def _display_name(user) -> str:
@@ -271,8 +273,8 @@ def evaluation_save(
     and amounts, `lines` is the indicator lines in their new order; lines of the form that are not
     in it are removed. A save that started from another version than the stored one is refused
     with the name of whoever saved in between (optimistic locking), never silently overwritten.
-    A claimed score that differs from the suggested one without a reason is refused
-    (UnexplainedClaims, with the line of each), so the reviewer always learns why.
+    Only what cannot be stored is refused; a claimed score without its reason, an empty target
+    and the like are saved and listed by `selectors.submit_checks` until 提交.
     """
     evaluation = (
         Evaluation.objects.select_for_update(of=("self",))
@@ -314,7 +316,8 @@ def evaluation_save(
         fields, funds, lines = _open_parts_only(scope, fields, funds, stored_lines, lines)
         if not scope.section_open(partial.FUNDS):
             basic_data = None  # the stored 基础数据表 stands
-    _check_claims(evaluation, fields, funds, fund_lines, lines, basic_data)
+    # Business rules (claims without reasons, weights, missing targets …) never block a draft:
+    # they are listed on the page (selectors.submit_checks) and enforced at 提交 and 通过.
     before = snapshot(evaluation)
 
     for name in FORM_FIELDS:
@@ -410,38 +413,6 @@ def _replace_basic_data(evaluation: Evaluation, cells: dict[tuple[str, str], Dec
     )
 
 
-def _check_claims(
-    evaluation: Evaluation,
-    fields: dict,
-    funds: dict[str, dict],
-    fund_lines: list[FundLine],
-    lines: list[LineInput],
-    basic_data: dict | None = None,
-) -> None:
-    """Refuse, before anything is written, claims differing from the suggestion of the form as
-    it is about to be saved (the new amounts and lines, not the stored ones)."""
-    t = evaluation.template_def
-    if not t.scored:
-        return
-    stored_budget, stored_actual = total_fund_amounts(t, fund_lines)
-    new = funds.get(t.total_fund_row.key, {}) if t.total_fund_row else {}
-    if t.basic_data is not None and basic_data is None:
-        basic_data = basic_cells(evaluation)
-    result = score_lines(
-        t,
-        lines,
-        budget=new.get("budget", stored_budget),
-        actual=new.get("actual", stored_actual),
-        budget_claim=fields.get("budget_score", evaluation.budget_score),
-        budget_reason=fields.get("budget_score_reason", evaluation.budget_score_reason),
-        basic_data=basic_data,
-        rules=evaluation_rules(evaluation) if t.basic_data is None else None,
-    )
-    problems = result.claim_problems()
-    if problems:
-        raise UnexplainedClaims(problems)
-
-
 def _replace_lines(evaluation: Evaluation, lines: list[LineInput]) -> None:
     existing = {line.pk: line for line in evaluation.indicator_lines.all()}
     keep, new = [], []
@@ -470,6 +441,7 @@ def _replace_lines(evaluation: Evaluation, lines: list[LineInput]) -> None:
 STALE_PAGE = "页面已过期：这张表在您打开页面后已有变化，请刷新后再操作。"
 NOT_FOUND = "没有找到该自评表。"
 SUBMIT_PROBLEMS = "还不能提交，请先补全："
+APPROVE_PROBLEMS = "还不能通过，这张表尚有未处理的项目："
 
 
 PARTS_ONLY_ON_RETURN = "只有退回或重新打开时才能标出需要修改的部分。"
@@ -489,8 +461,8 @@ class PartInput:
 
 
 class SubmissionIncomplete(EvaluationError):
-    def __init__(self, problems: list[str]):
-        super().__init__(SUBMIT_PROBLEMS + "；".join(problems))
+    def __init__(self, problems: list[str], prefix: str = SUBMIT_PROBLEMS):
+        super().__init__(prefix + "；".join(problems))
         self.problems = problems
 
 
@@ -644,17 +616,22 @@ def evaluation_transition(
     now = timezone.now()
     if action == "submit" and (extra := locks.extra_lock_reasons(evaluation, timezone.localdate())):
         raise EvaluationError(extra[0])
-    if action == "submit":
+    if action in ("submit", "approve"):
+        # The list the edit page shows (提交前需处理) holds at 提交 and again at 通过: a form
+        # never goes through with a rule unsettled, however it was written.
         full = (
             Evaluation.objects.filter(pk=evaluation.pk)
             .prefetch_related("fund_lines", "indicator_lines", "basic_data")
             .select_related("year", "unit")
             .get()
         )
-        # Upper apps' checks too: the 自评报告's required sections must be filled before submission.
-        problems = submission_problems(full) + extensions.submission_check_problems(full)
+        problems = [check.message for check in submit_checks(full)]
+        if action == "submit":
+            # Upper apps' checks too: the 自评报告's required sections must be filled.
+            problems += extensions.submission_check_problems(full)
         if problems:
-            raise SubmissionIncomplete(problems)
+            prefix = SUBMIT_PROBLEMS if action == "submit" else APPROVE_PROBLEMS
+            raise SubmissionIncomplete(problems, prefix)
 
     from_status = evaluation.status
     log = record_transition(

@@ -57,6 +57,7 @@ from .selectors import (
     overdue_label,
     return_notice,
     review_started,
+    submit_checks,
     with_lines,
 )
 from .templates_def import TEMPLATES
@@ -118,14 +119,16 @@ def evaluation_new(request):
     copy_choices = (
         Evaluation.objects.filter(unit=unit).select_related("year").order_by("-year__year")
     )
-    form = NewEvaluationForm(request.POST or None, copy_choices=copy_choices)
+    form = NewEvaluationForm(
+        request.POST or None, copy_choices=copy_choices, today=timezone.localdate()
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             evaluation = services.evaluation_create(
                 user=request.user,
                 unit=unit,
-                year=data["year"],
+                year=services.year_get_or_create(year=data["year"]),
                 template_code=data["template"],
                 project_name=data["project_name"],
                 copy_from=data["copy_from"],
@@ -136,6 +139,10 @@ def evaluation_new(request):
             messages.success(request, "已新建自评表，请填写各栏内容。")
             return redirect("evaluation_edit", pk=evaluation.pk)
     return render(request, "evaluations/evaluation_new.html", {"form": form, "unit": unit})
+
+
+SAVED = "已保存。"
+NOT_STORABLE = "有内容无法保存，请查看标红的栏目。本次没有保存，页面上填写的内容都还在。"
 
 
 def _edit_forms(evaluation: Evaluation, data=None):
@@ -194,13 +201,6 @@ def evaluation_edit(request, pk):
                     lines=lines.lines(),
                     basic_data=basic.service_cells(),
                 )
-            except services.UnexplainedClaims as e:
-                # Like any invalid input: the reason is asked for beside the claim, nothing saved.
-                if autosave:
-                    return _autosave_refused(e.message, 400)
-                _show_claim_problems(e.problems, form, lines)
-                messages.error(request, e.message)
-                status_code = 400
             except services.EvaluationError as e:
                 # The page is shown again with everything the user typed; nothing was saved.
                 if autosave:
@@ -212,12 +212,12 @@ def evaluation_edit(request, pk):
                     return _autosave_done(saved, lines)
                 if request.POST.get("then") == "submit":
                     return _submit_after_save(request, saved)
-                messages.success(request, "已保存。")
+                messages.success(request, SAVED)
                 return redirect("evaluation_edit", pk=evaluation.pk)
         else:
             if autosave:
                 return _autosave_refused(AUTOSAVE_INVALID, 400)
-            messages.error(request, "有内容需要修改，请查看标红的栏目。没有保存任何内容。")
+            messages.error(request, NOT_STORABLE)
             status_code = 400
     else:
         form, funds, lines, basic = _edit_forms(evaluation)
@@ -258,6 +258,8 @@ def evaluation_edit(request, pk):
             "sections": sections,
             "lock": lock,
             "notice": notice,
+            # 提交前需处理: the stored form's open items (the page was just saved, or refused).
+            "checks": submit_checks(evaluation),
             **_attachments_context(request.user, evaluation, editable=True),
             # 二级 choices per 一级 label, including older labels the lines carry (满意度 …).
             "taxonomy": {name: list(t.level2_choices(name)) for name in level1_names if name},
@@ -398,14 +400,6 @@ def _page_lines(t, form, funds, lines, basic, rules=None):
     )
     results = dict(zip(map(id, shown), score.lines, strict=True))
     return [(lf, results.get(id(lf))) for lf in forms], score
-
-
-def _show_claim_problems(problems, form, lines) -> None:
-    for problem in problems:
-        if problem.index is None:
-            form.add_error("budget_score_reason", problem.message)
-        else:
-            lines.kept_forms[problem.index].add_error("score_reason", problem.message)
 
 
 @login_required

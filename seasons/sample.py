@@ -70,6 +70,8 @@ def populate(*, region: Region, reviewer, year: Year, units: int, deadline: date
                     template=code,
                     title=t.title,
                     project_name=f"{unit.name}{t.title}",
+                    # Complete, as a handed-in form is (提交 and 通过 check the head cells).
+                    header={f.key: unit.name for f in t.header_fields if f.key != "project_name"},
                     status=status,
                     version=3 if state == "reopened" else 1,
                     submitted_at=now - timedelta(days=2) if state != "draft" else None,
@@ -100,6 +102,8 @@ def populate(*, region: Region, reviewer, year: Year, units: int, deadline: date
             target=target,
             actual=actual,
             weight=weight if ev.template_def.scored else None,
+            # The qualitative line's completion share, chosen as a preparer would.
+            qualitative_percent=Decimal(90) if ev.template_def.scored and order == 3 else None,
         )
         for ev in forms
         for order, (l1, l2, l3, target, actual, weight) in enumerate(LINES)

@@ -186,6 +186,22 @@ def format_date(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
+# A year the title states itself: "项目支出绩效自评表（2020年度）", "2020年度项目支出…".
+_TITLE_YEAR = re.compile(r"(20\d\d|19\d\d)\s*年度?")
+
+
+def title_year(title: str) -> int | None:
+    """The year a form's title states ("（2020年度）" → 2020), None where it states none."""
+    match = _TITLE_YEAR.search(title or "")
+    return int(match.group(1)) if match else None
+
+
+def year_line(title: str, year: int) -> str:
+    """The "（2020年度）" line under the title, empty where the title holds the year already
+    (it is never printed twice)."""
+    return "" if title_year(title) is not None else f"（{year}年度）"
+
+
 def rate_of(budget: Decimal | None, actual: Decimal | None) -> Decimal | None:
     if budget is None or actual is None or budget == 0:
         return None
@@ -253,7 +269,7 @@ def build_grid(data: FormData) -> Grid:
     widths = (caption_width, *(c.width for c in t.indicator_columns))
     return Grid(
         title=data.title,
-        year_line=f"（{data.year}年度）",
+        year_line=year_line(data.title, data.year),
         unit_line=f"单位：{t.money_unit}" if t.money_unit else "",
         widths=widths,
         rows=tuple(rows),

@@ -149,7 +149,8 @@ def _fill_sheet(ws, grid: Grid) -> None:
 
     r = 1
     r = _line(ws, r, ncols, grid.title, FONT_TITLE, CENTER, height=28)
-    r = _line(ws, r, ncols, grid.year_line, FONT, CENTER, height=18)
+    if grid.year_line:  # empty where the title states the year itself
+        r = _line(ws, r, ncols, grid.year_line, FONT, CENTER, height=18)
     if grid.unit_line:
         r = _line(ws, r, ncols, grid.unit_line, FONT, RIGHT, height=18)
 

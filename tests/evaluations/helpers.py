@@ -107,7 +107,13 @@ def make_project_form(cast, lines, *, name="医保经办业务培训", budget="1
         funds={"total": {"budget": budget, "actual": actual}},
     )
     ev.header["competent_dept"] = "疏勒县医疗保障局"
-    ev.save(update_fields=["header"])
+    # The form states its own 一级 weights: those of its lines (so they add up, as on paper).
+    stated: dict[str, Decimal] = {}
+    for l1, _, _, _, _, weight, *_ in lines:
+        if weight:
+            stated[l1] = stated.get(l1, Decimal(0)) + Decimal(weight)
+    ev.level1_weights = {name: str(weight) for name, weight in stated.items()}
+    ev.save(update_fields=["header", "level1_weights"])
     IndicatorLine.objects.bulk_create(
         IndicatorLine(
             evaluation=ev,

@@ -122,25 +122,32 @@ def test_amounts_accept_thousands_separators_and_full_width_digits(client, cast,
     assert total.actual == Decimal("30405.81")
 
 
-def test_a_line_needs_level3_and_a_target(client, cast, form):
+def test_a_line_without_level3_or_target_is_saved_and_listed_before_submission(client, cast, form):
     login(client, cast.preparer)
     data = edit_post(form)
     data["lines-1-level3"] = ""
     data["lines-2-target"] = "  "
-    response = client.post(edit_url(form), data)
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert "请填写三级指标。" in page
-    assert "请填写年度指标值。" in page
-    assert form.indicator_lines.get(order=1).level3 == "按时报送季报数据"
+    response = client.post(edit_url(form), data, follow=True)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200 and "已保存。" in page
+    assert form.indicator_lines.get(order=1).level3 == ""
+    assert "提交前需处理（2 项）" in page
+    assert "项目完成指标/时效指标 · 第1行：请填写三级指标。" in page
+    assert "满意度指标/满意度指标 · 第1行 参保人员满意度：请填写预期指标值。" in page
+    line = form.indicator_lines.get(order=2)
+    assert f'href="#line-{line.pk}"' in page and f'id="line-{line.pk}"' in page
 
 
-def test_required_header_field_missing_is_refused(client, cast, form):
+def test_an_empty_required_head_cell_is_saved_and_listed(client, cast, form):
     login(client, cast.preparer)
-    response = client.post(edit_url(form), edit_post(form, project_name=""))
-    assert "请填写项目名称。" in response.content.decode()
+    response = client.post(edit_url(form), edit_post(form, project_name=""), follow=True)
+    page = html.unescape(response.content.decode())
+    assert "请填写表头“项目名称”。" in page and 'href="#id_project_name"' in page
     form.refresh_from_db()
-    assert form.project_name == "城镇职工医疗保险基金支出"
+    assert form.project_name == ""
+    with pytest.raises(services.SubmissionIncomplete) as refused:
+        services.evaluation_transition(evaluation_id=form.pk, user=cast.preparer, action="submit")
+    assert "项目名称：请填写表头“项目名称”。" in refused.value.problems
 
 
 def test_lines_are_added_removed_and_reordered(client, cast, form):

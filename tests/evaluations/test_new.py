@@ -21,7 +21,7 @@ def new(client, **data):
 def test_a_preparer_creates_a_blank_form_of_the_chosen_template(client, cast):
     login(client, cast.preparer)
     response = new(
-        client, template="project_2020", year=cast.year.pk, project_name="医疗救助补助资金"
+        client, template="project_2020", year=cast.year.year, project_name="医疗救助补助资金"
     )
     ev = Evaluation.objects.get(project_name="医疗救助补助资金")
     assert response.url == reverse("evaluation_edit", args=[ev.pk])
@@ -54,7 +54,7 @@ def test_starting_from_last_years_form_copies_lines_and_clears_amounts_and_actua
     new(
         client,
         template=old.template,
-        year=cast.year.pk,
+        year=cast.year.year,
         project_name="2020年城镇职工医疗保险基金支出项目",
         copy_from=old.pk,
     )
@@ -79,7 +79,7 @@ def test_a_second_form_with_the_same_project_name_is_refused_with_a_message(clie
     make_evaluation(cast.preparer, cast.year, project_name="同名项目")
     login(client, cast.preparer)
     response = new(
-        client, template="social_insurance_fund", year=cast.year.pk, project_name="同名项目"
+        client, template="social_insurance_fund", year=cast.year.year, project_name="同名项目"
     )
     assert "已有名为“同名项目”" in response.content.decode()
     assert Evaluation.objects.filter(project_name="同名项目").count() == 1
@@ -89,7 +89,11 @@ def test_copying_another_units_form_is_refused(client, cast):
     other = make_evaluation(cast.other_preparer, cast.year, project_name="别人的表")
     login(client, cast.preparer)
     response = new(
-        client, template=other.template, year=cast.year.pk, project_name="新表", copy_from=other.pk
+        client,
+        template=other.template,
+        year=cast.year.year,
+        project_name="新表",
+        copy_from=other.pk,
     )
     assert "只能沿用本单位的自评表。" in response.content.decode()
     assert not Evaluation.objects.filter(project_name="新表").exists()
@@ -99,14 +103,14 @@ def test_a_closed_year_cannot_be_chosen(client, cast):
     cast.year.closed = True
     cast.year.save()
     login(client, cast.preparer)
-    response = new(client, template="social_insurance_fund", year=cast.year.pk, project_name="x")
-    assert "请选择一个未关闭的年度。" in response.content.decode()
+    response = new(client, template="social_insurance_fund", year=cast.year.year, project_name="x")
+    assert "2020年度已关闭，不能再新建或修改自评表。" in response.content.decode()
     assert not Evaluation.objects.exists()
 
 
 def test_a_project_name_is_required(client, cast):
     login(client, cast.preparer)
-    response = new(client, template="social_insurance_fund", year=cast.year.pk, project_name="  ")
+    response = new(client, template="social_insurance_fund", year=cast.year.year, project_name="  ")
     assert "请填写项目名称。" in response.content.decode()
 
 
@@ -114,6 +118,40 @@ def test_a_project_name_is_required(client, cast):
 def test_only_preparers_may_create_forms(client, cast, who):
     login(client, getattr(cast, who))
     assert client.get(reverse("evaluation_new")).status_code == 403
-    response = new(client, template="social_insurance_fund", year=cast.year.pk, project_name="x")
+    response = new(client, template="social_insurance_fund", year=cast.year.year, project_name="x")
     assert response.status_code == 403
     assert not Evaluation.objects.exists()
+
+
+def test_a_form_of_any_year_from_2015_is_created_without_an_administrator_step(client, cast):
+    assert not Year.objects.filter(year=2017).exists()
+    login(client, cast.preparer)
+    page = client.get(reverse("evaluation_new")).content.decode()
+    assert '<option value="2015">2015年度</option>' in page
+    response = new(client, template="project_2020", year=2017, project_name="2017年度项目")
+    ev = Evaluation.objects.get(project_name="2017年度项目")
+    assert response.status_code == 302 and ev.year.year == 2017
+    refused = new(client, template="project_2020", year=2014, project_name="太早")
+    assert "请选择 2015 年至下一年度之间的年度。" in refused.content.decode()
+    assert not Evaluation.objects.filter(project_name="太早").exists()
+
+
+def test_a_title_holding_its_year_is_not_given_the_year_twice(client, cast):
+    from io import BytesIO
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    login(client, cast.preparer)
+    new(client, template="project_2020", year=2020, project_name="年度在表名中")
+    ev = Evaluation.objects.get(project_name="年度在表名中")
+    Evaluation.objects.filter(pk=ev.pk).update(title="项目支出绩效自评表（2020年度）")
+    page = client.get(reverse("evaluation_detail", args=[ev.pk])).content.decode()
+    assert page.count("2020年度）") == 1
+    pdf = client.get(reverse("evaluation_pdf", args=[ev.pk]))
+    reader = PdfReader(BytesIO(b"".join(pdf.streaming_content)))
+    assert "".join(p.extract_text() for p in reader.pages).count("2020年度") == 1
+    book = client.get(reverse("evaluation_xlsx", args=[ev.pk]))
+    ws = openpyxl.load_workbook(BytesIO(b"".join(book.streaming_content))).active
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert sum(t.count("2020年度") for t in texts) == 1

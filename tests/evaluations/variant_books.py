@@ -194,3 +194,54 @@ def listed_layout(name: str = "农村饮水安全工程维修养护补助", peop
     ws.append(["受益人口", people, people, 50, 48])
     ws["A11"] = "评价等级：良"
     return book_bytes(wb)
+
+
+def transfer_offset() -> bytes:
+    """A 2019-layout transfer-payment form typed from column B, a 附件 line above the title,
+    a blank row inside, the whole signature line blank in one cell."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    rows = [
+        [],
+        [None, "附件2"],
+        [None, "中央对地方转移支付项目绩效目标自评表"],
+        [None, "（ 2022 年度）"],
+        [
+            None,
+            "专项（项目）名称",
+            "农村综合改革转移支付",
+            None,
+            None,
+            "负责人及电话",
+            "张伟 0871-1234567",
+        ],
+        [None, "中央主管部门", "财政部"],
+        [None, "地方主管部门", "某县财政局", None, None, "资金使用单位", "某县农经站"],
+        [None, "项目资金（万元）", None, "全年预算数（A）", "全年执行数（B）", "执行率（B/A）"],
+        [None, None, "年度资金总额：", 350.125, 349.5, "99.82%"],
+        [None, None, "其中：中央补助", 300, 300, "100%"],
+        [None, None, "地方资金", 50.125, 49.5, "98.75%"],
+        [None, None, "其他资金"],
+        [None, "年度总体目标", "年初设定目标", None, None, "全年实际完成情况"],
+        [None, None, "支持村级公益事业建设项目20个", None, None, "完成21个"],
+        [],
+        [
+            None,
+            "绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "全年完成值",
+            "未完成原因和改进措施",
+        ],
+        [None, None, "产出指标", "数量指标", "建设项目个数", "≥20个", "21个"],
+        [None, None, None, "质量指标", "验收合格率", "100%", "100%"],
+        [None, None, "效益指标", "社会效益指标", "受益农户", "≥3000户", "3200户"],
+        [None, None, "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "95%"],
+        [None, "说明", "无"],
+        [None, "填表人：　　　　审核人：　　　　填报日期：　　年　月　日"],
+    ]
+    for row in rows:
+        ws.append(row)
+    return book_bytes(wb)

@@ -594,8 +594,13 @@ class _FormReader(_Reader):
         level = None
         if "level1" in cells:
             typed = _SPACES.sub("", cells["level1"][1])
+            bare = re.sub(r"\(\d+(\.\d+)?分\)$", "", norm(typed))
             level = next(
-                (lv for lv in self.t.levels if typed in (lv.name, _SPACES.sub("", lv.label))),
+                (
+                    lv
+                    for lv in self.t.levels
+                    if typed in (lv.name, _SPACES.sub("", lv.label)) or bare == norm(lv.name)
+                ),
                 None,
             )
             if level is not None and self.sheet.text(r, cells["level1"][0]):

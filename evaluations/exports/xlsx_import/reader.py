@@ -161,13 +161,17 @@ class _Reader:
                 if not text:
                     continue
                 m = re.fullmatch(r"[(\[]?(\d{4})年度?[)\]]?", norm(text))
-                if m and year is None:
+                if m and year in (None, int(m.group(1))):
                     year = int(m.group(1))
                     self.cells["year"] = ref(r, c)
                     self.use(r, c)
                 elif norm(text).startswith(("单位", "金额单位", "填报单位", "填报日期")):
                     continue
-                elif not title and not self._signature_match(norm(text)):
+                elif (
+                    not title
+                    and not self._signature_match(norm(text))
+                    and ("表" in text or not _has_title_below(self.sheet, r, top))
+                ):
                     title = self.text(r, c, "表名", 200).strip()
                     stated = re.search(r"(20\d{2})\s*年", norm(title))
                     if stated and year is None:
@@ -197,3 +201,10 @@ class _Reader:
     def _signature_match(self, text: str):
         labels = "|".join(re.escape(label) for label in _signature_labels(self.t))
         return re.match(rf"(?:{labels})(?::|$)", text)
+
+
+def _has_title_below(sheet: _Sheet, row: int, top: int) -> bool:
+    """Is there a line naming the table (…自评表) below `row`, so that `row` (附件2) is not it?"""
+    return any(
+        "表" in sheet.text(r, c) for r in range(row + 1, top) for c in range(1, sheet.cols + 1)
+    )

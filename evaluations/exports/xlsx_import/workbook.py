@@ -71,7 +71,10 @@ def parse_workbook(
         notes.append(CellError("", "", MANY_FORMS_KEPT.format(count=len(forms), names=names)))
     sheet, t = forms[0]
     reader = _FormReader(sheet, t, year)
-    parsed = reader.read()
+    try:
+        parsed = reader.read()
+    except Exception:  # noqa: BLE001 - a layout the reader trips over still comes in whole
+        return unrecognised(sheets, year)
     notes += reader.errors
     read_sheets = {sheet.name: reader.used}
     if t.basic_data is not None:
