@@ -3,9 +3,10 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format install system-deps system-deps-test clean
+.PHONY: run test lint format install system-deps system-deps-test screenshots clean
 
 $(STAMP): pyproject.toml
 	@PYBIN=$$(scripts/find-python) || exit 1; \
@@ -25,8 +26,12 @@ system-deps-test:
 run: install system-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "打开 http://127.0.0.1:8000 （Ctrl+C 停止）"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@PY=$(PY) scripts/serve $(PORT)
+
+# PNGs of the main pages per role at 1366×768 and 390×844 in docs/screens/ (fresh demo data).
+screenshots: install
+	@scripts/system-deps screens
+	$(PY) scripts/screenshots.py
 
 test: install system-deps-test
 	$(PY) -m pytest
