@@ -39,9 +39,7 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
-RESULT = (
-    "from seasons.tasks import send_reminders_task as t; print(t.get_result('{id}').status)"
-)
+RESULT = "from seasons.tasks import send_reminders_task as t; print(t.get_result('{id}').status)"
 
 
 def test_serve_runs_the_worker_on_the_chosen_port_and_ctrl_c_stops_both(tmp_path):
