@@ -6,11 +6,12 @@ PY := $(VENV)/bin/python
 # pyproject.toml after a dependency changes there.
 LOCK := requirements-dev.lock
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha1sum | cut -c1-12)
+PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 # Where `make test` also runs the PostgreSQL-only tests when a local PostgreSQL answers.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/jixiao_make
 
-.PHONY: run test lint format install lock system-deps system-deps-test clean
+.PHONY: run test lint format install lock system-deps system-deps-test screenshots clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	@PYBIN=$$(scripts/find-python) || exit 1; \
@@ -37,8 +38,12 @@ system-deps-test:
 run: install system-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "打开 http://127.0.0.1:8000 （Ctrl+C 停止）"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@PY=$(PY) scripts/serve $(PORT)
+
+# PNGs of the main pages per role at 1366×768 and 390×844 in docs/screens/ (fresh demo data).
+screenshots: install
+	@scripts/system-deps screens
+	$(PY) scripts/screenshots.py
 
 test: install system-deps-test
 	$(PY) -m pytest

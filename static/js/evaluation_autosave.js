@@ -95,7 +95,7 @@
       body: data,
       credentials: "same-origin",
       redirect: "manual",
-      headers: { Accept: "application/json" },
+      headers: { Accept: "application/json", "X-CSRFToken": data.get("csrfmiddlewaretoken") || "" },
     })
       .then(function (response) {
         if (response.type === "opaqueredirect" || response.status === 0) {

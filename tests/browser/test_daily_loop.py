@@ -116,3 +116,20 @@ def test_the_reviewer_approves_from_the_action_bar_at_the_top(page, cast, form):
     assert page.get_by_text("已审核通过。").is_visible()
     form.refresh_from_db()
     assert form.status == Evaluation.Status.APPROVED
+
+
+@pytest.mark.parametrize("path", ["/evaluations/", "/evaluations/{pk}/edit/", "/evaluations/{pk}/"])
+def test_phone_width_pages_do_not_overflow_sideways(page, cast, form, path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, cast.preparer.username, PASSWORD)
+    page.goto(path.format(pk=form.pk))
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    # The navbar collapses behind a button that opens it.
+    toggler = page.get_by_role("button", name="菜单")
+    assert toggler.is_visible()
+    assert not page.locator("nav").get_by_role("link", name="我的自评任务").is_visible()
+    toggler.click()
+    page.locator("nav").get_by_role("link", name="我的自评任务").wait_for()

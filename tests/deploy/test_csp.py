@@ -60,7 +60,7 @@ def test_the_grid_widths_come_in_a_style_element_with_the_pages_nonce(client, ca
     nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
     page = response.content.decode()
     assert f'<style nonce="{nonce}">' in page
-    assert ".sheet col:nth-child(1) { width:" in page
+    assert ".sheet-1 col:nth-child(1) { width:" in page
     assert " style=" not in page
 
 

@@ -60,3 +60,22 @@ def test_the_demo_has_forms_in_every_state_with_their_history(db):
     approved = Evaluation.objects.get(project_name="自治区本级医疗生育保险基金支出")
     assert approved.reviewed_by.username == "xj_shenhe"
     assert approved.submissions.count() == 1
+
+
+def test_every_submitted_or_approved_demo_form_passes_the_submission_checks(db):
+    from evaluations.scoring import evaluation_score, submission_problems
+    from evaluations.selectors import with_lines
+    from reports.checks import report_problems
+
+    call_command("load_demo", verbosity=0)
+    handed_in = with_lines(Evaluation.objects.select_related("year", "unit")).exclude(
+        status__in=Evaluation.EDITABLE_STATUSES
+    )
+    assert handed_in.count() >= 5
+    for ev in handed_in:
+        assert submission_problems(ev) + report_problems(ev) == [], ev.project_name
+    # The approved 项目支出 form prints a score on every line, not 50（差） with blanks.
+    project = handed_in.get(template="project_2020", status=Evaluation.Status.APPROVED)
+    score = evaluation_score(project)
+    assert all(line.final is not None for line in score.lines)
+    assert score.total >= 90 and score.grade == "优"
