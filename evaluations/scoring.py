@@ -67,11 +67,13 @@ REASON_NOTE = "提交前需填写偏差原因"
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 
-# The scoring rules as this code applies them: this module, the judgement and formulas it
-# calls and the 表样 (weights, bands). Figures stored or cached with another value were scored
-# under other rules and are scored anew rather than shown beside today's form page.
+# The scoring rules as this code applies them: this module, the judgement (every module of the
+# package) and formulas it calls and the 表样 (weights, bands). Figures stored or cached with
+# another value were scored under other rules and are scored anew rather than shown beside
+# today's form page.
 RULES = hashlib.sha1(
-    b"".join(Path(m.__file__).read_bytes() for m in (judgement, formulas, templates_def))
+    b"".join(p.read_bytes() for p in sorted(Path(judgement.__file__).parent.glob("*.py")))
+    + b"".join(Path(m.__file__).read_bytes() for m in (formulas, templates_def))
     + Path(__file__).read_bytes()
 ).hexdigest()[:12]
 
