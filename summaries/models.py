@@ -110,8 +110,8 @@ class UnitFigures(models.Model):
     status = models.CharField("状态", max_length=20)
     forms = models.PositiveIntegerField("表数", default=0)
     late = models.PositiveIntegerField("逾期提交", default=0)
-    budget = models.DecimalField("全年预算数", max_digits=20, decimal_places=2, default=0)
-    actual = models.DecimalField("全年执行数", max_digits=20, decimal_places=2, default=0)
+    budget = models.DecimalField("全年预算数", max_digits=24, decimal_places=4, default=0)
+    actual = models.DecimalField("全年执行数", max_digits=24, decimal_places=4, default=0)
     money_forms = models.PositiveIntegerField("计入金额表数", default=0)
     money_missing = models.PositiveIntegerField("缺金额表数", default=0)
     scored = models.PositiveIntegerField("计分表数", default=0)
@@ -176,8 +176,8 @@ class RegionFigures(models.Model):
     late = models.PositiveIntegerField(default=0)
     open_forms = models.PositiveIntegerField(default=0)  # draft or returned
     open_units = models.PositiveIntegerField(default=0)  # units with such a form
-    budget = models.DecimalField(max_digits=20, decimal_places=2, default=0)
-    actual = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    budget = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    actual = models.DecimalField(max_digits=24, decimal_places=4, default=0)
     money_forms = models.PositiveIntegerField(default=0)
     money_missing = models.PositiveIntegerField(default=0)
     scored = models.PositiveIntegerField(default=0)
