@@ -116,6 +116,7 @@ def test_a_value_that_cannot_be_stored_is_kept_in_other_content_and_said(client,
     ev = Evaluation.objects.get()
     assert "项放在其他内容；0 项丢弃。" in html
     assert "C7：应为金额（数字，单位：万元），实际为「十万」。" in html
+    assert "提交前需处理（" in html
     assert any(item["value"].startswith("十万") for item in ev.other_content)
 
 
