@@ -104,6 +104,30 @@ class LineResult:
         return STATUS_LABELS[self.judgement.status]
 
     @property
+    def badge(self) -> tuple[str, str]:
+        """(css status, label) of the line's badge. Where the line is scored, the badge says what
+        the score says, so it never contradicts it: full points 达成, some 部分达成, none 未达成.
+        A 部门整体 line with no rule and no score yet is the unit's to score: a neutral
+        单位自评. Otherwise the judgement of target against actual."""
+        if self.weight is not None and self.final is not None:
+            if self.final >= self.weight:
+                return "met", "达成"
+            if self.final > 0:
+                return "partial", "部分达成"
+            return "not_met", "未达成"
+        if self.unit_scored:
+            return "unit", "单位自评"
+        return self.judgement.status, self.status_label
+
+    @property
+    def badge_status(self) -> str:
+        return self.badge[0]
+
+    @property
+    def badge_label(self) -> str:
+        return self.badge[1]
+
+    @property
     def needs_reason(self) -> bool:
         """Not met, or overshoots by more than half: a 偏差原因 is due before submission."""
         return self.judgement.needs_reason

@@ -150,8 +150,12 @@ def photograph(base: str, only: str | None) -> None:
                 if only and only not in name:
                     continue
                 if login not in contexts:
+                    # bypass_csp only so the sticky save bar can be pinned for a full-page shot.
                     context = browser.new_context(
-                        base_url=base, locale="zh-CN", viewport={"width": width, "height": height}
+                        base_url=base,
+                        locale="zh-CN",
+                        viewport={"width": width, "height": height},
+                        bypass_csp=True,
                     )
                     page = context.new_page()
                     if login:
@@ -164,6 +168,8 @@ def photograph(base: str, only: str | None) -> None:
                 page = contexts[login]
                 page.goto(path)
                 page.wait_for_load_state("networkidle")
+                # A full-page shot would paint the sticky save bar mid-page: show it at its place.
+                page.add_style_tag(content=".save-bar { position: static; }")
                 target = OUT / f"{name}-{size_name}.png"
                 page.screenshot(path=str(target), full_page=True)
                 print(target.relative_to(ROOT))

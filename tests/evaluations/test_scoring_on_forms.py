@@ -89,7 +89,8 @@ def test_project_form_page_shows_the_suggested_score_of_each_line_and_the_total(
 def test_each_line_shows_its_judgement_and_a_note_where_a_reason_will_be_due(client, cast, project):
     response = login(client, cast.preparer).get(edit_url(project))
     text = text_of(response)
-    assert "未达成 实际完成80人，未达到目标≥100人（完成率80.00%），需说明偏差原因。" in text
+    # Scored 16 of 20: the badge follows the score (部分达成); the words still say why.
+    assert "部分达成 实际完成80人，未达到目标≥100人（完成率80.00%），需说明偏差原因。" in text
     assert "达成 实际完成情况“得到提升”与目标“得到提升”一致。" in text
     # Only the 培训人数 line is highlighted with the note shown (the others hold it hidden).
     page = response.content.decode()
