@@ -128,7 +128,7 @@ def sample_draw(request):
         _show_error(request, error)
         return redirect("followup:home")
     messages.success(request, f"已抽取{sample.reviews.count()}张自评表。")
-    return redirect("followup:sample", pk=sample.pk)
+    return redirect("followup:sample", sample_id=sample.pk)
 
 
 def _reviewers(user):
@@ -142,8 +142,8 @@ def _reviewers(user):
 
 
 @login_required
-def sample_detail(request, pk):
-    sample = get_sample_for_user(request.user, pk)
+def sample_detail(request, sample_id):
+    sample = get_sample_for_user(request.user, sample_id)
     return render(
         request,
         "followup/sample.html",
@@ -159,8 +159,8 @@ def sample_detail(request, pk):
 
 @login_required
 @require_POST
-def review_assign(request, pk):
-    review = get_review_for_user(request.user, pk)
+def review_assign(request, review_id):
+    review = get_review_for_user(request.user, review_id)
     require_finance(request.user)
     reviewer = None
     if request.POST.get("reviewer"):
@@ -176,7 +176,7 @@ def review_assign(request, pk):
         _show_error(request, error)
     else:
         messages.success(request, "已分配。")
-    return redirect("followup:sample", pk=review.sample_id)
+    return redirect("followup:sample", sample_id=review.sample_id)
 
 
 def _decimal(text: str) -> Decimal | None | str:
@@ -191,8 +191,8 @@ def _decimal(text: str) -> Decimal | None | str:
 
 
 @login_required
-def review_detail(request, pk):
-    review = get_review_for_user(request.user, pk)
+def review_detail(request, review_id):
+    review = get_review_for_user(request.user, review_id)
     form = with_lines(Evaluation.objects.filter(pk=review.evaluation_id)).get()
     score = evaluation_score(form)
     may_score = can_score(request.user, review) and review.status == Review.Status.ASSIGNED
@@ -232,7 +232,7 @@ def review_detail(request, pk):
             else:
                 done = "complete" in request.POST
                 messages.success(request, "复核已完成。" if done else "复核已保存。")
-                return redirect("followup:review", pk=review.pk)
+                return redirect("followup:review", review_id=review.pk)
     rows = []
     for line, result in zip(form.indicator_lines.all(), score.lines, strict=True):
         kept = saved.get(line.pk)
@@ -269,9 +269,9 @@ def review_detail(request, pk):
 
 
 @login_required
-def sample_export(request, pk, fmt):
+def sample_export(request, sample_id, fmt):
     _check_format(fmt)
-    sample = get_sample_for_user(request.user, pk)
+    sample = get_sample_for_user(request.user, sample_id)
     report = selectors.difference_report(sample)
     tables = difference_tables(report)
     title = f"{sample.year.year}年度{sample.region.name}复核差异报告"
@@ -359,12 +359,12 @@ def rectification_issue(request, pk):
         _show_error(request, error)
         return redirect("followup:home")
     messages.success(request, "整改要求已下达。")
-    return redirect("followup:rectification", pk=rectification.pk)
+    return redirect("followup:rectification", rectification_id=rectification.pk)
 
 
 @login_required
-def rectification_detail(request, pk):
-    rectification = get_rectification_for_user(request.user, pk)
+def rectification_detail(request, rectification_id):
+    rectification = get_rectification_for_user(request.user, rectification_id)
     items = list(rectification.items.prefetch_related("evidence"))
     for item in items:
         item.may_answer = can_answer(request.user, item) and item.status in (
@@ -395,8 +395,8 @@ def _item_for_user(user, pk) -> RectificationItem:
 
 @login_required
 @require_POST
-def item_answer(request, pk):
-    item = _item_for_user(request.user, pk)
+def item_answer(request, item_id):
+    item = _item_for_user(request.user, item_id)
     if not can_answer(request.user, item):
         raise PermissionDenied("您的角色不能执行此操作。")
     try:
@@ -410,13 +410,13 @@ def item_answer(request, pk):
         _show_error(request, error)
     else:
         messages.success(request, "整改情况已提交。")
-    return redirect("followup:rectification", pk=item.rectification_id)
+    return redirect("followup:rectification", rectification_id=item.rectification_id)
 
 
 @login_required
 @require_POST
-def item_decide(request, pk):
-    item = _item_for_user(request.user, pk)
+def item_decide(request, item_id):
+    item = _item_for_user(request.user, item_id)
     require_finance(request.user)
     try:
         services.rectification_decide(
@@ -429,13 +429,13 @@ def item_decide(request, pk):
         _show_error(request, error)
     else:
         messages.success(request, "已处理。")
-    return redirect("followup:rectification", pk=item.rectification_id)
+    return redirect("followup:rectification", rectification_id=item.rectification_id)
 
 
 @login_required
-def evidence_download(request, pk, file_pk):
-    item = _item_for_user(request.user, pk)
-    evidence = get_object_or_404(item.evidence.all(), pk=file_pk)
+def evidence_download(request, item_id, file_id):
+    item = _item_for_user(request.user, item_id)
+    evidence = get_object_or_404(item.evidence.all(), pk=file_id)
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -573,8 +573,8 @@ def result_rule_set(request):
 @login_required
 @require_POST
 def decision_record(request, pk):
-    require_finance(request.user)
     evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
+    require_finance(request.user)
     try:
         services.decision_record(
             user=request.user,
