@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, IntegerField, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -561,7 +561,12 @@ def _summary_from_figures(
     if scope is None:  # no reviewer's or viewer's scope: nothing (the views refuse them anyway)
         scope = Q(pk__in=[])
     kept = UnitFigures.objects.filter(scope, year=year, unit__in=in_scope.values("pk"))
-    listed = in_scope.filter(Q(kind=Unit.Kind.BUDGET) | Q(pk__in=kept.values("unit_id")))
+    # Budget units, and the few others that have forms (asked of those others only: a subquery
+    # over every unit's figures would read the whole province's rows).
+    others = in_scope.exclude(kind=Unit.Kind.BUDGET).filter(
+        Exists(UnitFigures.objects.filter(year=year, unit=OuterRef("pk")))
+    )
+    listed = in_scope.filter(Q(kind=Unit.Kind.BUDGET) | Q(pk__in=others.values("pk")))
     overdue = year.deadline is not None and today > year.deadline
 
     # The regions beneath: units counted, and their figures, one row per region.
