@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from . import services
+from config.tasks import enqueue_on_commit
+
+from . import batch
 
 
 @task()
 def batch_export_chunk(export_id: int, start: int, stop: int) -> int:
-    """One chunk of a batch export: its forms' PDFs into the shared storage."""
-    return services.batch_export_chunk(export_id=export_id, start=start, stop=stop)
+    """One chunk of a batch export: its forms' PDFs into the shared storage; the chunk that
+    completes the export queues its assembly."""
+    done, complete = batch.export_chunk(export_id=export_id, start=start, stop=stop)
+    if complete:
+        enqueue_on_commit(batch_export_assemble, export_id)
+    return done
 
 
 @task()
 def batch_export_assemble(export_id: int) -> str:
     """The export's zip, from the stored PDFs, once every chunk is done."""
-    return services.batch_export_assemble(export_id=export_id)
+    return batch.export_assemble(export_id=export_id)
 
 
 @task()
 def batch_export_run(export_id: int) -> str:
     """A whole export in one task (kept for exports queued before the chunks came)."""
-    return services.batch_export_build(export_id=export_id)
+    return batch.export_build(export_id=export_id)

@@ -164,16 +164,7 @@ def test_no_import_cycle_between_project_modules():
     assert [sorted(c) for c in import_cycles(import_graph(top_level_only=True))] == []
 
 
-# Circles closed by an import inside a function: they load, but the two modules still cannot be
-# read or changed apart. These two are being removed on other branches (audit's on i17-harden;
-# summaries' services and tasks are being reworked): allowed until those are merged, then this
-# list goes.
-ALLOWED_CYCLES = [
-    {"audit.middleware", "audit.services"},
-    {"summaries.services", "summaries.tasks"},
-]
-
-
+# Circles closed by an import inside a function load, but the two modules still cannot be read
+# or changed apart: none are allowed either.
 def test_no_import_cycle_through_imports_inside_functions():
-    cycles = import_cycles(import_graph(top_level_only=False))
-    assert [sorted(c) for c in cycles if c not in ALLOWED_CYCLES] == []
+    assert [sorted(c) for c in import_cycles(import_graph(top_level_only=False))] == []
