@@ -147,3 +147,14 @@ def make_evaluation(
             **{k: Decimal(v) if v is not None else None for k, v in values.items()}
         )
     return ev
+
+
+def close_fixture_connection(django_db_blocker):
+    """Close the database connection a module-scoped fixture opened (outside the per-test database
+    fixtures, which manage theirs). Run after the browser tests — pytest-django runs tests without
+    database access last — such a fixture's connection outlived the session, and the test
+    database could not be dropped ("being accessed by other users")."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        connections.close_all()

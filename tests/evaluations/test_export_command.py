@@ -12,7 +12,7 @@ from django.db import transaction
 from demo.loaders import load_demo
 from evaluations.management.commands.export_forms import file_stem
 from evaluations.models import Evaluation
-from tests.conftest import SEED_FORMS
+from tests.conftest import SEED_FORMS, close_fixture_connection
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,7 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
+    close_fixture_connection(django_db_blocker)
 
 
 def export(*args) -> str:

@@ -24,7 +24,7 @@ from evaluations.exports.pdf import pdf_bytes, render_pdf
 from evaluations.models import Evaluation, Region, Unit, Year
 from evaluations.selectors import form_data, with_lines
 from evaluations.templates_def import PROJECT_2020, TRANSFER_2019
-from tests.conftest import SEED_FORMS, seed_forms
+from tests.conftest import SEED_FORMS, close_fixture_connection, seed_forms
 
 needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
 
@@ -105,6 +105,7 @@ def seed_pdfs(django_db_setup, django_db_blocker):
             grid = build_grid(form_data(ev))
             out[ev.project_name] = (pdf_bytes(grid), grid)
         transaction.set_rollback(True)
+    close_fixture_connection(django_db_blocker)
     return out
 
 

@@ -20,7 +20,7 @@ from evaluations.exports.xlsx import sheet_name, write_xlsx, write_xlsx_many
 from evaluations.models import Evaluation
 from evaluations.selectors import form_data, with_lines
 from evaluations.templates_def import PROJECT_2020, SOCIAL_INSURANCE, TRANSFER_2019
-from tests.conftest import SEED_FORMS, seed_forms
+from tests.conftest import SEED_FORMS, close_fixture_connection, seed_forms
 
 # The module's demo forms are loaded by a module-scoped fixture; pytest-django sets up the test
 # database only for a session with a test that asks for it, so run on its own this module must.
@@ -101,6 +101,7 @@ def seed_books(django_db_setup, django_db_blocker):
             grid = build_grid(form_data(ev))
             out[ev.project_name] = (workbook(grid), grid, ev.template_def)
         transaction.set_rollback(True)
+    close_fixture_connection(django_db_blocker)
     return out
 
 

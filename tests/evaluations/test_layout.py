@@ -20,7 +20,7 @@ from evaluations.exports.layout import (
 from evaluations.models import Evaluation
 from evaluations.selectors import form_data, with_lines
 from evaluations.templates_def import PROJECT_2020, SOCIAL_INSURANCE, TRANSFER_2019
-from tests.conftest import SEED_FORMS
+from tests.conftest import SEED_FORMS, close_fixture_connection
 
 # The module's demo forms are loaded by a module-scoped fixture; pytest-django sets up the test
 # database only for a session with a test that asks for it, so run on its own this module must.
@@ -70,6 +70,7 @@ def seed_grids(django_db_setup, django_db_blocker):
             for grid in build_grids(form_data(ev))
         }
         transaction.set_rollback(True)
+    close_fixture_connection(django_db_blocker)
     return grids
 
 
