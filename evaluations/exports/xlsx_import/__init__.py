@@ -25,6 +25,9 @@ The modules, each using only those above it:
 - `recognise`: which template a sheet is, by its labels and column headings;
 - `reader`: what both readers share — problems by cell, figures, title and 年度;
 - `department`: 部门整体 — the common indicators, and the 基础数据表;
+- `parsed`: what a read form is — `ParsedForm`, `ParsedLine`, the rows of 其他内容;
+- `head`, `funds`, `goals`, `lines`, `closing`, `signature`: the blocks of the 自评表, each read
+  by a part of the form reader;
 - `form`: the 自评表 (or 指标表) on one sheet, read into a `ParsedForm`;
 - `workbook`: `parse_workbook`, the whole workbook.
 """
