@@ -42,7 +42,7 @@ def test_with_the_flag_the_prefecture_reviewer_reviews_the_county_forms(client, 
 
 
 def test_the_flag_decides_who_may_approve(cast):
-    ev = make_evaluation(cast.preparer, cast.year, lines=[("产出", "数量", "人数", "≥1", "2")])
+    ev = make_evaluation(cast.preparer, cast.year, lines=[("产出", "数量", "人数", "≥1", "1")])
     Evaluation.objects.filter(pk=ev.pk).update(status=S.SUBMITTED)
     reviews_subregions(cast, False)
     with pytest.raises(services.EvaluationError):

@@ -63,7 +63,7 @@ def test_the_return_reason_who_when_and_files_head_both_pages(client, cast, retu
 
 def test_line_comments_sit_under_their_line_on_the_edit_page(client, cast, returned):
     html = page(client, cast.preparer, "evaluation_edit", returned)
-    rows = re.findall(r'<tr class="line-row.*?</tr>', html, re.S)
+    rows = re.findall(r"<tr[^>]*class=\"line-row.*?</tr>", html, re.S)
     assert "人数与年报不一致" in rows[0]
     assert "人数与年报不一致" not in rows[1]
 

@@ -135,14 +135,18 @@ def test_form_data_needs_no_query_for_the_rules(cast, form, django_assert_num_qu
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
-def test_an_approved_form_prints_its_new_total_after_the_rules_change(client, cast, form, tmp_path):
+def test_an_approved_form_prints_its_new_total_after_the_rules_change(
+    client, cast, form, tmp_path, django_capture_on_commit_callbacks
+):
     services.evaluation_transition(evaluation_id=form.pk, user=cast.preparer, action="submit")
     services.evaluation_transition(evaluation_id=form.pk, user=cast.reviewer, action="approve")
     url = reverse("evaluation_pdf", args=[form.pk])
     login(client, cast.preparer)
     before = norm(pdf_text(b"".join(client.get(url).streaming_content), tmp_path))
     assert "评分规则" not in before
-    set_rules(cast, cast.regions.xj)
+    # The stored PDF (evaluations.printed) is discarded once the new rules are committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        set_rules(cast, cast.regions.xj)
     after = norm(pdf_text(b"".join(client.get(url).streaming_content), tmp_path))
     assert "总分由93.5分降为69分" in after
 

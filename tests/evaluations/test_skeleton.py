@@ -18,7 +18,7 @@ def page(client, user, ev) -> str:
 
 def row_levels(html: str) -> list[tuple[str, str]]:
     html = html.split('<template id="line-template">')[0]  # not the empty row for 添加
-    rows = re.findall(r'<tr class="line-row.*?</tr>', html, re.S)
+    rows = re.findall(r"<tr[^>]*class=\"line-row.*?</tr>", html, re.S)
     out = []
     for row in rows:
         chosen = re.findall(r'data-role="level[12]".*?<option value="([^"]*)" selected', row, re.S)
