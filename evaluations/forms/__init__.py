@@ -1,0 +1,38 @@
+"""Forms of the entry pages, built from the template definition (one definition, four uses), by
+concept: the shared fields (`fields`), 新建 (`new`), the head and text sections (`head`), 年度资金
+(`funds`), 基础数据 (`basic`), the indicator lines (`lines`), 导入Excel (`imports`)."""
+
+from .basic import BasicDataForm
+from .fields import AmountField, NumberField, PercentField, PointsField
+from .funds import FundsForm
+from .head import EvaluationForm
+from .imports import ImportForm, ImportMappingForm
+from .lines import (
+    MAX_LINES,
+    BaseLineFormSet,
+    IndicatorLineForm,
+    LineFormSet,
+    grouped_line_initial,
+    line_initial,
+)
+from .new import NewEvaluationForm, year_choices
+
+__all__ = [
+    "MAX_LINES",
+    "AmountField",
+    "BaseLineFormSet",
+    "BasicDataForm",
+    "EvaluationForm",
+    "FundsForm",
+    "ImportForm",
+    "ImportMappingForm",
+    "IndicatorLineForm",
+    "LineFormSet",
+    "NewEvaluationForm",
+    "NumberField",
+    "PercentField",
+    "PointsField",
+    "grouped_line_initial",
+    "line_initial",
+    "year_choices",
+]

@@ -1,0 +1,156 @@
+"""The indicator lines: one line's form, the formset, and its initial rows."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django import forms
+
+from ..models import Evaluation
+from ..services import LineInput
+from .fields import PercentField, PointsField, _current, _text
+
+
+class IndicatorLineForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    level1 = forms.CharField(label="一级指标", required=False, max_length=100, strip=False)
+    level2 = forms.CharField(label="二级指标", required=False, max_length=100, strip=False)
+    level3 = _text("三级指标", max_length=300, textarea=True, rows=1)
+    target = _text("年度指标值", max_length=200)
+    actual = _text("实际完成值", max_length=200)
+    weight = PointsField(label="分值")
+    score = PointsField(label="自评得分")
+    score_reason = _text("自评得分理由", max_length=None, textarea=True, rows=1)
+    deviation = _text("偏差原因分析及改进措施", max_length=None, textarea=True, rows=1)
+    qualitative_percent = PercentField(label="完成比例")
+    criteria = _text("评分标准", max_length=None, textarea=True, rows=2)
+    rule_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    TEXT_FIELDS = ("level3", "target", "actual", "deviation", "score_reason", "criteria")
+    NUMBER_FIELDS = ("weight", "score", "qualitative_percent")
+
+    def __init__(self, *args, needs_target: bool = True, **kwargs):
+        # 部门整体 指标表 lines have 评分标准 instead of 指标值 / 实际完成值.
+        super().__init__(*args, **kwargs)
+        self.needs_target = needs_target
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not any((data.get(n) or "").strip() for n in self.TEXT_FIELDS) and not any(
+            data.get(n) is not None for n in self.NUMBER_FIELDS
+        )
+
+    def is_removed(self) -> bool:
+        """Marked for deletion on the page (the row is hidden and not scored)."""
+        return bool(self["DELETE"].value()) if "DELETE" in self.fields else False
+
+    def current_values(self) -> SimpleNamespace:
+        """The line as now on the page (typed, or stored when unbound), numbers that are not
+        valid read as empty: what the page judges and scores, even before it can be saved."""
+        texts = {n: self[n].value() or "" for n in ("level1", "rule_key", *self.TEXT_FIELDS)}
+        numbers = {n: _current(self[n]) for n in self.NUMBER_FIELDS}
+        return SimpleNamespace(**texts, **numbers)
+
+    # No rule is checked here: a line without its 三级, target or weight, a "……" placeholder
+    # row, a score above the weight are all saved as typed and listed before 提交
+    # (scoring.form_checks). An added row left entirely empty is ignored (BaseLineFormSet).
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def lines(self) -> list[LineInput]:
+        """The kept lines in their order on the page (ORDER, then position).
+
+        `kept_forms` lists their forms in the same order, so an error about the Nth line
+        (services.UnexplainedClaims) can be shown beside it.
+        """
+        kept = []
+        for position, form in enumerate(self.forms):
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            if not data.get("id") and form.is_blank():
+                continue
+            order = data.get("ORDER")
+            kept.append((order if order is not None else position, position, form))
+        kept.sort(key=lambda item: (item[0], item[1]))
+        self.kept_forms = [form for _, _, form in kept]
+        return [
+            LineInput(
+                id=data.get("id"),
+                level1=data["level1"],
+                level2=data["level2"],
+                level3=data["level3"],
+                target=data["target"],
+                actual=data["actual"],
+                weight=data.get("weight"),
+                score=data.get("score"),
+                score_reason=data["score_reason"],
+                deviation=data["deviation"],
+                qualitative_percent=data.get("qualitative_percent"),
+                criteria=data["criteria"],
+                rule_key=data.get("rule_key") or "",
+            )
+            for data in (form.cleaned_data for form in self.kept_forms)
+        ]
+
+
+# The most indicator lines a form may have. Each line posts IndicatorLineForm's fields plus ORDER
+# and DELETE: settings.DATA_UPLOAD_MAX_NUMBER_FIELDS is sized from this (a test checks it fits).
+MAX_LINES = 500
+
+LineFormSet = forms.formset_factory(
+    IndicatorLineForm,
+    formset=BaseLineFormSet,
+    extra=0,
+    can_order=True,
+    can_delete=True,
+    max_num=MAX_LINES,
+    validate_max=True,
+    absolute_max=1000,
+)
+
+
+def line_initial(evaluation: Evaluation) -> list[dict]:
+    return [
+        {
+            "id": line.pk,
+            "level1": line.level1,
+            "level2": line.level2,
+            "level3": line.level3,
+            "target": line.target,
+            "actual": line.actual,
+            "weight": line.weight,
+            "score": line.score,
+            "score_reason": line.score_reason,
+            "deviation": line.deviation,
+            "qualitative_percent": line.qualitative_percent,
+            "criteria": line.criteria,
+            "rule_key": line.rule_key,
+            "ORDER": i + 1,
+        }
+        for i, line in enumerate(evaluation.indicator_lines.all())
+    ]
+
+
+def grouped_line_initial(evaluation: Evaluation) -> list[dict]:
+    """The lines as the edit page first shows them. On templates with points the printed form
+    groups lines by 一级/二级 and prints every unused 二级 as an empty row (exports.layout), so
+    the page does the same: each line in its group, and one empty line for each 二级 that has
+    none, ready to be filled (left empty, it is not saved). Lines of other labels keep their
+    order after the template's groups. Other templates keep the entered order, as printed."""
+    rows = line_initial(evaluation)
+    t = evaluation.template_def
+    if not t.scored or t.basic_data is not None:
+        return rows
+    out: list[dict] = []
+    known = set(t.level1_names)
+    for level in t.levels:
+        block = [row for row in rows if row["level1"] == level.name]
+        for level2 in level.level2:
+            group = [row for row in block if row["level2"] == level2]
+            out += group or [{"level1": level.name, "level2": level2}]
+        out += [row for row in block if row["level2"] not in level.level2]
+    out += [row for row in rows if row["level1"] not in known]
+    for i, row in enumerate(out, start=1):
+        row["ORDER"] = i
+    return out
