@@ -80,7 +80,7 @@ def test_invalid_amount_keeps_the_new_lines_on_the_page(page, cast):
     page.get_by_role("button", name="＋ 添加指标行").click()
     page.locator('#lines-body tr[data-line] textarea[name$="-level3"]').last.fill("新加的指标")
     page.locator('#lines-body tr[data-line] input[name$="-target"]').last.fill("≥1次")
-    page.locator('input[name="total__budget"]').fill("1.234")
+    page.locator('input[name="total__budget"]').fill("1.23456")
     page.get_by_role("button", name="保存草稿").click()
 
     assert page.get_by_text("金额最多保留四位小数。").is_visible()
