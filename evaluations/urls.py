@@ -33,4 +33,9 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("notifications/", views.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:notification_id>/",
+        views.notification_open,
+        name="notification_open",
+    ),
 ]

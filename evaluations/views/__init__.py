@@ -12,7 +12,7 @@ from .downloads import (
 )
 from .edit import evaluation_edit
 from .imports import evaluation_import, evaluation_import_map
-from .lists import evaluation_list, evaluation_new, home, notification_list
+from .lists import evaluation_list, evaluation_new, home, notification_list, notification_open
 
 __all__ = [
     "attachment_delete",
@@ -31,4 +31,5 @@ __all__ = [
     "evaluation_xlsx",
     "home",
     "notification_list",
+    "notification_open",
 ]
