@@ -11,7 +11,7 @@ from .downloads import (
     evaluation_xlsx,
 )
 from .edit import evaluation_edit
-from .imports import evaluation_import, evaluation_import_map
+from .imports import evaluation_import, evaluation_import_blank, evaluation_import_map
 from .lists import evaluation_list, evaluation_new, home, notification_list, notification_open
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "evaluation_edit",
     "evaluation_history",
     "evaluation_import",
+    "evaluation_import_blank",
     "evaluation_import_map",
     "evaluation_list",
     "evaluation_new",
