@@ -7,3 +7,6 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401 - logins, logouts and failed logins
+        from .labels import label_third_party_apps
+
+        label_third_party_apps()

@@ -31,6 +31,7 @@ from .models import (
     IndicatorLine,
     Membership,
     Region,
+    ReviewComment,
     Unit,
     Year,
     typed_places,
@@ -181,6 +182,10 @@ DEMO_HISTORY = {
     "医疗救助业务经费": [("submit", "xj_tianbao", "")],
     "社会保险业务专项经费": [
         ("submit", "xj_tianbao", ""),
+        # A line comment ("comment:" and the start of the line's 三级指标) written before the
+        # return, so the returned form shows it under its line on the form and edit pages.
+        ("comment:购置办公设备", "xj_shenhe", "请填写实际购置的套数（如“35套”），不要照抄指标值。"),
+        ("comment:", "xj_shenhe", "退回修改后请一并核对其他数量指标的实际完成值。"),
         ("return", "xj_shenhe", "“购置办公设备”的实际完成值写成了“≥33套”，请填写实际购置套数。"),
     ],
     "2020年城镇职工医疗保险基金支出项目": [("submit", "shule_tianbao", "")],
@@ -210,6 +215,21 @@ def _play_history(evaluation: Evaluation, steps) -> None:
         u.username: u for u in get_user_model().objects.filter(username__in=[s[1] for s in steps])
     }
     for action, username, reason in steps:
+        if action.startswith("comment:"):
+            start = action.removeprefix("comment:")
+            line = (
+                evaluation.indicator_lines.filter(level3__startswith=start).first()
+                if start
+                else None
+            )
+            ReviewComment.objects.create(
+                evaluation=evaluation,
+                line=line,
+                line_label=line.level3 if line else "",
+                author=users[username],
+                text=reason,
+            )
+            continue
         content = snapshot(evaluation) if action == "submit" else None
         record_transition(
             evaluation,

@@ -275,9 +275,12 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
 
 
 def _approver(evaluation: Evaluation) -> str:
-    """The approving reviewer's name, printed once the form is approved."""
+    """The approving reviewer's name, printed once the form is approved: the 审核人 typed on the
+    form where there is one (a signature names the person, not the login account)."""
     user = evaluation.reviewed_by if evaluation.status == Evaluation.Status.APPROVED else None
-    return (user.get_full_name() or user.get_username()) if user else ""
+    if user is None:
+        return ""
+    return evaluation.signer_reviewer.strip() or user.get_full_name() or user.get_username()
 
 
 def reviewers_of(evaluation: Evaluation) -> list:

@@ -10,6 +10,11 @@ urlpatterns = [
     path("evaluations/new/", views.evaluation_new, name="evaluation_new"),
     path("evaluations/import/", views.evaluation_import, name="evaluation_import"),
     path("evaluations/import/map/", views.evaluation_import_map, name="evaluation_import_map"),
+    path(
+        "evaluations/import/blank/<str:template>.xlsx",
+        views.evaluation_import_blank,
+        name="evaluation_import_blank",
+    ),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
     path("evaluations/<int:pk>/edit/", views.evaluation_edit, name="evaluation_edit"),
     path(
@@ -33,4 +38,9 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("notifications/", views.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:notification_id>/",
+        views.notification_open,
+        name="notification_open",
+    ),
 ]

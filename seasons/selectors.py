@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import caches
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from evaluations.history import diff, snapshot
@@ -92,9 +93,10 @@ def unit_tasks(unit: Unit, today: date) -> list[UnitTask]:
         .order_by("-task__year__year", "task__deadline", "task__pk")
     )
     year_ids = {tu.task.year_id for tu in task_units}
-    forms: dict[tuple[int, str], Evaluation] = {}
+    # Every form of the unit for a template asked, not only the first (several 项目支出 forms).
+    forms: dict[tuple[int, str], list[Evaluation]] = defaultdict(list)
     for ev in Evaluation.objects.filter(unit=unit, year_id__in=year_ids).order_by("pk"):
-        forms.setdefault((ev.year_id, ev.template), ev)
+        forms[(ev.year_id, ev.template)].append(ev)
     # Every open task of the unit is here, so each form's covering tasks are too: the lock shown
     # is the one a save would meet.
     covering: dict[tuple[int, str], list[TaskUnit]] = defaultdict(list)
@@ -106,21 +108,21 @@ def unit_tasks(unit: Unit, today: date) -> list[UnitTask]:
         deadline = tu.effective_deadline
         entry = UnitTask(task=tu.task, task_unit=tu, deadline=deadline)
         for code in tu.task.templates:
-            ev = forms.get((tu.task.year_id, code))
-            status = ev.status if ev else board.MISSING
-            overdue = board.overdue_days(deadline, today, status) > 0
-            locked = (overdue and _lock_message(covering[(tu.task.year_id, code)], today)) or ""
-            entry.items.append(
-                TaskItem(
-                    template=code,
-                    template_name=get_template(code).name,
-                    evaluation=ev,
-                    status=status,
-                    countdown=board.countdown(deadline, today, status),
-                    overdue=overdue,
-                    locked=locked,
+            for ev in forms.get((tu.task.year_id, code)) or [None]:
+                status = ev.status if ev else board.MISSING
+                overdue = board.overdue_days(deadline, today, status) > 0
+                lock = overdue and _lock_message(covering[(tu.task.year_id, code)], today)
+                entry.items.append(
+                    TaskItem(
+                        template=code,
+                        template_name=get_template(code).name,
+                        evaluation=ev,
+                        status=status,
+                        countdown=board.countdown(deadline, today, status),
+                        overdue=overdue,
+                        locked=lock or "",
+                    )
                 )
-            )
         result.append(entry)
     return result
 
@@ -302,6 +304,105 @@ def _changes(forms: list[Evaluation], approved_at: dict) -> dict[int, int | None
         {_changes_key(ev): result[ev.pk] for ev in forms}, timeout=7 * 24 * 3600
     )
     return result
+
+
+# -- 应报 / 已报 / 逾期: one definition for the board, the task pages and the summaries -------------
+
+
+@dataclass
+class Progress:
+    """Where a scope stands on the open tasks of a year, counted per unit × template asked for
+    (a unit with no form yet included; a template asked twice by two tasks counted once)."""
+
+    due: int = 0  # 应报
+    handed_in: int = 0  # 已报: at least one form of that unit and template submitted or approved
+    overdue: int = 0  # 逾期: not handed in, and past a deadline of a task asking for it
+    overdue_units: int = 0  # units with at least one overdue template
+
+    def merge(self, other: Progress) -> None:
+        self.due += other.due
+        self.handed_in += other.handed_in
+        self.overdue += other.overdue
+        self.overdue_units += other.overdue_units
+
+
+def tasks_asking(*, year: int, task: Task | None = None) -> dict[str, list[int]]:
+    """Each template the open tasks of `year` (or `task` alone) ask for, with those tasks' ids."""
+    asked: dict[str, list[int]] = defaultdict(list)
+    tasks = Task.objects.filter(year__year=year, status=Task.Status.OPEN)
+    if task is not None:
+        tasks = tasks.filter(pk=task.pk)
+    for pk, templates in tasks.values_list("pk", "templates"):
+        for code in templates:
+            asked[code].append(pk)
+    return dict(asked)
+
+
+def task_progress(
+    user,
+    *,
+    year: int,
+    today: date,
+    region: Region | None = None,
+    units: Q | None = None,
+    task: Task | None = None,
+    by: str | None = None,
+    asked: dict[str, list[int]] | None = None,
+) -> dict:
+    """应报 / 已报 / 逾期 of the open tasks of `year` within the user's scope (narrowed to
+    `region` and below, and to `units`, a Q on Unit), summed in the database: one query,
+    however many units. `by` ("unit_id", "unit__region__path") groups the counts; the result
+    maps each group (None when not grouped) to its Progress; `task` counts that task alone.
+    `asked` (from `tasks_asking`) spares reading the tasks again for a second count."""
+    scope = region_scope_q(user, "unit__region__")
+    if scope is None:
+        return {}
+    if asked is None:
+        asked = tasks_asking(year=year, task=task)
+    if not asked:
+        return {}
+    task_ids = sorted({pk for ids in asked.values() for pk in ids})
+    task_units = TaskUnit.objects.filter(scope, task_id__in=task_ids)
+    if region is not None:
+        task_units = task_units.filter(region.subtree_q("unit__region__"))
+    if units is not None:
+        task_units = task_units.filter(unit__in=Unit.objects.filter(units).values("pk"))
+    done = [Evaluation.Status.SUBMITTED, Evaluation.Status.APPROVED]
+    annotations = {
+        f"handed_{i}": Exists(
+            Evaluation.objects.filter(
+                unit_id=OuterRef("unit_id"), year__year=year, template=code, status__in=done
+            )
+        )
+        for i, code in enumerate(asked)
+    }
+    task_units = task_units.annotate(
+        **annotations, effective=Coalesce("deadline", "task__deadline")
+    )
+    past = Q(effective__lt=today)
+    aggregates, any_overdue = {}, Q(pk__in=[])
+    for i, task_ids in enumerate(asked.values()):
+        covers = Q(task_id__in=task_ids)
+        handed, not_handed = Q(**{f"handed_{i}": True}), Q(**{f"handed_{i}": False})
+        aggregates[f"due_{i}"] = Count("unit_id", distinct=True, filter=covers)
+        aggregates[f"in_{i}"] = Count("unit_id", distinct=True, filter=covers & handed)
+        aggregates[f"late_{i}"] = Count("unit_id", distinct=True, filter=covers & not_handed & past)
+        any_overdue |= covers & not_handed & past
+    aggregates["late_units"] = Count("unit_id", distinct=True, filter=any_overdue)
+
+    def progress(r) -> Progress:
+        n = range(len(asked))
+        return Progress(
+            due=sum(r[f"due_{i}"] for i in n),
+            handed_in=sum(r[f"in_{i}"] for i in n),
+            overdue=sum(r[f"late_{i}"] for i in n),
+            overdue_units=r["late_units"],
+        )
+
+    if by is None:
+        return {None: progress(task_units.aggregate(**aggregates))}
+    rows = task_units.order_by().values(by).annotate(**aggregates)
+    return {r[by]: progress(r) for r in rows}
 
 
 def default_board_year(user) -> int | None:

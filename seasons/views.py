@@ -34,10 +34,12 @@ from .permissions import (
     visible_tasks,
 )
 from .selectors import (
+    Progress,
     board_figures,
     board_regions,
     board_rows,
     default_board_year,
+    task_progress,
     unit_tasks,
 )
 
@@ -117,6 +119,9 @@ def _detail_context(request, task, extend_form=None, cancel_form=None):
     d = today()
     return {
         "task": task,
+        "progress": task_progress(request.user, year=task.year.year, today=d, task=task).get(
+            None, Progress()
+        ),
         "task_units": [
             (tu, board.countdown(tu.effective_deadline, d, "draft")) for tu in task_units
         ],
@@ -311,9 +316,14 @@ def _board(request):
     if sort in board.FIGURE_SORTS:
         board_figures(rows)
     rows = board.sort_rows(rows, sort, descending)
+    # 应报 / 已报 / 逾期 as the summaries and the task pages count them (selectors.task_progress).
+    progress = task_progress(request.user, year=year, region=region, today=today())
+    counted = progress.get(None, Progress())
+    totals = board.totals(all_rows)
+    totals.update(due=counted.due, handed_in=counted.handed_in, overdue=counted.overdue)
     return {
         "rows": rows,
-        "totals": board.totals(all_rows),
+        "totals": totals,
         "year": year,
         "region": region,
         "regions": regions,

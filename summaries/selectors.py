@@ -26,6 +26,7 @@ from evaluations.permissions import region_scope_q, visible_evaluations
 from evaluations.scoring import RULES
 from evaluations.selectors import SCORE_FIELDS, form_scores, stored_warnings
 from evaluations.templates_def import TEMPLATES
+from seasons.selectors import Progress, task_progress, tasks_asking
 
 from .models import (
     FiguresYear,
@@ -158,6 +159,8 @@ class RegionSummary:
     children: list[Row]
     total: Row
     indicators: list[Rollup]
+    # 应报 / 已报 / 逾期 of the year's open tasks (seasons.selectors.task_progress).
+    progress: Progress = field(default_factory=Progress)
     unit_count: int = 0  # units in the region, on every page
     page: int = 1  # `units` holds this page of UNITS_PER_PAGE units
     pages: int = 1
@@ -244,6 +247,47 @@ def region_summary(
     return summary
 
 
+def _count_progress(summary: RegionSummary, user) -> None:
+    """应报 / 已报 / 逾期 (逾期未交 and its units) as the status board and the task pages count
+    them: per unit × template of the year's open tasks, units with no form yet included
+    (seasons.selectors.task_progress, summed in the database per region beneath and for the
+    page's units: two queries)."""
+    region, year, today = summary.region, summary.year.year, summary.today
+    units = summary_units_q(user, region)
+    asked = tasks_asking(year=year)
+    by_path = task_progress(
+        user,
+        year=year,
+        today=today,
+        region=region,
+        units=units,
+        by="unit__region__path",
+        asked=asked,
+    )
+    summary.progress = Progress()
+    for part in by_path.values():
+        summary.progress.merge(part)
+    summary.total.overdue_open = summary.progress.overdue
+    summary.total.overdue_units = summary.progress.overdue_units
+    for child in summary.children:
+        child.overdue_open = child.overdue_units = 0
+    own = summary.children[-1] if summary.children else None
+    for path, part in by_path.items():
+        target = next((c for c in summary.children[:-1] if path.startswith(c.region.path)), own)
+        if target is not None:
+            target.overdue_open += part.overdue
+            target.overdue_units += part.overdue_units
+    shown = [row.unit.pk for row in summary.units if row.unit is not None]
+    by_unit = {}
+    if shown and asked:
+        by_unit = task_progress(
+            user, year=year, today=today, units=Q(pk__in=shown), by="unit_id", asked=asked
+        )
+    for row in summary.units:
+        part = by_unit.get(row.unit.pk if row.unit else None, Progress())
+        row.overdue_open, row.overdue_units = part.overdue, part.overdue_units
+
+
 def _summary_from_forms(user, region: Region, year: Year, *, basis: str, today) -> RegionSummary:
     forms = region_forms(user, region, year)
     counted = forms.filter(status__in=BASIS[basis][1])
@@ -298,7 +342,9 @@ def _summary_from_forms(user, region: Region, year: Year, *, basis: str, today) 
         for ev_id, unit_id, name, target, actual in lines.order_by()
     )
 
-    return _assemble(user, region, year, basis, today, rows, indicators)
+    summary = _assemble(user, region, year, basis, today, rows, indicators)
+    _count_progress(summary, user)
+    return summary
 
 
 def _assemble(
@@ -642,6 +688,7 @@ def _summary_from_figures(
         user, region, year, basis, today, rows, indicators, by_region=list(regions.items())
     )
     summary.unit_count, summary.page, summary.pages = unit_count, page or 1, pages
+    _count_progress(summary, user)
     return summary
 
 

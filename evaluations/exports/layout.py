@@ -319,6 +319,8 @@ def _other_rows(data: FormData, width: int) -> list[Row]:
 def _approval(data: FormData) -> tuple[tuple[str, str], ...]:
     if not data.reviewer:
         return ()
+    if data.signer_reviewer.strip() == data.reviewer:  # named once, on the signature line
+        return (("审核日期", format_date(data.approved_on)),)
     return (("审核人", data.reviewer), ("审核日期", format_date(data.approved_on)))
 
 

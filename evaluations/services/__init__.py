@@ -70,6 +70,7 @@ from .transitions import (
     evaluation_figures_refresh,
     evaluation_figures_store,
     evaluation_transition,
+    notification_open,
     notify_transition,
     record_transition,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "evaluation_transition",
     "import_mapping_remember",
     "import_year",
+    "notification_open",
     "notify_transition",
     "record_transition",
     "scoring_rules_set",

@@ -351,3 +351,12 @@ def comment_add(
         detail={"text": text[:1000], "line": comment.line_label},
     )
     return comment
+
+
+def notification_open(*, user, notification_id: int) -> Notification | None:
+    """The user's notice, marked read as it is opened (None when it is not theirs)."""
+    notice = user.notifications.filter(pk=notification_id).first()
+    if notice is not None and notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice

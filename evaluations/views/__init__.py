@@ -11,8 +11,8 @@ from .downloads import (
     evaluation_xlsx,
 )
 from .edit import evaluation_edit
-from .imports import evaluation_import, evaluation_import_map
-from .lists import evaluation_list, evaluation_new, home, notification_list
+from .imports import evaluation_import, evaluation_import_blank, evaluation_import_map
+from .lists import evaluation_list, evaluation_new, home, notification_list, notification_open
 
 __all__ = [
     "attachment_delete",
@@ -23,6 +23,7 @@ __all__ = [
     "evaluation_edit",
     "evaluation_history",
     "evaluation_import",
+    "evaluation_import_blank",
     "evaluation_import_map",
     "evaluation_list",
     "evaluation_new",
@@ -31,4 +32,5 @@ __all__ = [
     "evaluation_xlsx",
     "home",
     "notification_list",
+    "notification_open",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from uuid import uuid4
 
 from django.conf import settings
@@ -10,13 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from config.downloads import attachment_response
+
 from .. import scoring, services
 from ..exports import xlsx_checks, xlsx_import
+from ..exports.layout import FormData
+from ..exports.xlsx import write_xlsx
 from ..exports.xlsx_import import mapped
 from ..forms import ImportForm, ImportMappingForm
 from ..models import Evaluation, Year
@@ -24,6 +30,7 @@ from ..permissions import units_for_new_forms
 from ..selectors import import_parse, with_lines
 from ..templates_def import TEMPLATES
 from .common import _int_or_none
+from .downloads import XLSX_TYPE
 
 # -- import from Excel --------------------------------------------------------------------------
 
@@ -191,6 +198,33 @@ def _import_render(request, unit, form, errors, status=200):
             "max_bytes": settings.XLSX_IMPORT_MAX_BYTES,
             "max_mb": settings.XLSX_IMPORT_MAX_BYTES // (1024 * 1024),
             "templates": [t.name for t in TEMPLATES.values()],
+            "blank_templates": list(TEMPLATES.values()),
         },
         status=status,
     )
+
+
+@login_required
+def evaluation_import_blank(request, template):
+    """A blank workbook of one 表样 to fill in and import: the form's own Excel export (written
+    by exports.xlsx from the template's definition, with the paper's empty rows), so the
+    import reads it back as that 表样."""
+    t = TEMPLATES.get(template)
+    if t is None:
+        raise Http404("没有这个表样。")
+    year = timezone.localdate().year - 1  # forms evaluate the year just ended
+    data = FormData(
+        template=t,
+        title=t.title,
+        year=year,
+        header={},
+        header_labels={},
+        funds={},
+        goal_planned="",
+        goal_actual="",
+        lines=(),
+        is_draft=False,
+    )
+    buffer = BytesIO()
+    write_xlsx(data, buffer)
+    return attachment_response(buffer.getvalue(), f"{t.name}（空白表）.xlsx", XLSX_TYPE)

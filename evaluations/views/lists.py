@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -100,3 +101,14 @@ def notification_list(request):
         "evaluations/notification_list.html",
         {"notifications": request.user.notifications.select_related("evaluation")[:200]},
     )
+
+
+@login_required
+def notification_open(request, notification_id):
+    """A notice's link: marks it read, then opens its form (or the list for a notice without)."""
+    notice = services.notification_open(user=request.user, notification_id=notification_id)
+    if notice is None:
+        raise Http404("没有找到该通知。")
+    if notice.evaluation_id is None:
+        return redirect("notification_list")
+    return redirect("evaluation_detail", pk=notice.evaluation_id)

@@ -43,20 +43,59 @@
     return row;
   }
 
+  // A removed line is hidden and marked for deletion on save; a notice in its place offers
+  // 撤销 until the page is saved, so a slip of the mouse loses nothing.
   function removeRow(tr) {
     var del = tr.querySelector('input[name$="-DELETE"]');
-    if (del) del.checked = true;
-    var next = tr.nextElementSibling;
-    while (next && next.hidden) next = next.nextElementSibling;
+    if (del) {
+      del.checked = true;
+      del.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    var number = tr.querySelector(".line-no").textContent;
+    var name = (field(tr, "level3") || {}).value || "";
     tr.hidden = true;
+    var notice = document.createElement("tr");
+    notice.className = "line-removed";
+    var cell = document.createElement("td");
+    cell.colSpan = tr.children.length;
+    var text = document.createElement("span");
+    text.setAttribute("role", "status");
+    text.textContent = "已删除第" + number + "行" + (name.trim() ? "“" + name.trim() + "”" : "") + "，保存后生效。";
+    var undo = document.createElement("button");
+    undo.type = "button";
+    undo.className = "btn btn-link btn-sm line-undo";
+    undo.textContent = "撤销";
+    undo.setAttribute("aria-label", "撤销删除第" + number + "行");
+    cell.appendChild(text);
+    cell.appendChild(document.createTextNode(" "));
+    cell.appendChild(undo);
+    notice.appendChild(cell);
+    tr.parentNode.insertBefore(notice, tr.nextSibling);
+    notice._line = tr;
     renumber();
-    var focusTarget = (next && next.querySelector(".line-remove")) || addButton;
-    focusTarget.focus();
+    undo.focus();
+  }
+
+  function undoRemove(notice) {
+    var tr = notice._line;
+    var del = tr.querySelector('input[name$="-DELETE"]');
+    if (del) {
+      del.checked = false;
+      del.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    tr.hidden = false;
+    notice.remove();
+    renumber();
+    var again = tr.querySelector(".line-remove");
+    if (again) again.focus();
   }
 
   function move(tr, up) {
     var sibling = up ? tr.previousElementSibling : tr.nextElementSibling;
-    while (sibling && sibling.hidden) sibling = up ? sibling.previousElementSibling : sibling.nextElementSibling;
+    // Past hidden (removed) lines and the notices that offer to bring them back.
+    while (sibling && (sibling.hidden || !sibling.hasAttribute("data-line"))) {
+      sibling = up ? sibling.previousElementSibling : sibling.nextElementSibling;
+    }
     if (!sibling) return;
     if (up) body.insertBefore(tr, sibling); else body.insertBefore(sibling, tr);
     renumber();
@@ -84,7 +123,8 @@
     var button = event.target.closest("button");
     if (!button) return;
     var tr = button.closest("tr");
-    if (button.classList.contains("line-remove")) removeRow(tr);
+    if (button.classList.contains("line-undo")) undoRemove(tr);
+    else if (button.classList.contains("line-remove")) removeRow(tr);
     else if (button.classList.contains("line-up")) move(tr, true);
     else if (button.classList.contains("line-down")) move(tr, false);
     else if (button.classList.contains("picker-open")) openPickerFor(tr);
@@ -155,15 +195,43 @@
       box.appendChild(document.createTextNode(" "));
       box.appendChild(text);
     }
-    var needsReason = Boolean(data && data.needs_reason);
-    tr.classList.toggle("needs-reason", needsReason);
-    if (note) note.hidden = !needsReason;
+    tr._needsReason = Boolean(data && data.needs_reason);
+    showReasonNote(tr);
     if (band) band.hidden = !(data && data.needs_person);
     if (suggested) {
       suggested.textContent = data && data.suggested !== null ? data.suggested : "—";
       suggested.title = (data && data.basis) || "";
     }
   }
+
+  // "提交前需填写偏差原因" stays only while no reason is given: in the line's own 偏差原因 cell, or
+  // in the form's 偏差原因 block where the template keeps the reasons there.
+  var formReason = form.querySelector('[name="deviation_reason"]');
+
+  function reasonGiven(tr) {
+    var own = field(tr, "deviation");
+    if (own && own.type !== "hidden") return Boolean(own.value.trim());
+    return Boolean(formReason && formReason.value.trim());
+  }
+
+  function showReasonNote(tr) {
+    var note = tr.querySelector(".reason-note");
+    var open = Boolean(tr._needsReason) && !reasonGiven(tr);
+    tr.classList.toggle("needs-reason", open);
+    if (note) note.hidden = !open;
+  }
+
+  body.querySelectorAll("tr[data-line]").forEach(function (tr) {
+    tr._needsReason = tr.classList.contains("needs-reason");
+    showReasonNote(tr);
+  });
+  form.addEventListener("input", function (event) {
+    if (event.target === formReason) {
+      body.querySelectorAll("tr[data-line]").forEach(showReasonNote);
+    } else if (event.target.matches('[name$="-deviation"]')) {
+      showReasonNote(event.target.closest("tr[data-line]"));
+    }
+  });
 
   function judgeRow(tr) {
     var target = field(tr, "target"), actual = field(tr, "actual");

@@ -1,8 +1,10 @@
 """load_demo: every seed form once, however often it runs; masked phones; working logins."""
 
+import html
 from io import StringIO
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from evaluations.demo import DEMO_PASSWORD, mask_mobile
 from evaluations.models import Evaluation, IndicatorLine, Membership
@@ -79,3 +81,24 @@ def test_every_submitted_or_approved_demo_form_passes_the_submission_checks(db):
     score = evaluation_score(project)
     assert all(line.final is not None for line in score.lines)
     assert score.total >= 90 and score.grade == "优"
+
+
+def test_every_returned_demo_form_shows_its_reason_and_line_comments_where_the_clerk_works(
+    client, db
+):
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())  # idempotent: the comments are not doubled
+    returned = Evaluation.objects.filter(status="returned")
+    assert returned.exists()
+    for ev in returned:
+        line_comments = ev.comments.filter(line__isnull=False)
+        assert line_comments.exists()
+        assert ev.comments.count() == 2
+        preparer = Membership.objects.filter(unit=ev.unit, role="preparer").first().user
+        client.force_login(preparer)
+        reason = ev.transitions.last().reason
+        for name in ("evaluation_detail", "evaluation_edit"):
+            page = client.get(reverse(name, args=[ev.pk])).content.decode()
+            assert html.escape(reason, quote=False) in page or reason in page
+            for comment in line_comments:
+                assert comment.text in page

@@ -22,6 +22,7 @@ from summaries.selectors import _summary_from_forms, figures_current, region_sum
 from summaries.services import figures_rebuild
 from tests.conftest import PASSWORD, make_evaluation
 from tests.evaluations.helpers import make_project_form
+from tests.seasons.helpers import issue
 
 from .conftest import set_status
 
@@ -94,6 +95,7 @@ def test_rebuilt_figures_give_every_figure_the_forms_give(cast, region_forms):
 
 
 def test_moves_through_the_services_keep_the_figures_current(client, cast):
+    issue(cast, units=[cast.bureau], templates=["social_insurance_fund", "project_2020"])
     figures_rebuild(year=cast.year)  # an empty year: kept from its first form on
     ev = make_evaluation(
         cast.preparer, cast.year, lines=LINES, funds={"total": {"budget": "200", "actual": "150"}}

@@ -215,6 +215,10 @@ def _paired_figures(sheet: _Sheet, t: TemplateDef) -> bool:
     预算数(A) | 执行数(B) side by side?"""
     left, right = t.paired_total_labels
     for r, c in sheet.find(left):
+        if sheet.text(r, c).rstrip().endswith(("：", ":")):
+            return (
+                True  # 预算数：, a label before its figure (blank on a blank form), not a heading
+            )
         _, text = sheet.first_filled(r, sheet.end(r, c) + 1, sheet.cols)
         if not text or not _matches(text, right):
             return True
