@@ -191,6 +191,8 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
             score=result.final if score.scored else None,
             deviation=line.deviation,
             criteria=line_criteria(t, line),
+            nature=line.nature,
+            measure_unit=line.measure_unit,
         )
         for line, result in zip(evaluation.indicator_lines.all(), score.lines, strict=True)
     )
@@ -220,7 +222,31 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
         budget_score=score.budget_final,
         total_score=score.total,
         basic_data=basic_cells(evaluation) if t.basic_data is not None else {},
+        wording=dict(evaluation.wording or {}),
+        header_extra=tuple(
+            (str(item.get("label", "")), str(item.get("value", "")))
+            for item in evaluation.header_extra or ()
+        ),
+        level1_weights=stated_level1_weights(evaluation),
+        stated_figures={k: str(v) for k, v in (evaluation.stated_figures or {}).items()},
+        footnote_text=evaluation.footnote_text,
+        signer_reviewer=evaluation.signer_reviewer,
+        signer_reviewer_date=evaluation.signer_reviewer_date,
+        other_content=tuple(
+            (str(item.get("label", "")), str(item.get("value", "")))
+            for item in evaluation.other_content or ()
+        ),
     )
+
+
+def stated_level1_weights(evaluation: Evaluation) -> dict[str, Decimal]:
+    """The 一级 weights the form states (Evaluation.level1_weights), as Decimals; unreadable
+    ones are left out (the template's stand)."""
+    if not evaluation.level1_weights:
+        return {}
+    from .scoring import stated_weights
+
+    return stated_weights(evaluation)
 
 
 def _approver(evaluation: Evaluation) -> str:

@@ -40,6 +40,9 @@ class LineData:
     score: Decimal | None = None
     deviation: str = ""
     criteria: str = ""
+    # 指标性质 and 度量单位, on templates that print them in columns of their own.
+    nature: str = ""
+    measure_unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,20 @@ class FormData:
     total_score: Decimal | None = None
     # 部门整体: the 基础数据表 cells, {(row, column): value}.
     basic_data: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
+    # The form's own wording and figures (see the Evaluation fields of the same names).
+    wording: dict[str, str] = field(default_factory=dict)
+    header_extra: tuple[tuple[str, str], ...] = ()
+    level1_weights: dict[str, Decimal] = field(default_factory=dict)
+    stated_figures: dict[str, str] = field(default_factory=dict)
+    footnote_text: str = ""
+    signer_reviewer: str = ""
+    signer_reviewer_date: date | None = None
+    # 其他内容: (label, value) in order.
+    other_content: tuple[tuple[str, str], ...] = ()
+
+    def word(self, key: str, default: str) -> str:
+        """The form's own wording of a printed label, else the template's."""
+        return self.wording.get(key) or default
 
 
 @dataclass(frozen=True)
@@ -238,12 +255,11 @@ def build_grid(data: FormData) -> Grid:
     rows += _indicator_rows(data, width)
     rows += _total_rows(data, width)
     for block in t.text_blocks:
+        label = data.word(f"text.{block.key}", block.label)
         rows.append(
-            Row(
-                (Cell(block.label, kind="caption"), Cell(data.texts.get(block.key, ""), width)),
-                "text",
-            )
+            Row((Cell(label, kind="caption"), Cell(data.texts.get(block.key, ""), width)), "text")
         )
+    rows += _other_rows(data, width)
     # Wide enough for a four-character caption (项目名称, 绩效指标) on one line at 10.5pt.
     caption_width = 11
     widths = (caption_width, *(c.width for c in t.indicator_columns))
@@ -253,7 +269,7 @@ def build_grid(data: FormData) -> Grid:
         unit_line=f"单位：{t.money_unit}" if t.money_unit else "",
         widths=widths,
         rows=tuple(rows),
-        footnotes=t.footnotes,
+        footnotes=tuple(data.footnote_text.splitlines()) if data.footnote_text else t.footnotes,
         signature=_signature(data),
         approval=_approval(data),
         watermark="草稿" if data.is_draft else "",
@@ -261,14 +277,55 @@ def build_grid(data: FormData) -> Grid:
 
 
 def _signature(data: FormData) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (data.template.signature_labels[key], value)
-        for key, value in (
-            ("preparer", data.preparer),
-            ("preparer_phone", data.preparer_phone),
-            ("fill_date", format_date(data.fill_date)),
+    labels = {**data.template.signature_labels, "signer_reviewer": "审核人"}
+    labels["signer_reviewer_date"] = "审核日期"
+    pairs = [
+        ("preparer", data.preparer),
+        ("preparer_phone", data.preparer_phone),
+        ("fill_date", format_date(data.fill_date)),
+    ]
+    # The 审核人 signing the form, and the date beside the name (blank dates print blank).
+    if (
+        data.signer_reviewer
+        or data.signer_reviewer_date
+        or "signature.signer_reviewer" in (data.wording)
+    ):
+        pairs += [
+            ("signer_reviewer", data.signer_reviewer),
+            ("signer_reviewer_date", format_date(data.signer_reviewer_date)),
+        ]
+    return tuple((data.word(f"signature.{key}", labels[key]), value) for key, value in pairs)
+
+
+def _other_rows(data: FormData, width: int) -> list[Row]:
+    """其他内容: what the form holds that has no field, label | value, kept in every export."""
+    if not data.other_content:
+        return []
+    label_span, value_span = spread(width, [1, 3])
+    caption = Cell("其他内容", rowspan=len(data.other_content), kind="caption")
+    return [
+        Row(
+            ((caption,) if i == 0 else ())
+            + (Cell(label, label_span, kind="label"), Cell(value, value_span)),
+            "other",
         )
-    )
+        for i, (label, value) in enumerate(data.other_content)
+    ]
+
+
+def _stated_cell(text: str, span: int = 1) -> Cell:
+    """A figure printed as the form states it ("99.1%", "9"); Excel gets the number where the
+    text is one, else the text."""
+    raw = text.strip()
+    percent = raw.endswith("%") or raw.endswith("％")
+    digits = raw.rstrip("%％").strip()
+    try:
+        value = Decimal(digits) / (100 if percent else 1)
+    except ArithmeticError:
+        return Cell(text, span, kind="number")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", digits):
+        return Cell(text, span, kind="number")
+    return Cell(raw, span, kind="number", value=value, number_format=number_format_of(raw))
 
 
 def _approval(data: FormData) -> tuple[tuple[str, str], ...]:
@@ -352,6 +409,9 @@ def _header_rows(data: FormData, width: int) -> list[Row]:
             cells.append(Cell(label, spans[2 * i], kind="caption" if i == 0 else "label"))
             cells.append(Cell(data.header.get(f.key, ""), spans[2 * i + 1]))
         rows.append(Row(tuple(cells), "head"))
+    # Head cells the form has and its template lacks (项目负责人及电话 …), one row each.
+    for label, value in data.header_extra:
+        rows.append(Row((Cell(label, kind="caption"), Cell(value, width)), "head"))
     return rows
 
 
@@ -369,7 +429,7 @@ def _fund_rows(data: FormData, width: int) -> list[Row]:
     if not t.fund_rows:
         return []
     funds = [(row, data.funds.get(row.key) or FundValues(row.label)) for row in t.fund_rows]
-    caption = Cell(t.fund_caption, rowspan=len(funds), kind="caption")
+    caption = Cell(data.word("fund_caption", t.fund_caption), rowspan=len(funds), kind="caption")
     rows = []
     if t.fund_layout == "paired":
         spans = spread(width, [2, 3, 2, 3])
@@ -385,15 +445,23 @@ def _fund_rows(data: FormData, width: int) -> list[Row]:
         return rows
 
     spans = spread(width, [3] + [2 if c.is_amount else 1 for c in t.fund_columns])
-    caption = Cell(t.fund_caption, rowspan=len(funds) + 1, kind="caption")
+    caption = Cell(
+        data.word("fund_caption", t.fund_caption), rowspan=len(funds) + 1, kind="caption"
+    )
     heading = [Cell("", spans[0], kind="head")]
     heading += [
-        Cell(c.label, s, kind="head") for c, s in zip(t.fund_columns, spans[1:], strict=True)
+        Cell(data.word(f"fund_column.{c.key}", c.label), s, kind="head")
+        for c, s in zip(t.fund_columns, spans[1:], strict=True)
     ]
     rows.append(Row((caption, *heading), "funds"))
     for row, values in funds:
         cells = [Cell(values.label, spans[0], kind="label")]
         for column, span in zip(t.fund_columns, spans[1:], strict=True):
+            stated = data.stated_figures.get(f"fund.{row.key}.{column.key}")
+            if stated is not None and column.key in ("rate", "weight", "score"):
+                # Printed as the form states it; the page shows the computed figure beside.
+                cells.append(_stated_cell(stated, span))
+                continue
             cells.append(_fund_cell(data, row.is_total, values, column.key, span))
         rows.append(Row(tuple(cells), "funds"))
     return rows
@@ -409,7 +477,7 @@ def _fund_cell(data: FormData, is_total: bool, values: FundValues, key: str, spa
     if not is_total:
         return Cell(DASH, span, kind="number")
     if key == "weight":
-        weight = data.template.budget_weight
+        weight = data.level1_weights.get("预算执行率", data.template.budget_weight)
         return _number_cell(format_points(weight), weight, span)
     score = data.budget_score
     return _number_cell(format_points(score), score, span)
@@ -420,13 +488,13 @@ def _goal_rows(data: FormData, width: int) -> list[Row]:
     if not t.goal_labels:
         return []
     left, right = spread(width, [1, 1])
-    caption = Cell(t.goal_caption, rowspan=2, kind="caption")
+    caption = Cell(data.word("goal_caption", t.goal_caption), rowspan=2, kind="caption")
     return [
         Row(
             (
                 caption,
-                Cell(t.goal_labels[0], left, kind="head"),
-                Cell(t.goal_labels[1], right, kind="head"),
+                Cell(data.word("goal_planned", t.goal_labels[0]), left, kind="head"),
+                Cell(data.word("goal_actual", t.goal_labels[1]), right, kind="head"),
             ),
             "goals",
         ),
@@ -458,8 +526,10 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
     t = data.template
     columns = t.indicator_columns
     lines = _lines_with_placeholders(data)
-    caption = Cell(t.indicator_caption, rowspan=len(lines) + 1, kind="caption")
-    heading = tuple(Cell(c.label, kind="head") for c in columns)
+    caption = Cell(
+        data.word("indicator_caption", t.indicator_caption), rowspan=len(lines) + 1, kind="caption"
+    )
+    heading = tuple(Cell(data.word(f"column.{c.key}", c.label), kind="head") for c in columns)
     rows = [Row((caption, *heading), "indicators_head")]
 
     # Row spans of the merged 一级 and 二级 cells: runs of consecutive equal values.
@@ -484,6 +554,10 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
                 if index in span1:
                     level = t.level1(line.level1)
                     label = level.label if level else line.level1
+                    if level is not None and level.name in data.level1_weights:
+                        # The weight the form states (70, not the template's 50).
+                        stated = data.level1_weights[level.name]
+                        label = f"{level.name}（{format_points(stated)}分）"
                     cells.append(Cell(label, rowspan=span1[index], kind="label"))
             elif key == "level2":
                 if index in span2:
@@ -504,10 +578,17 @@ def _total_rows(data: FormData, width: int) -> list[Row]:
     keys = [c.key for c in t.indicator_columns]
     w, s = keys.index("weight"), keys.index("score")
     total = data.total_score
+    points = t.total_points
+    if data.level1_weights:  # scored out of the weights the form states
+        budget = data.level1_weights.get("预算执行率", t.budget_weight) or Decimal(0)
+        levels = {lv.name: lv.weight or Decimal(0) for lv in t.levels}
+        levels.update({k: v for k, v in data.level1_weights.items() if k != "预算执行率"})
+        points = budget + sum(levels.values(), Decimal(0))
+    stated = data.stated_figures.get("total")
     cells = [
-        Cell("总分", 1 + w, kind="caption"),
-        _number_cell(format_points(t.total_points), t.total_points),
-        _number_cell(format_points(total), total),
+        Cell(data.word("total", "总分"), 1 + w, kind="caption"),
+        _number_cell(format_points(points), points),
+        _stated_cell(stated) if stated is not None else _number_cell(format_points(total), total),
     ]
     rest = len(keys) - s - 1
     if rest:
