@@ -28,7 +28,15 @@ from .models import (
 from .partial import Scope, scope_of
 from .permissions import visible_evaluations
 from .rulesets import rules_generation, with_rules
-from .scoring import RULES, Check, EvaluationScore, basic_cells, evaluation_score, form_checks
+from .scoring import (
+    RULES,
+    Check,
+    EvaluationScore,
+    basic_cells,
+    evaluation_score,
+    form_checks,
+    stated_weights,
+)
 from .templates_def import get_template
 
 
@@ -263,15 +271,25 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
             (str(item.get("label", "")), str(item.get("value", "")))
             for item in evaluation.header_extra or ()
         ),
+        level1_weights=stated_level1_weights(evaluation),
+        stated_figures={k: str(v) for k, v in (evaluation.stated_figures or {}).items()},
+        footnote_text=evaluation.footnote_text,
         signer_reviewer=evaluation.signer_reviewer,
         signer_reviewer_date=evaluation.signer_reviewer_date,
-        footnote_text=evaluation.footnote_text,
-        stated_figures={k: str(v) for k, v in (evaluation.stated_figures or {}).items()},
         other_content=tuple(
             (str(item.get("label", "")), str(item.get("value", "")))
             for item in evaluation.other_content or ()
         ),
     )
+
+
+def stated_level1_weights(evaluation: Evaluation) -> dict[str, Decimal]:
+    """The weights a form that states its own 一级 weights (Evaluation.level1_weights) counts
+    with: the template's, replaced by the stated ones (see `scoring.stated_weights`); empty for a
+    form that states none, which prints the template's."""
+    if not evaluation.level1_weights:
+        return {}
+    return stated_weights(evaluation)
 
 
 def _approver(evaluation: Evaluation) -> str:

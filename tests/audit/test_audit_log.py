@@ -39,7 +39,11 @@ def test_the_whole_life_of_a_form_is_in_the_audit_log(client, cast):
     assert client.login(username="preparer", password=PASSWORD)
     client.post(
         reverse("evaluation_new"),
-        {"template": "social_insurance_fund", "year": cast.year.pk, "project_name": "医保基金支出"},
+        {
+            "template": "social_insurance_fund",
+            "year": cast.year.year,
+            "project_name": "医保基金支出",
+        },
     )
     ev = Evaluation.objects.get(project_name="医保基金支出")
     data = edit_post(ev, goal_planned="保障参保人员待遇", goal_actual="全部完成")
