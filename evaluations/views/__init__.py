@@ -1,0 +1,34 @@
+"""The form's pages, by page family: the lists (`lists`), the edit page (`edit`), the read-only
+and review page (`detail`), downloads and attachments (`downloads`), 导入Excel (`imports`).
+Every view `evaluations/urls.py` names is here."""
+
+from .detail import comment_add, evaluation_detail, evaluation_history, evaluation_transition
+from .downloads import (
+    attachment_delete,
+    attachment_download,
+    attachment_upload,
+    evaluation_pdf,
+    evaluation_xlsx,
+)
+from .edit import evaluation_edit
+from .imports import evaluation_import, evaluation_import_map
+from .lists import evaluation_list, evaluation_new, home, notification_list
+
+__all__ = [
+    "attachment_delete",
+    "attachment_download",
+    "attachment_upload",
+    "comment_add",
+    "evaluation_detail",
+    "evaluation_edit",
+    "evaluation_history",
+    "evaluation_import",
+    "evaluation_import_map",
+    "evaluation_list",
+    "evaluation_new",
+    "evaluation_pdf",
+    "evaluation_transition",
+    "evaluation_xlsx",
+    "home",
+    "notification_list",
+]

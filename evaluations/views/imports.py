@@ -1,0 +1,196 @@
+"""导入Excel: the import page and, for a layout the import does not recognise, the mapping step."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from .. import scoring, services
+from ..exports import xlsx_checks, xlsx_import
+from ..exports.xlsx_import import mapped
+from ..forms import ImportForm, ImportMappingForm
+from ..models import Evaluation, Year
+from ..permissions import units_for_new_forms
+from ..selectors import import_parse, with_lines
+from ..templates_def import TEMPLATES
+from .common import _int_or_none
+
+# -- import from Excel --------------------------------------------------------------------------
+
+# Room for the multipart envelope and the other fields around the file itself.
+IMPORT_ENVELOPE = 64 * 1024
+IMPORT_DONE = "已从“{name}”导入{template}“{project}”（{lines}行绩效指标），现为草稿。请核对后保存。"
+IMPORT_CLAIMS = "导入的得分中有与建议得分不同的，提交前请填写理由："
+IMPORT_NOTES = "导入时注意到："
+IMPORT_PENDING = "import_pending"
+IMPORT_PENDING_GONE = "要对应栏目的文件已不在，请重新上传。"
+
+
+@csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_import(request):
+    """导入Excel: a workbook becomes a draft form of the preparer's unit, or the page lists
+    every problem (sheet, cell, what was expected) and nothing is created.
+
+    The request's length is looked at before its body is parsed, so an oversized upload is
+    refused without being stored; CSRF is checked right after, by `_import_page`.
+    """
+    unit = units_for_new_forms(request.user).first()
+    if unit is None:
+        raise PermissionDenied(services.IMPORT_NOT_PREPARER)
+    limit = settings.XLSX_IMPORT_MAX_BYTES
+    length = _int_or_none(request.META.get("CONTENT_LENGTH")) or 0
+    if request.method == "POST" and length > limit + IMPORT_ENVELOPE:
+        errors = [xlsx_checks.size_error(length, limit)]
+        return _import_render(request, unit, ImportForm(), errors, status=413)
+    return _import_page(request, unit, limit)
+
+
+@csrf_protect
+def _import_page(request, unit, limit):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return _import_render(request, unit, form, [])
+    claimed = request.POST.get("unit")
+    if claimed and claimed != str(unit.pk):
+        raise PermissionDenied("只能导入到本单位。")
+    if not form.is_valid():
+        return _import_render(request, unit, form, [], status=400)
+    upload, year = form.cleaned_data["file"], form.cleaned_data["year"]
+    try:
+        if upload.size > limit:
+            raise xlsx_checks.ImportRefused([xlsx_checks.size_error(upload.size, limit)])
+        data = upload.read(limit + 1)
+        limits = xlsx_checks.Limits(max_bytes=limit)
+        parsed = import_parse(data=data, unit=unit, limits=limits, year=year.year)
+    except xlsx_checks.ImportRefused as e:
+        return _import_render(request, unit, form, e.errors, status=400)
+    if not parsed.recognised:
+        # A layout the import does not know: the clerk says where things are (mapping step).
+        token = uuid4().hex
+        stored = default_storage.save(f"import_pending/{token}.xlsx", ContentFile(data))
+        request.session[IMPORT_PENDING] = {"path": stored, "name": upload.name, "year": year.pk}
+        return redirect("evaluation_import_map")
+    return _import_done(request, unit, form, parsed, year, upload.name)
+
+
+def _import_done(request, unit, form, parsed, year, name):
+    """The draft from a read workbook, the summary and what was noticed said; or (a project name
+    the unit already has) the import page with the problem."""
+    try:
+        # The year the form states wins over the one chosen (the notes say so).
+        year, year_notes = services.import_year(
+            stated=parsed.year, chosen=year.year, today=timezone.localdate()
+        )
+        evaluation = services.evaluation_import(user=request.user, year=year, parsed=parsed)
+    except services.EvaluationError as e:
+        cell = parsed.cells.get("project_name", "")
+        error = xlsx_checks.CellError(parsed.sheet, cell, e.message)
+        return _import_render(request, unit, form or ImportForm(), [error], status=409)
+
+    placed, other = parsed.counts()
+    messages.success(
+        request,
+        IMPORT_DONE.format(
+            name=name,
+            template=evaluation.template_def.name,
+            project=evaluation.project_name,
+            lines=len(parsed.lines),
+        )
+        + xlsx_import.IMPORT_SUMMARY.format(placed=placed, other=other),
+    )
+    notes = [*year_notes, *(str(n) for n in parsed.notes)]
+    if notes:
+        messages.warning(request, IMPORT_NOTES + "；".join(notes))
+    stored = with_lines(Evaluation.objects.filter(pk=evaluation.pk)).get()
+    problems = scoring.evaluation_score(stored).claim_problems()
+    if problems:
+        messages.warning(request, IMPORT_CLAIMS + "；".join(p.message for p in problems))
+    return redirect("evaluation_edit", pk=evaluation.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_import_map(request):
+    """导入Excel, second step for a layout the import does not recognise: the workbook's rows,
+    and a form where the clerk says which cell, rows and columns hold what. The mapping is
+    remembered for the unit; “全部放入其他内容” imports the file with everything in 其他内容."""
+    unit = units_for_new_forms(request.user).first()
+    if unit is None:
+        raise PermissionDenied(services.IMPORT_NOT_PREPARER)
+    pending = request.session.get(IMPORT_PENDING)
+    if not pending or not default_storage.exists(pending["path"]):
+        messages.error(request, IMPORT_PENDING_GONE)
+        return redirect("evaluation_import")
+    with default_storage.open(pending["path"], "rb") as f:
+        data = f.read()
+    year = Year.objects.get(pk=pending["year"])
+    sheets = mapped.sheets_of(data)
+    form = ImportMappingForm(request.POST or None, sheet_names=[s.name for s in sheets])
+    errors = []
+    if request.method == "POST":
+        parsed = None
+        if "keep_all" in request.POST:
+            parsed = xlsx_import.parse_workbook(data, year=year.year)
+        elif form.is_valid():
+            mapping = form.mapping()
+            try:
+                parsed = mapped.read_mapped(sheets, mapping, year.year)
+            except mapped.MappingError as e:
+                errors.append(e.args[0])
+            else:
+                anchors = mapped.anchors_for(sheets[mapping["sheet"]], mapping)
+                services.import_mapping_remember(
+                    unit=unit, user=request.user, mapping=mapping, anchors=anchors
+                )
+        if parsed is not None:
+            response = _import_done(request, unit, None, parsed, year, pending["name"])
+            if response.status_code == 302:
+                default_storage.delete(pending["path"])
+                request.session.pop(IMPORT_PENDING, None)
+            return response
+    index = form.cleaned_data.get("sheet", 0) if form.is_bound and form.is_valid() else 0
+    index = _int_or_none(request.GET.get("sheet")) or index
+    sheet = sheets[index] if 0 <= index < len(sheets) else sheets[0]
+    return render(
+        request,
+        "evaluations/evaluation_import_map.html",
+        {
+            "form": form,
+            "unit": unit,
+            "name": pending["name"],
+            "sheets": [(i, s.name) for i, s in enumerate(sheets)],
+            "sheet_index": sheets.index(sheet),
+            "letters": mapped.column_letters(sheet),
+            "rows": mapped.preview(sheet),
+            "errors": errors,
+        },
+        status=400 if errors or (form.is_bound and not form.is_valid()) else 200,
+    )
+
+
+def _import_render(request, unit, form, errors, status=200):
+    return render(
+        request,
+        "evaluations/evaluation_import.html",
+        {
+            "form": form,
+            "unit": unit,
+            "errors": errors,
+            "max_bytes": settings.XLSX_IMPORT_MAX_BYTES,
+            "max_mb": settings.XLSX_IMPORT_MAX_BYTES // (1024 * 1024),
+            "templates": [t.name for t in TEMPLATES.values()],
+        },
+        status=status,
+    )
