@@ -530,15 +530,13 @@ def stated_weights(evaluation) -> dict[str, Decimal]:
     """The 一级 weights that count for this form: the template's, replaced by those the form
     states (Evaluation.level1_weights; "预算执行率" for the funds block's 分值)."""
     t = templates_def.get_template(evaluation.template)
-    weights = dict(t.level1_weights)
-    if t.budget_weight is not None:
-        weights[BUDGET_WHERE] = t.budget_weight
-    for name, value in (evaluation.level1_weights or {}).items():
+    stated = {}
+    for name, value in (getattr(evaluation, "level1_weights", None) or {}).items():
         try:
-            weights[name] = Decimal(str(value))
+            stated[name] = Decimal(str(value))
         except ArithmeticError:
             continue
-    return weights
+    return t.stated_weights(stated)
 
 
 def _weight_checks(evaluation, lines, first_anchor: dict[str, str]) -> list[Check]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,7 +15,14 @@ from django.utils import timezone
 from indicators.formulas import evaluate
 from indicators.rules import describe as describe_rules
 
-from .exports.layout import FormData, FundValues, LineData
+from .exports.layout import (
+    FormData,
+    FundValues,
+    LineData,
+    format_points,
+    format_rate,
+    full_points,
+)
 from .models import (
     BasicDataLine,
     Evaluation,
@@ -28,7 +36,15 @@ from .models import (
 from .partial import Scope, scope_of
 from .permissions import visible_evaluations
 from .rulesets import rules_generation, with_rules
-from .scoring import RULES, Check, EvaluationScore, basic_cells, evaluation_score, form_checks
+from .scoring import (
+    RULES,
+    Check,
+    EvaluationScore,
+    basic_cells,
+    evaluation_score,
+    form_checks,
+    stated_weights,
+)
 from .templates_def import get_template
 
 
@@ -263,15 +279,74 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
             (str(item.get("label", "")), str(item.get("value", "")))
             for item in evaluation.header_extra or ()
         ),
+        level1_weights=stated_level1_weights(evaluation),
+        stated_figures={k: str(v) for k, v in (evaluation.stated_figures or {}).items()},
+        footnote_text=evaluation.footnote_text,
         signer_reviewer=evaluation.signer_reviewer,
         signer_reviewer_date=evaluation.signer_reviewer_date,
-        footnote_text=evaluation.footnote_text,
-        stated_figures={k: str(v) for k, v in (evaluation.stated_figures or {}).items()},
         other_content=tuple(
             (str(item.get("label", "")), str(item.get("value", "")))
             for item in evaluation.other_content or ()
         ),
     )
+
+
+def stated_level1_weights(evaluation: Evaluation) -> dict[str, Decimal]:
+    """The weights a form that states its own 一级 weights (Evaluation.level1_weights) counts
+    with: the template's, replaced by the stated ones (see `scoring.stated_weights`); empty for a
+    form that states none, which prints the template's."""
+    if not evaluation.level1_weights:
+        return {}
+    return stated_weights(evaluation)
+
+
+@dataclass(frozen=True)
+class StatedFigure:
+    """A figure the app computes that the form states otherwise: printed as stated, and shown
+    to the reviewer beside the app's own (表上：93　系统计算：92.5)."""
+
+    label: str
+    stated: str
+    computed: str
+
+
+def stated_differences(evaluation: Evaluation, score: EvaluationScore) -> list[StatedFigure]:
+    """The 执行率, 得分, 总分 and 满分 the form states (Evaluation.stated_figures) that differ from
+    what the app computes, in the order the form prints them. A stated figure equal to the
+    computed one at the precision the form states it (0.958 for 95.83 %) is no difference."""
+    stated = evaluation.stated_figures or {}
+    if not stated:
+        return []
+    t = get_template(evaluation.template)
+    computed: list[tuple[str, str, Decimal | None, str]] = []
+    for fund in evaluation.fund_lines.all():
+        label = fund.label or fund.row_key
+        computed.append((f"fund.{fund.row_key}.rate", f"{label} 执行率", fund.rate, "rate"))
+    computed.append(("fund.total.score", "预算执行率 得分", score.budget_final, "points"))
+    points = full_points(t, stated_level1_weights(evaluation))
+    computed.append(("total_points", "总分 分值", points, "points"))
+    computed.append(("total", "总分", score.total, "points"))
+    found = []
+    for key, label, value, kind in computed:
+        text = str(stated.get(key, "")).strip()
+        if not text or value is None or _same_figure(text, value):
+            continue
+        shown = format_rate(value) if kind == "rate" else format_points(value)
+        found.append(StatedFigure(label, text, shown))
+    return found
+
+
+def _same_figure(text: str, value: Decimal) -> bool:
+    """Whether `text` (as the form states it: "93", "96.09%", "0.958") is `value` rounded to the
+    decimals the text shows."""
+    m = re.fullmatch(r"(-?\d+(?:\.(\d+))?)\s*([%％]?)", text)
+    if not m:
+        return False
+    stated = Decimal(m[1])
+    if m[3]:
+        value = value * 100
+    places = Decimal(1).scaleb(-len(m[2] or ""))
+    return value.quantize(places, rounding=ROUND_HALF_UP) == stated
 
 
 def _approver(evaluation: Evaluation) -> str:

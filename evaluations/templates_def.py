@@ -16,6 +16,9 @@ from decimal import Decimal
 from indicators.formulas import Deduct, Rule, Steps, cell_names
 from indicators.taxonomy import canonical_level1, level2_choices
 
+# The key of the funds block's 分值 among a form's stated weights (Evaluation.level1_weights).
+BUDGET_WEIGHT_KEY = "预算执行率"
+
 # Amount columns hold money typed by people (万元, Decimal); the others are derived or points.
 AMOUNT_COLUMNS = ("budget_initial", "budget", "actual")
 
@@ -303,6 +306,25 @@ class TemplateDef:
     @property
     def level1_weights(self) -> dict[str, Decimal]:
         return {lv.name: lv.weight for lv in self.levels if lv.weight is not None}
+
+    def stated_weights(self, stated: dict[str, Decimal]) -> dict[str, Decimal]:
+        """The weights (一级 names and BUDGET_WEIGHT_KEY) a form of this template counts with:
+        the template's, replaced by those the form states. A form whose 一级 weights alone make
+        up the whole (70/20/10 of 100) and that states no 预算执行率 weight gives that row none,
+        so its 总分 stays out of 100."""
+        weights = dict(self.level1_weights)
+        if self.budget_weight is not None:
+            weights[BUDGET_WEIGHT_KEY] = self.budget_weight
+        weights.update(stated)
+        levels = [v for k, v in stated.items() if k != BUDGET_WEIGHT_KEY]
+        if (
+            levels
+            and BUDGET_WEIGHT_KEY not in stated
+            and self.total_points is not None
+            and sum(levels, Decimal(0)) == self.total_points
+        ):
+            weights[BUDGET_WEIGHT_KEY] = Decimal(0)
+        return weights
 
 
 # -- the definitions ---------------------------------------------------------------------------

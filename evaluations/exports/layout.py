@@ -40,6 +40,7 @@ class LineData:
     score: Decimal | None = None
     deviation: str = ""
     criteria: str = ""
+    # 指标性质 and 度量单位, on templates that print them in columns of their own.
     nature: str = ""
     measure_unit: str = ""
 
@@ -76,16 +77,22 @@ class FormData:
     basic_data: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
     # Printed under the template's 注: the provincial scoring rules the form was scored by.
     notes: tuple[str, ...] = ()
-    # The form's own wording (models.Evaluation.wording), head cells the template lacks, the
-    # 审核人 signing it, its own 注, and 其他内容 ((label, value) pairs).
+    # The form's own wording and figures (see the Evaluation fields of the same names): printed
+    # labels (`word`), head cells the template lacks, the weights it counts with where it states
+    # its own 一级 weights, figures the app computes that it states (printed as stated), its own
+    # 注, the 审核人 signing it, and 其他内容 ((label, value) pairs in order).
     wording: dict[str, str] = field(default_factory=dict)
     header_extra: tuple[tuple[str, str], ...] = ()
+    level1_weights: dict[str, Decimal] = field(default_factory=dict)
+    stated_figures: dict[str, str] = field(default_factory=dict)
+    footnote_text: str = ""
     signer_reviewer: str = ""
     signer_reviewer_date: date | None = None
-    footnote_text: str = ""
     other_content: tuple[tuple[str, str], ...] = ()
-    # Figures the app computes that the form states, printed as stated (models.stated_figures).
-    stated_figures: dict[str, str] = field(default_factory=dict)
+
+    def word(self, key: str, default: str) -> str:
+        """The form's own wording of a printed label, else the template's."""
+        return self.wording.get(key) or default
 
 
 @dataclass(frozen=True)
@@ -257,11 +264,9 @@ def build_grid(data: FormData) -> Grid:
     rows += _indicator_rows(data, width)
     rows += _total_rows(data, width)
     for block in t.text_blocks:
+        label = data.word(f"text.{block.key}", block.label)
         rows.append(
-            Row(
-                (Cell(block.label, kind="caption"), Cell(data.texts.get(block.key, ""), width)),
-                "text",
-            )
+            Row((Cell(label, kind="caption"), Cell(data.texts.get(block.key, ""), width)), "text")
         )
     rows += _other_rows(data, width)
     # Wide enough for a four-character caption (项目名称, 绩效指标) on one line at 10.5pt.
@@ -284,24 +289,33 @@ def build_grid(data: FormData) -> Grid:
 
 
 def _signature(data: FormData) -> tuple[tuple[str, str], ...]:
-    items = [
-        (data.template.signature_labels[key], value)
-        for key, value in (
-            ("preparer", data.preparer),
-            ("preparer_phone", data.preparer_phone),
-            ("fill_date", format_date(data.fill_date)),
-        )
+    labels = {
+        **data.template.signature_labels,
+        "signer_reviewer": "审核人",
+        "signer_reviewer_date": "审核日期",
+    }
+    pairs = [
+        ("preparer", data.preparer),
+        ("preparer_phone", data.preparer_phone),
+        ("fill_date", format_date(data.fill_date)),
     ]
-    # The 审核人 the paper form names (not the reviewer who approved it in the app).
-    if data.signer_reviewer or data.signer_reviewer_date:
-        items.insert(1, ("审核人", data.signer_reviewer))
-        if data.signer_reviewer_date:
-            items.insert(2, ("审核日期", format_date(data.signer_reviewer_date)))
-    return tuple(items)
+    # The 审核人 the paper form names (not the reviewer who approved it in the app), after the
+    # 填表人, with the date beside the name (a blank date prints blank).
+    if (
+        data.signer_reviewer
+        or data.signer_reviewer_date
+        or "signature.signer_reviewer" in data.wording
+    ):
+        pairs[1:1] = [
+            ("signer_reviewer", data.signer_reviewer),
+            ("signer_reviewer_date", format_date(data.signer_reviewer_date)),
+        ]
+    return tuple((data.word(f"signature.{key}", labels[key]), value) for key, value in pairs)
 
 
 def _other_rows(data: FormData, width: int) -> list[Row]:
-    """其他内容: a row per item, its label (if any) and its value as typed."""
+    """其他内容: what the form holds that has no field, a row per item, its label (if any) and its
+    value as typed, kept in every export."""
     if not data.other_content:
         return []
     label_span, value_span = spread(width, [1, 3])
@@ -399,6 +413,7 @@ def _header_rows(data: FormData, width: int) -> list[Row]:
             cells.append(Cell(label, spans[2 * i], kind="caption" if i == 0 else "label"))
             cells.append(Cell(data.header.get(f.key, ""), spans[2 * i + 1]))
         rows.append(Row(tuple(cells), "head"))
+    # Head cells the form has and its template lacks (项目负责人及电话 …), one row each.
     for label, value in data.header_extra:
         rows.append(Row((Cell(label, kind="caption"), Cell(value, width)), "head"))
     return rows
@@ -418,7 +433,7 @@ def _fund_rows(data: FormData, width: int) -> list[Row]:
     if not t.fund_rows:
         return []
     funds = [(row, data.funds.get(row.key) or FundValues(row.label)) for row in t.fund_rows]
-    caption = Cell(t.fund_caption, rowspan=len(funds), kind="caption")
+    caption = Cell(data.word("fund_caption", t.fund_caption), rowspan=len(funds), kind="caption")
     rows = []
     if t.fund_layout == "paired":
         spans = spread(width, [2, 3, 2, 3])
@@ -434,17 +449,21 @@ def _fund_rows(data: FormData, width: int) -> list[Row]:
         return rows
 
     spans = spread(width, [3] + [2 if c.is_amount else 1 for c in t.fund_columns])
-    caption = Cell(t.fund_caption, rowspan=len(funds) + 1, kind="caption")
+    caption = Cell(
+        data.word("fund_caption", t.fund_caption), rowspan=len(funds) + 1, kind="caption"
+    )
     heading = [Cell("", spans[0], kind="head")]
     heading += [
-        Cell(c.label, s, kind="head") for c, s in zip(t.fund_columns, spans[1:], strict=True)
+        Cell(data.word(f"fund_column.{c.key}", c.label), s, kind="head")
+        for c, s in zip(t.fund_columns, spans[1:], strict=True)
     ]
     rows.append(Row((caption, *heading), "funds"))
     for row, values in funds:
         cells = [Cell(values.label, spans[0], kind="label")]
         for column, span in zip(t.fund_columns, spans[1:], strict=True):
             stated = data.stated_figures.get(f"fund.{row.key}.{column.key}")
-            if stated and column.key in ("rate", "score"):
+            if stated and column.key in ("rate", "weight", "score"):
+                # Printed as the form states it; the form page shows the computed one beside.
                 cells.append(_stated_cell(stated, span))
             else:
                 cells.append(_fund_cell(data, row.is_total, values, column.key, span))
@@ -454,12 +473,14 @@ def _fund_rows(data: FormData, width: int) -> list[Row]:
 
 def _stated_cell(text: str, span: int = 1) -> Cell:
     """A figure the app computes (执行率, 得分, 总分) printed as the form states it: a real number
-    in Excel where the text is one (“96.09%”, “0.958”, “9”), else the text."""
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)(%?)", text.strip())
+    in Excel where the text is one (“96.09%”, “99.1％”, “0.958”, “9”), else the text."""
+    raw = text.strip()
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*([%％]?)", raw)
     if not m:
         return Cell(text, span, kind="number")
     value = Decimal(m[1]) / (100 if m[2] else 1)
-    return _number_cell(text.strip(), value, span)
+    fmt = number_format_of(m[1] + ("%" if m[2] else ""))
+    return Cell(raw, span, kind="number", value=value, number_format=fmt)
 
 
 def _fund_cell(data: FormData, is_total: bool, values: FundValues, key: str, span: int) -> Cell:
@@ -472,7 +493,7 @@ def _fund_cell(data: FormData, is_total: bool, values: FundValues, key: str, spa
     if not is_total:
         return Cell(DASH, span, kind="number")
     if key == "weight":
-        weight = data.template.budget_weight
+        weight = data.level1_weights.get("预算执行率", data.template.budget_weight)
         return _number_cell(format_points(weight), weight, span)
     score = data.budget_score
     return _number_cell(format_points(score), score, span)
@@ -483,15 +504,13 @@ def _goal_rows(data: FormData, width: int) -> list[Row]:
     if not t.goal_labels:
         return []
     left, right = spread(width, [1, 1])
-    caption = Cell(t.goal_caption, rowspan=2, kind="caption")
-    planned = data.wording.get("goal_planned") or t.goal_labels[0]
-    actual = data.wording.get("goal_actual") or t.goal_labels[1]
+    caption = Cell(data.word("goal_caption", t.goal_caption), rowspan=2, kind="caption")
     return [
         Row(
             (
                 caption,
-                Cell(planned, left, kind="head"),
-                Cell(actual, right, kind="head"),
+                Cell(data.word("goal_planned", t.goal_labels[0]), left, kind="head"),
+                Cell(data.word("goal_actual", t.goal_labels[1]), right, kind="head"),
             ),
             "goals",
         ),
@@ -531,10 +550,10 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
     t = data.template
     columns = t.indicator_columns
     lines = _lines_with_placeholders(data)
-    caption = Cell(t.indicator_caption, rowspan=len(lines) + 1, kind="caption")
-    heading = tuple(
-        Cell(data.wording.get(f"column.{c.key}") or c.label, kind="head") for c in columns
+    caption = Cell(
+        data.word("indicator_caption", t.indicator_caption), rowspan=len(lines) + 1, kind="caption"
     )
+    heading = tuple(Cell(data.word(f"column.{c.key}", c.label), kind="head") for c in columns)
     rows = [Row((caption, *heading), "indicators_head")]
 
     # Row spans of the merged 一级 and 二级 cells: runs of consecutive equal values.
@@ -559,8 +578,12 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
                 if index in span1:
                     level = t.level1(line.level1)
                     label = level.label if level else line.level1
-                    # The 一级 as the form words it (产出指标(70分)).
-                    label = data.wording.get(f"level1.{line.level1}") or label
+                    stated = data.level1_weights.get(level.name) if level else None
+                    if stated is not None and stated != level.weight:
+                        # The weight the form states (70, not the template's 50).
+                        label = f"{level.name}（{format_points(stated)}分）"
+                    # The 一级 as the form words it (产出指标(70分)), where it does.
+                    label = data.word(f"level1.{line.level1}", label)
                     cells.append(Cell(label, rowspan=span1[index], kind="label"))
             elif key == "level2":
                 if index in span2:
@@ -574,6 +597,14 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
     return rows
 
 
+def full_points(template, weights: dict[str, Decimal]) -> Decimal | None:
+    """满分 of the 总分 row: the template's (100), or the sum of the weights a form that states its
+    own 一级 weights counts with (`FormData.level1_weights`: 10 + 20 + 30 + 10 = 70). A form that
+    prints another 满分 (100 beside 70/20/10 and a 预算执行率 weight of 10) keeps it as stated
+    (stated_figures["total_points"])."""
+    return sum(weights.values(), Decimal(0)) if weights else template.total_points
+
+
 def _total_rows(data: FormData, width: int) -> list[Row]:
     t = data.template
     if not t.scored:
@@ -581,10 +612,16 @@ def _total_rows(data: FormData, width: int) -> list[Row]:
     keys = [c.key for c in t.indicator_columns]
     w, s = keys.index("weight"), keys.index("score")
     total = data.total_score
+    points = full_points(t, data.level1_weights)
+    stated_points = data.stated_figures.get("total_points")
     stated = data.stated_figures.get("total")
     cells = [
-        Cell("总分", 1 + w, kind="caption"),
-        _number_cell(format_points(t.total_points), t.total_points),
+        Cell(data.word("total", "总分"), 1 + w, kind="caption"),
+        (
+            _stated_cell(stated_points)
+            if stated_points
+            else _number_cell(format_points(points), points)
+        ),
         _stated_cell(stated) if stated else _number_cell(format_points(total), total),
     ]
     rest = len(keys) - s - 1

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.taxonomy import canonical_level1, canonical_level2
+from indicators.taxonomy import canonical_level1
 
 from ..exports.layout import format_points, format_rate
 from ..models import Evaluation, FundLine, ImportMapping, IndicatorLine, Unit, Year
@@ -19,7 +19,7 @@ from ..permissions import units_for_new_forms
 from ..scoring import evaluation_score, score_lines, total_fund_amounts
 from ..selectors import with_lines
 from ..templates_def import get_template
-from .edits import AMOUNT_FIELDS, _replace_basic_data, evaluation_create
+from .edits import AMOUNT_FIELDS, _replace_basic_data, evaluation_create, level2_meaning
 from .errors import DUPLICATE, EvaluationError
 
 IMPORT_NOT_PREPARER = "只有填报人可以导入自评表。"
@@ -191,13 +191,6 @@ def _imported_weights(template, stated: dict[str, str]) -> dict[str, str]:
     return weights
 
 
-def _level2_meaning(level2: str) -> str:
-    """The canonical 二级 of one worded otherwise (数量指标（指标） → 数量指标); empty when the
-    form's wording is the canonical name itself or none is known."""
-    canonical = canonical_level2(level2)
-    return canonical if canonical and canonical != (level2 or "").strip() else ""
-
-
 def _other_item(row) -> dict:
     """One row of cells no field took, as an item of 其他内容: a short text first in the row is
     its label, the rest its value."""
@@ -231,7 +224,7 @@ def _imported_scores(template, parsed_lines, budget, actual, budget_score, basic
             "rule_key": p.rule_key,
             "nature": p.nature,
             "measure_unit": p.measure_unit,
-            "level2_meaning": _level2_meaning(p.level2),
+            "level2_meaning": level2_meaning(p.level2),
         }
         for p in parsed_lines
     ]

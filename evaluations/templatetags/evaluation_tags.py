@@ -7,6 +7,7 @@ from evaluations.extensions import form_notes
 from indicators.rules import describe as describe_rules
 
 from ..exports.layout import format_points
+from ..selectors import stated_differences
 
 register = template.Library()
 
@@ -134,3 +135,10 @@ def rules_text(rules):
 def notes_of(evaluation):
     """What apps above this one say about the form (evaluations.extensions.form_notes)."""
     return form_notes(evaluation)
+
+
+@register.inclusion_tag("evaluations/_stated_figures.html")
+def stated_figures(evaluation, score):
+    """Figures the form states (printed as stated) that differ from what the app computes, both
+    shown to the reviewer."""
+    return {"differences": stated_differences(evaluation, score)}

@@ -128,9 +128,26 @@
           forget();
           show("已自动保存（" + body.saved_at + "）", "saved");
         }
+        refreshChecks();
       })
       .catch(function (error) { show(error.message, "failed"); })
       .then(function () { saving = false; });
+  }
+
+  // The "提交前需处理" list as the server now sees the saved draft: the page's own list, read
+  // from a fresh copy of the page (no request of its own to keep in step with the rules).
+  function refreshChecks() {
+    var current = document.getElementById("submit-checks");
+    if (!current || !window.DOMParser) return;
+    fetch(window.location.pathname, { credentials: "same-origin", redirect: "manual" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("submit-checks");
+        var shown = document.getElementById("submit-checks");
+        if (fresh && shown) shown.replaceWith(document.importNode(fresh, true));
+      })
+      .catch(function () { /* the list stays as it was; 提交 checks again anyway */ });
   }
 
   setInterval(autosave, AUTOSAVE_EVERY);

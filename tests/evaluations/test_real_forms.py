@@ -143,6 +143,8 @@ def test_a_province_variant_keeps_its_wording_weights_columns_and_signatures(cas
         "fund.total.rate": "96.09%",
         "fund.total.score": "9.6",
         "total": "96.6",
+        # 满分 100 beside weights of 110 (70/20/10 and 10): printed as the form states it.
+        "total_points": "100",
     }
     assert parsed.signature == {
         "preparer": "李红",

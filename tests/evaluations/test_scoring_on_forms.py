@@ -147,7 +147,8 @@ def test_a_claim_with_a_reason_is_stored_and_the_reviewer_sees_both_scores(clien
     # Printed: the claimed 18 replaces the suggestion; 9 + 18 + 27 + 10 = 64 (中).
     assert "建议总分 62 （中） · 打印的总分 64 （中）" in text
     total_row = next(r for r in page.context["grid"].rows if r.section == "total")
-    assert [c.text for c in total_row.cells][:3] == ["总分", "100", "64"]
+    # 满分: the weights the form states (10 + 20 + 30 + 10).
+    assert [c.text for c in total_row.cells][:3] == ["总分", "70", "64"]
 
 
 def test_a_claim_equal_to_the_suggestion_needs_no_reason(client, cast, project):
@@ -217,7 +218,7 @@ def test_form_data_gives_the_total_for_the_printed_grid(cast, project):
     assert [line.score for line in data.lines] == [D("16.00"), D("27.00"), D("10.00")]
     assert data.total_score == D("62.00")
     total_row = next(r for r in build_grid(data).rows if r.section == "total")
-    assert [c.text for c in total_row.cells][:3] == ["总分", "100", "62"]
+    assert [c.text for c in total_row.cells][:3] == ["总分", "70", "62"]
 
 
 def test_form_data_needs_no_query_once_the_lines_are_loaded(

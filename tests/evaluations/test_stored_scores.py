@@ -89,11 +89,11 @@ def page_total(client, ev) -> str:
 
 
 def pdf_total(client, ev) -> str:
-    """The 总分 printed in the PDF: the cell after its 满分 100."""
+    """The 总分 printed in the PDF: the cell after its 满分 (70: the weights the form states)."""
     response = client.get(reverse("evaluation_pdf", args=[ev.pk]))
     reader = PdfReader(BytesIO(b"".join(response.streaming_content)))
     text = "".join(page.extract_text() for page in reader.pages).replace(" ", "")
-    return re.search(r"总分100([\d.]+)", text).group(1)
+    return re.search(r"总分70([\d.]+)", text).group(1)
 
 
 def test_a_draft_carries_no_stored_score(cast, form):

@@ -5,8 +5,11 @@ which are no 其他内容."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
-from ..layout import OTHER_CAPTION, format_points
+from indicators.taxonomy import canonical_level1
+
+from ..layout import OTHER_CAPTION, format_points, full_points
 from .reader import _Reader
 from .sheet import norm
 
@@ -37,11 +40,29 @@ class _ClosingReader(_Reader):
         if figures:
             self.stated["total"] = sheet.text(r, figures[-1])
             self.use(r, figures[-1])
-        total_points = self.t.total_points
+        points = full_points(self.t, self._counted_weights())
         for c in figures[:-1]:
-            # 100 under 分值: the template's total, printed as such.
-            if total_points is not None and norm(sheet.text(r, c)) == format_points(total_points):
+            if points is not None and norm(sheet.text(r, c)) == format_points(points):
+                self.use(r, c)  # the 满分 the app prints for these weights
+            elif c == figures[-2]:
+                # Another 满分 under 分值 (100 beside 70/20/10 and 10): kept as the form states it.
+                self.stated["total_points"] = sheet.text(r, c)
                 self.use(r, c)
+
+    def _counted_weights(self) -> dict[str, Decimal]:
+        """The weights the imported form will count with, as `selectors.stated_level1_weights`
+        gives them once stored (its stated 一级 weights keyed as `services` keys them)."""
+        if not self.level1_weights:
+            return {}
+        stated = {}
+        for name, text in self.level1_weights.items():
+            level = self.t.level1(name)
+            key = level.name if level else (canonical_level1(name) or name)
+            try:
+                stated[key] = Decimal(str(text))
+            except ArithmeticError:
+                continue
+        return self.t.stated_weights(stated)
 
     def footnotes(self, start: int) -> str:
         """The form's own 注: the row starting “注” and the numbered rows after it."""

@@ -1,0 +1,36 @@
+"""A 二级 worded as on the paper (数量指标（指标）) is kept as typed and carries its canonical
+meaning, on import and whenever the edit page saves it (a changed or added line too)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from evaluations.models import IndicatorLine
+from tests.conftest import PASSWORD, make_evaluation
+from tests.evaluations.helpers import edit_post
+
+LINES = [("产出指标", "数量指标（指标）", "受益人口", "≥95%", "97%")]
+
+
+def test_the_edit_page_keeps_the_wording_and_maps_it_to_its_meaning(client, cast):
+    ev = make_evaluation(cast.preparer, cast.year, template="project_2020", lines=LINES)
+    data = edit_post(ev)
+    data.update(
+        {
+            "lines-0-level2": "质量指标（指标）",
+            "lines-TOTAL_FORMS": "2",
+            "lines-1-level1": "产出指标",
+            "lines-1-level2": "时效指标(指标)",
+            "lines-1-level3": "按时完工",
+            "lines-1-target": "12月底前",
+            "lines-1-ORDER": "2",
+        }
+    )
+    assert client.login(username=cast.preparer.username, password=PASSWORD)
+    response = client.post(reverse("evaluation_edit", args=[ev.pk]), data)
+    assert response.status_code == 302
+    lines = IndicatorLine.objects.filter(evaluation=ev).order_by("order")
+    assert [(line.level2, line.level2_meaning) for line in lines] == [
+        ("质量指标（指标）", "质量指标"),
+        ("时效指标(指标)", "时效指标"),
+    ]
