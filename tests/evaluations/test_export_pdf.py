@@ -487,3 +487,15 @@ def test_execution_rate_column_fits_its_heading_and_value_at_full_size(tmp_path)
     amount = next(h for text, _, h in words if text == "1153.0912")
     rates = [h for text, _, h in words if text == "96.09%"]
     assert rates and all(abs(h - amount) < 0.2 for h in rates)
+
+
+@needs_pdftotext
+def test_last_line_and_signature_do_not_stand_alone_on_a_second_page(tmp_path):
+    """A form one line too long for its page prints its rows slightly closer and stays on one
+    page, rather than putting its last line and the signature alone on page 2; a form longer
+    than that still takes the pages it needs."""
+    data = pdf_bytes(long_form(22))
+    assert len(PdfReader(BytesIO(data)).pages) == 1
+    text = norm(pdf_text(data, tmp_path))
+    assert "保障待遇享受人数第21项" in text and "填表人：王建国" in text
+    assert len(PdfReader(BytesIO(pdf_bytes(long_form(30)))).pages) == 2
