@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from evaluations.templates_def import get_template
+
 MISSING = "missing"
 STATUS_LABELS = {
     MISSING: "未填报",
@@ -56,6 +58,11 @@ class Row:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def has_points(self) -> bool:
+        """Whether the template scores its forms: without points, 得分 reads "—", not 0 or blank."""
+        return get_template(self.template).scored
 
     @property
     def deadline_text(self) -> str:

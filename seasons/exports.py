@@ -75,7 +75,7 @@ def write_board_xlsx(rows: list[Row], totals: dict[str, int], output, *, title: 
         _text(ws.cell(row=r, column=8), _when(row.submitted_at))
         _text(ws.cell(row=r, column=9), _when(row.approved_at))
         ws.cell(row=r, column=10, value=row.changes)
-        ws.cell(row=r, column=11, value=row.score)
+        ws.cell(row=r, column=11, value=row.score if row.has_points else "—")
         _text(ws.cell(row=r, column=12), row.grade)
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"

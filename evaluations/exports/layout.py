@@ -7,6 +7,7 @@ values come in as a `FormData` snapshot (see `evaluations.selectors.form_data`),
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from itertools import groupby
 from indicators.formulas import evaluate
 
 from ..templates_def import BasicBlock, TemplateDef
+from . import fonts
 
 DASH = "—"
 
@@ -271,7 +273,7 @@ def build_grid(data: FormData) -> Grid:
     rows += _other_rows(data, width)
     # Wide enough for a four-character caption (项目名称, 绩效指标) on one line at 10.5pt.
     caption_width = 11
-    widths = (caption_width, *(c.width for c in t.indicator_columns))
+    widths = fit_widths((caption_width, *(c.width for c in t.indicator_columns)), rows)
     return Grid(
         title=data.title,
         year_line=year_line(data.title, data.year),
@@ -286,6 +288,64 @@ def build_grid(data: FormData) -> Grid:
         approval=_approval(data),
         watermark=_stamp(data),
     )
+
+
+# -- column widths from the content ---------------------------------------------------------------
+# The printed table's width (A4 portrait less 14 mm margins, less its frame) and the type and cell
+# padding of print.css, so a width share can be turned into room for text.
+TABLE_WIDTH_PT = (210 - 14 - 14) * 72 / 25.4 - 0.5
+_SIZE, _HEAD_SIZE = 10.5, 9.0
+_PAD, _HEAD_PAD = 2 * 3 + 0.5, 2 * 2 + 0.5
+# A column heading longer than this (in em) may wrap: 偏差原因分析及改进措施 reads well on two lines.
+_HEAD_MAX_EM = 6.0
+_CAPTION_EM = 4.0
+
+
+def _needed_pt(cell: Cell) -> float:
+    """The width a one-column cell needs not to wrap or shrink: a heading on one line (up to
+    _HEAD_MAX_EM), a caption's first four characters, a number in full at body size. Other text wraps and needs nothing."""
+    if cell.kind == "head" and cell.text and "\n" not in cell.text:
+        em = min(_em_width(cell.text, bold=True), _HEAD_MAX_EM)
+        return em * _HEAD_SIZE + _HEAD_PAD
+    if cell.kind == "caption" and cell.text:  # 项目名称, 绩效指标 on one line
+        return min(_em_width(cell.text, bold=False), _CAPTION_EM) * _SIZE + _PAD
+    if cell.kind == "number" and cell.text:
+        return _em_width(cell.text, bold=False) * _SIZE + _PAD
+    return 0.0
+
+
+def _em_width(text: str, *, bold: bool) -> float:
+    advances = fonts.advances("Bold" if bold else "Regular")
+    return sum(advances.get(ord(ch)) or 1.0 for ch in text)
+
+
+def fit_widths(base: tuple[int, ...], rows: Sequence[Row]) -> tuple[int, ...]:
+    """The template's column shares, each widened to its longest heading or number (执行率 and
+    "96.09%" on one line, at full size), the room taken from the columns with the most to spare.
+    The sum stays that of `base`, so the table keeps its width."""
+    total = sum(base)
+    unit = TABLE_WIDTH_PT / total
+    need = [0] * len(base)
+    for row in rows:
+        # Rowspans from rows above hold columns on the left only (caption, 一级, 二级), so a
+        # row's cells end at the right edge: place them from the right.
+        col = len(base) - sum(c.colspan for c in row.cells)
+        for cell in row.cells:
+            if cell.colspan == 1 and 0 <= col < len(base):
+                need[col] = max(need[col], math.ceil(_needed_pt(cell) / unit - 1e-9))
+            col += cell.colspan
+    widths = list(base)
+    short = sum(max(0, n - w) for n, w in zip(need, widths, strict=True))
+    if not short:
+        return base
+    widths = [max(n, w) for n, w in zip(need, widths, strict=True)]
+    for _ in range(short):
+        spare = [w - max(n, 1) if n <= b else 0 for w, n, b in zip(widths, need, base, strict=True)]
+        donor = max(range(len(widths)), key=lambda i: (spare[i], -i))
+        if spare[donor] <= 0:
+            break  # nothing left to give: the table keeps the widest it can
+        widths[donor] -= 1
+    return tuple(widths)
 
 
 def _signature(data: FormData) -> tuple[tuple[str, str], ...]:

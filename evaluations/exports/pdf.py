@@ -119,6 +119,8 @@ class PrintForm:
     body: list[PrintRow]
     placed_top: Placed
     placed_body: Placed
+    # Printed with less padding in the rows (print.css `.tight`), see `_tightened`.
+    tight: bool = False
 
     def cut(self, pages: dict[int, int]) -> tuple[Placed, Placed]:
         return (
@@ -135,6 +137,9 @@ def render_pdf(grid_or_data: Grid | FormData | Sequence[Grid], output: BinaryIO)
     """
     forms = [_print_form(grid) for grid in grids_of(grid_or_data)]
     predicted = [_predict_pages(form) for form in forms]
+    for i, (form, pages) in enumerate(zip(forms, predicted, strict=True)):
+        if (tightened := _tightened(form, pages)) is not None:
+            forms[i], predicted[i] = tightened
     with render_lock, _collect_after():
         # Several tables are laid out one by one and numbered as the pages of one file, from the
         # predicted page counts; a table that took other pages than predicted is numbered again.
@@ -153,6 +158,27 @@ def render_pdf(grid_or_data: Grid | FormData | Sequence[Grid], output: BinaryIO)
             pages = [page for document in documents for page in document.pages]
             documents = [documents[0].copy(pages)]
         documents[0].write_pdf(output)
+
+
+def _tightened(form: PrintForm, pages: dict[int, int]):
+    """The form with tighter rows and its pages, where its last page would otherwise hold nothing
+    but the last indicator line (with 总分 and the text rows kept with it) and the signature: a
+    near-empty page costs the reader more than slightly closer rows. None where that does not
+    save the page."""
+    if not form.body or not pages or max(pages.values()) == 0:
+        return None
+    last = max(pages.values())
+    unit = len(form.body) - 1
+    while unit > 0 and form.body[unit].section in KEEP_WITH_PREVIOUS:
+        unit -= 1
+    alone = {row.index for row in form.body[unit:]}
+    if any(page == last and index not in alone for index, page in pages.items()):
+        return None
+    tight = replace(form, tight=True)
+    tight_pages = _predict_pages(tight)
+    if max(tight_pages.values()) >= last:
+        return None
+    return tight, tight_pages
 
 
 def _document(form: PrintForm, predicted: dict[int, int], numbers=None):
@@ -249,6 +275,7 @@ def _layout(
         "heading": form.heading and _rows_markup([form.heading], anchors=False),
         "body": _rows_markup(_rows(body, cut_body, breaks), anchors),
         "body_brk": body_brk,
+        "tight": form.tight,
     }
     html = render_to_string(TEMPLATE, context)
     stylesheets = [css] if numbers is None else [css, numbers]
@@ -466,6 +493,9 @@ HEAD_PAD_X = 2 * 2 + 0.5
 FRAME = 0.25  # the table's frame, on each side of it
 PAD_Y = 2 * 1.5 + 0.5
 PAD_Y_LONG = 2 * 3 + 0.5  # text in goals and text rows
+# The same in a tightened form (print.css `.tight`, see `_tightened`).
+PAD_Y_TIGHT = 2 * 0.5 + 0.5
+PAD_Y_LONG_TIGHT = 2 * 1.5 + 0.5
 TITLE_BLOCK = 16 * LINE_HEIGHT + 2 + LINE + 2
 NOTE_SIZE, NOTE_LINE_HEIGHT, NOTE_INDENT, NOTES_GAP = 9.0, 1.4, 18.0, 3.0
 SIGN_GAP, APPROVAL_GAP = 6.0, 2.0
@@ -533,7 +563,10 @@ def _line_count(text: str, width: float, size: float, bold: bool) -> int:
     return lines
 
 
-def _row_heights(rows: list[PrintRow], placed: Placed, col_pt: list[float]) -> list[float]:
+def _row_heights(
+    rows: list[PrintRow], placed: Placed, col_pt: list[float], tight: bool = False
+) -> list[float]:
+    pad_y, pad_y_long = (PAD_Y_TIGHT, PAD_Y_LONG_TIGHT) if tight else (PAD_Y, PAD_Y_LONG)
     heights = [0.0] * len(rows)
     spanning = []
     for r, cells in enumerate(placed):
@@ -546,7 +579,7 @@ def _row_heights(rows: list[PrintRow], placed: Placed, col_pt: list[float]) -> l
                 lines = 1 if cell.text else 0  # never wraps (see _fit_numbers)
             else:
                 lines = _line_count(cell.text, width, size, bold=head)
-            pad = PAD_Y_LONG if long_text and "k-text" in cell.css else PAD_Y
+            pad = pad_y_long if long_text and "k-text" in cell.css else pad_y
             need = lines * size * LINE_HEIGHT + pad
             if cell.rowspan == 1:
                 heights[r] = max(heights[r], need)
@@ -605,15 +638,15 @@ def _paginate(form: PrintForm, placed_top: Placed, placed_body: Placed) -> dict[
     room = PAGE_HEIGHT - SLACK - 2 * FRAME  # the table is framed above and below on each page
     pages: dict[int, int] = {}
     page, y = 0, TITLE_BLOCK + (LINE + 2 if grid.unit_line else 0)
-    for row, h in zip(top, _row_heights(top, placed_top, col_pt), strict=True):
+    for row, h in zip(top, _row_heights(top, placed_top, col_pt, form.tight), strict=True):
         if y + h > room and y > 0:
             page, y = page + 1, 0.0
         pages[row.index] = page
         y += h
     if heading is None:
         return pages
-    head_h = _row_heights([heading], _place([heading]), col_pt)[0]
-    body_h = _row_heights(body, placed_body, col_pt)
+    head_h = _row_heights([heading], _place([heading]), col_pt, form.tight)[0]
+    body_h = _row_heights(body, placed_body, col_pt, form.tight)
     # What print.css keeps on one page: an indicator line with the total and text rows after it,
     # and the last of these with the notes and signature.
     units: list[list[int]] = []

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from demo.loaders import load_demo
 from evaluations import checks
 from evaluations.exports import fonts, pdf
-from evaluations.exports.layout import FormData, LineData, build_grid
+from evaluations.exports.layout import FormData, FundValues, LineData, build_grid
 from evaluations.exports.pdf import pdf_bytes, render_pdf
 from evaluations.models import Evaluation, Region, Unit, Year
 from evaluations.selectors import form_data, with_lines
@@ -462,3 +462,40 @@ def test_cut_pieces_of_a_merged_cell_share_its_text():
         [("产出指标", 1)],
     ]
     assert replace(cut[2][0][1], rowspan=3) == replace(cut[0][0][1], rowspan=3) == rows[0].cells[0]
+
+
+def pdf_words(data: bytes, tmp_path) -> list[tuple[str, float, float]]:
+    """Every word pdftotext finds, with its top and its height (the printed size, in pt)."""
+    html = pdf_text(data, tmp_path, mode="-bbox")
+    words = re.findall(
+        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', html
+    )
+    return [(text, float(y0), float(y1) - float(y0)) for y0, y1, text in words]
+
+
+@needs_pdftotext
+def test_execution_rate_column_fits_its_heading_and_value_at_full_size(tmp_path):
+    """The 执行率 column is as wide as its heading and its longest figure: the heading on one
+    line, the rate printed at the size of the amounts beside it, not shrunk."""
+    funds = {
+        row.key: FundValues(row.label, Decimal("1200"), Decimal("1200"), Decimal("1153.0912"))
+        for row in PROJECT_2020.fund_rows
+    }
+    data = pdf_bytes(form(template=PROJECT_2020, funds=funds, budget_score=Decimal("9.61")))
+    words = pdf_words(data, tmp_path)
+    assert "执行率" in [text for text, _, _ in words]  # not 执行 / 率 on two lines
+    amount = next(h for text, _, h in words if text == "1153.0912")
+    rates = [h for text, _, h in words if text == "96.09%"]
+    assert rates and all(abs(h - amount) < 0.2 for h in rates)
+
+
+@needs_pdftotext
+def test_last_line_and_signature_do_not_stand_alone_on_a_second_page(tmp_path):
+    """A form one line too long for its page prints its rows slightly closer and stays on one
+    page, rather than putting its last line and the signature alone on page 2; a form longer
+    than that still takes the pages it needs."""
+    data = pdf_bytes(long_form(22))
+    assert len(PdfReader(BytesIO(data)).pages) == 1
+    text = norm(pdf_text(data, tmp_path))
+    assert "保障待遇享受人数第21项" in text and "填表人：王建国" in text
+    assert len(PdfReader(BytesIO(pdf_bytes(long_form(30)))).pages) == 2

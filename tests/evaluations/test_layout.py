@@ -10,6 +10,7 @@ from django.db import transaction
 
 from demo.loaders import load_demo
 from evaluations.exports.layout import (
+    TABLE_WIDTH_PT,
     FormData,
     FundValues,
     LineData,
@@ -192,3 +193,20 @@ def test_spread_always_fills_the_width():
                 assert sum(spread(total, weights)) == total
     with pytest.raises(ValueError):
         spread(2, [1, 1, 1])
+
+
+def test_columns_are_as_wide_as_their_longest_heading_and_figure():
+    """执行率 and its "96.09%" fit their column at full size (PDF and Excel share the widths);
+    the room comes from wider columns, so the table keeps its width."""
+    funds = {
+        row.key: FundValues(row.label, Decimal("1200"), Decimal("1200"), Decimal("1153.0912"))
+        for row in PROJECT_2020.fund_rows
+    }
+    grid = build_grid(make_form(template=PROJECT_2020, funds=funds))
+    base = (11, *(c.width for c in PROJECT_2020.indicator_columns))
+    assert sum(grid.widths) == sum(base)
+    rate_column = [c.key for c in PROJECT_2020.indicator_columns].index("score") + 1
+    room = grid.widths[rate_column] / sum(grid.widths) * TABLE_WIDTH_PT
+    # "96.09%" at 10.5pt (digits about half an em) plus the cell's padding.
+    assert room >= 6 * 0.5 * 10.5 + 6.5
+    assert grid.widths[0] == base[0]  # the caption column still holds 项目名称

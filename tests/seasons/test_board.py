@@ -1,6 +1,7 @@
 """The status board: rows per unit × required form, totals, filters, sorting, changes since the
 last approval, scores, a fixed number of queries, and its Excel export read back."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -346,3 +347,17 @@ def test_a_saved_change_shows_at_once_despite_the_cached_figures(cast):
     )
     (row,) = board_rows(cast.reviewer, year=2020, today=TODAY)
     assert row.score == 25  # 50 × 50/100
+
+
+def test_score_reads_a_dash_for_templates_without_points(client, cast, season):
+    """The 2019 转移支付 form has no 分值 or 得分: its 得分 on the board and in the board's Excel
+    reads "—", not a blank that looks like a score still missing."""
+    login(client, cast.reviewer)
+    page = client.get(reverse("seasons:board"), {"year": 2020}).content.decode()
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*疏勒县医疗保障局(?:(?!</tr>).)*</tr>", page, re.S)
+    last_cell = re.findall(r"<td[^>]*>(.*?)</td>", row[0], re.S)[-1]
+    assert re.sub(r"<[^>]+>", "", last_cell).strip() == "—"
+    response = client.get(reverse("seasons:board_xlsx"), {"year": 2020})
+    ws = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    scores = [ws.cell(row=r, column=11).value for r in range(4, ws.max_row + 1)]
+    assert scores and all(value == "—" for value in scores)
