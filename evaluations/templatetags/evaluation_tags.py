@@ -3,7 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from evaluations.extensions import form_notes
+from evaluations.extensions import form_notes, print_variants
 from indicators.rules import describe as describe_rules
 
 from ..exports.layout import format_points
@@ -134,3 +134,9 @@ def rules_text(rules):
 def notes_of(evaluation):
     """What apps above this one say about the form (evaluations.extensions.form_notes)."""
     return form_notes(evaluation)
+
+
+@register.simple_tag
+def print_variants_of(evaluation, user):
+    """(key, label) of the print variants `user` may download (evaluations.extensions)."""
+    return print_variants(evaluation, user)
