@@ -303,3 +303,23 @@ def review_print_variant(evaluation: Evaluation, user):
         )
 
     return transform
+
+
+def overdue_count_per_unit(today: date):
+    """The number of overdue 整改 items of the unit of an outer row's `unit_id` (an item not
+    accepted by its deadline, as `overdue_items`), as a subquery: registered with
+    seasons.extensions so the 填报进度 board counts them in the query it reads anyway."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    items = (
+        RectificationItem.objects.filter(
+            rectification__evaluation__unit_id=OuterRef("unit_id"), deadline__lt=today
+        )
+        .exclude(status=RectificationItem.Status.ACCEPTED)
+        .order_by()
+        .values("rectification__evaluation__unit_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(items, output_field=IntegerField()), 0)
