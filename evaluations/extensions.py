@@ -13,6 +13,9 @@ And one a form page reads:
 
 * `form_notes`: sentences shown on a form's read-only page (the 结果应用 decision taken on the
   same project a year earlier, from `followup`).
+
+And print variants (`register_print_variant`): the printed form with what an upper app adds, e.g.
+the 复核得分 column of a finished 复核 (`followup`), rendered by this app's PDF and Excel code.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .exports.layout import FormData
     from .models import Evaluation
 
 # (form, today) → why the otherwise editable form is locked, one sentence saying what to do, or None.
@@ -70,3 +74,33 @@ def register_form_notes(provider: Callable[[object], list[str]]) -> Callable:
 
 def form_notes(evaluation) -> list[str]:
     return [note for provider in _FORM_NOTES for note in provider(evaluation)]
+
+
+# Print variants: an upper app adds to the printed form what it knows (the 复核 column from
+# `followup`). `provider(evaluation, user)` answers None where the variant does not apply to this
+# form or this user, else a function turning the form's printed values (layout.FormData) into
+# the variant's; the PDF and workbook are then rendered from them by this app's renderers.
+PrintVariant = Callable[["Evaluation", object], "Callable[[FormData], FormData] | None"]
+
+_PRINT_VARIANTS: dict[str, tuple[str, PrintVariant]] = {}
+
+
+def register_print_variant(key: str, label: str, provider: PrintVariant) -> PrintVariant:
+    """Add the variant `key` (its link reads `label`); registering a key again replaces it."""
+    _PRINT_VARIANTS[key] = (label, provider)
+    return provider
+
+
+def print_variant(key: str, evaluation: Evaluation, user) -> Callable[[FormData], FormData] | None:
+    """The variant `key` of `evaluation` for `user`, or None where there is none."""
+    entry = _PRINT_VARIANTS.get(key)
+    return entry[1](evaluation, user) if entry else None
+
+
+def print_variants(evaluation: Evaluation, user) -> list[tuple[str, str]]:
+    """(key, label) of every variant `user` may print of `evaluation`."""
+    return [
+        (key, label)
+        for key, (label, provider) in _PRINT_VARIANTS.items()
+        if provider(evaluation, user) is not None
+    ]

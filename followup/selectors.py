@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from evaluations.models import Evaluation, Region, Unit, Year
+from evaluations.permissions import membership_of
 from evaluations.scoring import total_fund_amounts
 from evaluations.selectors import form_scores, with_lines
 from indicators.judgement import grade as grade_of
@@ -22,7 +23,7 @@ from .models import (
     ReviewLine,
     Sample,
 )
-from .permissions import approved_forms, visible_rectifications
+from .permissions import approved_forms, visible_rectifications, visible_reviews
 
 # -- 复核 difference report ---------------------------------------------------------------------
 
@@ -260,3 +261,65 @@ def previous_decision_notes(evaluation: Evaluation) -> list[str]:
     return [
         f"上年度结果应用：{year}年度自评后的决定为“{decision.decision}”（建议：{decision.suggestion}）。"
     ]
+
+
+# -- the 复核 print variant ----------------------------------------------------------------------
+
+
+def review_print_variant(evaluation: Evaluation, user):
+    """The printed form with its 复核 (registered with evaluations.extensions as the "review" print
+    variant): for finance and viewers who see a finished 复核 of the form, a function adding the
+    复核得分 of each line beside 得分, the 复核 total and the 复核结论; None otherwise (units never
+    print it: the 复核 is finance's). Where a form was re-scored in more than one sample, the
+    latest finished 复核 is printed."""
+    from dataclasses import replace
+
+    from evaluations.exports.layout import ReviewPrint
+
+    m = membership_of(user)
+    if not user.is_superuser and (m is None or m.role == m.Role.PREPARER):
+        return None
+    review = (
+        visible_reviews(user)
+        .filter(evaluation_id=evaluation.pk, status=Review.Status.DONE)
+        .order_by("-completed_at", "-pk")
+        .prefetch_related("lines")
+        .first()
+    )
+    if review is None:
+        return None
+
+    def transform(data):
+        by_line = {line.line_id: line.review_score for line in review.lines.all()}
+        line_ids = [line.pk for line in evaluation.indicator_lines.all()]
+        lines = tuple(
+            replace(line, review_score=by_line.get(pk))
+            for line, pk in zip(data.lines, line_ids, strict=True)
+        )
+        return replace(
+            data,
+            lines=lines,
+            review=ReviewPrint(total=review.review_total, conclusion=review.conclusion),
+        )
+
+    return transform
+
+
+def overdue_count_per_unit(today: date):
+    """The number of overdue 整改 items of the unit of an outer row's `unit_id` (an item not
+    accepted by its deadline, as `overdue_items`), as a subquery: registered with
+    seasons.extensions so the 填报进度 board counts them in the query it reads anyway."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    items = (
+        RectificationItem.objects.filter(
+            rectification__evaluation__unit_id=OuterRef("unit_id"), deadline__lt=today
+        )
+        .exclude(status=RectificationItem.Status.ACCEPTED)
+        .order_by()
+        .values("rectification__evaluation__unit_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(items, output_field=IntegerField()), 0)

@@ -46,6 +46,9 @@ class Row:
     grade: str = ""
     warning: str = ""  # 预警 of the region's scoring rules: "red", "yellow" or ""
     overdue_days: int = 0
+    # What apps beside seasons count for the row's unit, as shown ("整改逾期 2 项"), from
+    # seasons.extensions: a sentence per figure above zero.
+    unit_notes: tuple[str, ...] = ()
     # The form's columns its score and changes are worked out from, until
     # selectors.board_figures has filled them in (for the rows shown, not every row).
     form: object = field(default=None, repr=False, compare=False)

@@ -24,7 +24,7 @@ from evaluations.selectors import (
 )
 from evaluations.templates_def import get_template
 
-from . import board
+from . import board, extensions
 from .models import Task, TaskUnit
 
 # The message a locked form shows on save or submit (kept here so tests can assert it).
@@ -175,9 +175,21 @@ def board_rows(
     if region is not None:
         task_units = task_units.filter(region.subtree_q("unit__region__"))
         forms = forms.filter(region.subtree_q("unit__region__"))
+    # Figures per unit from apps beside seasons (the overdue 整改 of followup), folded into this
+    # query as subqueries so they cost the board no query of their own.
+    figures_asked = extensions.unit_figures()
+    task_units = task_units.annotate(
+        **{f"figure_{f.key}": f.expression(today) for f in figures_asked}
+    )
     task_units = list(
         task_units.values_list(
-            "pk", "task_id", "deadline", "unit_id", "unit__name", "unit__region__name"
+            "pk",
+            "task_id",
+            "deadline",
+            "unit_id",
+            "unit__name",
+            "unit__region__name",
+            *(f"figure_{f.key}" for f in figures_asked),
         )
     )
     if not task_units:
@@ -193,8 +205,11 @@ def board_rows(
         by_unit_template.setdefault((form.unit_id, form.template), []).append(form)
 
     rows, seen = [], set()
-    for tu_id, task_id, tu_deadline, unit_id, unit_name, region_name in task_units:
+    for tu_id, task_id, tu_deadline, unit_id, unit_name, region_name, *counts in task_units:
         task = tasks[task_id]
+        unit_notes = tuple(
+            f.label.format(n) for f, n in zip(figures_asked, counts, strict=True) if n
+        )
         deadline = tu_deadline or task.deadline
         for code in task.templates:
             if (unit_id, code) in seen:  # asked for twice by two tasks: shown once
@@ -209,6 +224,7 @@ def board_rows(
                 "template": code,
                 "template_name": get_template(code).name,
                 "deadline": deadline,
+                "unit_notes": unit_notes,
             }
             matching = by_unit_template.get((unit_id, code))
             if not matching:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
@@ -45,6 +45,17 @@ class LineData:
     # 指标性质 and 度量单位, on templates that print them in columns of their own.
     nature: str = ""
     measure_unit: str = ""
+    # The 复核得分 beside 得分, printed only on the 复核 variant (FormData.review).
+    review_score: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ReviewPrint:
+    """The 复核 print variant: a 复核得分 column beside 得分 (from each line's review_score), the
+    复核 total beside 总分, and the 复核总分 and 复核结论 under the grid."""
+
+    total: Decimal | None
+    conclusion: str
 
 
 # The block under the table holding what a form has and no field takes (models.other_content).
@@ -91,6 +102,8 @@ class FormData:
     signer_reviewer: str = ""
     signer_reviewer_date: date | None = None
     other_content: tuple[tuple[str, str], ...] = ()
+    # Set on the 复核 print variant only (an upper app fills it, evaluations.extensions).
+    review: ReviewPrint | None = None
 
     def word(self, key: str, default: str) -> str:
         """The form's own wording of a printed label, else the template's."""
@@ -258,7 +271,8 @@ def grids_of(item: Grid | FormData | Sequence[Grid]) -> tuple[Grid, ...]:
 
 def build_grid(data: FormData) -> Grid:
     t = data.template
-    width = len(t.indicator_columns)  # the content columns right of the caption column
+    columns = _printed_columns(data)
+    width = len(columns)  # the content columns right of the caption column
     rows: list[Row] = []
     rows += _header_rows(data, width)
     rows += _fund_rows(data, width)
@@ -271,9 +285,10 @@ def build_grid(data: FormData) -> Grid:
             Row((Cell(label, kind="caption"), Cell(data.texts.get(block.key, ""), width)), "text")
         )
     rows += _other_rows(data, width)
+    rows += _review_rows(data, width)
     # Wide enough for a four-character caption (项目名称, 绩效指标) on one line at 10.5pt.
     caption_width = 11
-    widths = fit_widths((caption_width, *(c.width for c in t.indicator_columns)), rows)
+    widths = fit_widths((caption_width, *(c.width for c in columns)), rows)
     return Grid(
         title=data.title,
         year_line=year_line(data.title, data.year),
@@ -346,6 +361,42 @@ def fit_widths(base: tuple[int, ...], rows: Sequence[Row]) -> tuple[int, ...]:
             break  # nothing left to give: the table keeps the widest it can
         widths[donor] -= 1
     return tuple(widths)
+
+
+# The key of the 复核得分 column the 复核 variant adds after 得分 (no template defines it).
+REVIEW_KEY = "review_score"
+REVIEW_LABEL = "复核得分"
+
+
+def _printed_columns(data: FormData) -> tuple:
+    """The template's indicator columns, and on the 复核 variant a 复核得分 column right after
+    得分, as wide as 得分."""
+    columns = tuple(data.template.indicator_columns)
+    if data.review is None or not data.template.scored:
+        return columns
+    keys = [c.key for c in columns]
+    s = keys.index("score")
+    extra = replace(columns[s], key=REVIEW_KEY, label=REVIEW_LABEL)
+    return (*columns[: s + 1], extra, *columns[s + 1 :])
+
+
+def _review_rows(data: FormData, width: int) -> list[Row]:
+    """复核总分 and 复核结论 under the grid, on the 复核 variant."""
+    review = data.review
+    if review is None:
+        return []
+    label_span, value_span = 1, width
+    total = review.total
+    return [
+        Row(
+            (
+                Cell("复核总分", label_span, kind="caption"),
+                _number_cell(format_points(total), total, value_span),
+            ),
+            "review",
+        ),
+        Row((Cell("复核结论", kind="caption"), Cell(review.conclusion, width)), "review"),
+    ]
 
 
 def _signature(data: FormData) -> tuple[tuple[str, str], ...]:
@@ -608,7 +659,7 @@ def _lines_with_placeholders(data: FormData) -> list[LineData]:
 
 def _indicator_rows(data: FormData, width: int) -> list[Row]:
     t = data.template
-    columns = t.indicator_columns
+    columns = _printed_columns(data)
     lines = _lines_with_placeholders(data)
     caption = Cell(
         data.word("indicator_caption", t.indicator_caption), rowspan=len(lines) + 1, kind="caption"
@@ -648,7 +699,7 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
             elif key == "level2":
                 if index in span2:
                     cells.append(Cell(line.level2, rowspan=span2[index], kind="label"))
-            elif key in ("weight", "score"):
+            elif key in ("weight", "score", REVIEW_KEY):
                 value = getattr(line, key)
                 cells.append(_number_cell(format_points(value), value))
             else:
@@ -669,7 +720,7 @@ def _total_rows(data: FormData, width: int) -> list[Row]:
     t = data.template
     if not t.scored:
         return []
-    keys = [c.key for c in t.indicator_columns]
+    keys = [c.key for c in _printed_columns(data)]
     w, s = keys.index("weight"), keys.index("score")
     total = data.total_score
     points = full_points(t, data.level1_weights)
@@ -684,6 +735,10 @@ def _total_rows(data: FormData, width: int) -> list[Row]:
         ),
         _stated_cell(stated) if stated else _number_cell(format_points(total), total),
     ]
+    if REVIEW_KEY in keys:
+        s += 1
+        review_total = data.review.total
+        cells.append(_number_cell(format_points(review_total), review_total))
     rest = len(keys) - s - 1
     if rest:
         cells.append(Cell("", rest))

@@ -3,7 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from evaluations.extensions import form_notes
+from evaluations.extensions import form_notes, print_variants
 from indicators.rules import describe as describe_rules
 
 from ..exports.layout import format_points
@@ -142,3 +142,9 @@ def stated_figures(evaluation, score):
     """Figures the form states (printed as stated) that differ from what the app computes, both
     shown to the reviewer."""
     return {"differences": stated_differences(evaluation, score)}
+
+
+@register.simple_tag
+def print_variants_of(evaluation, user):
+    """(key, label) of the print variants `user` may download (evaluations.extensions)."""
+    return print_variants(evaluation, user)

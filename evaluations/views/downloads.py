@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 from audit.services import audit_record
 from config.downloads import attachment_response
 
-from .. import printed, services
+from .. import extensions, printed, services
 from ..exports.files import file_stem
+from ..exports.pdf import pdf_bytes
 from ..exports.xlsx import write_xlsx
 from ..models import Attachment, Evaluation, Membership
 from ..permissions import get_evaluation_for_user, role_of
@@ -32,22 +33,43 @@ def _form_for_download(request, pk) -> Evaluation:
     )
 
 
+def _variant_data(request, evaluation):
+    """(the printed values, file-name suffix) of the print variant `?variant=` asks for (an upper
+    app's, evaluations.extensions), or (None, "") for the plain form; 404 where the variant does
+    not apply to this form or user."""
+    key = request.GET.get("variant", "")
+    if not key:
+        return None, ""
+    transform = extensions.print_variant(key, evaluation, request.user)
+    if transform is None:
+        raise Http404("没有可打印的该版式。")
+    return transform(form_data(evaluation)), f"-{key}"
+
+
+def _detail(evaluation, suffix):
+    detail = {"version": evaluation.version, "status": evaluation.status}
+    if suffix:
+        detail["variant"] = suffix[1:]
+    return detail
+
+
 @login_required
 def evaluation_pdf(request, pk):
     """The printed form: a handed-in form's PDF is read from the shared storage, where a worker
-    put it at 提交 or 通过 (evaluations.printed); a draft's is rendered now."""
+    put it at 提交 or 通过 (evaluations.printed); a draft's, and a print variant, is rendered now."""
     evaluation = _form_for_download(request, pk)
-    content = printed.pdf_for(evaluation)
+    data, suffix = _variant_data(request, evaluation)
+    content = printed.pdf_for(evaluation) if data is None else pdf_bytes(data)
     audit_record(
         user=request.user,
         action="download_pdf",
         evaluation=evaluation,
-        detail={"version": evaluation.version, "status": evaluation.status},
+        detail=_detail(evaluation, suffix),
         request=request,
     )
     return FileResponse(
         BytesIO(content),
-        filename=f"{file_stem(evaluation)}.pdf",
+        filename=f"{file_stem(evaluation)}{suffix}.pdf",
         content_type="application/pdf",
     )
 
@@ -55,18 +77,22 @@ def evaluation_pdf(request, pk):
 @login_required
 def evaluation_xlsx(request, pk):
     evaluation = _form_for_download(request, pk)
+    data, suffix = _variant_data(request, evaluation)
     buffer = BytesIO()
-    write_xlsx(form_data(evaluation), buffer)
+    write_xlsx(form_data(evaluation) if data is None else data, buffer)
     buffer.seek(0)
     audit_record(
         user=request.user,
         action="download_xlsx",
         evaluation=evaluation,
-        detail={"version": evaluation.version, "status": evaluation.status},
+        detail=_detail(evaluation, suffix),
         request=request,
     )
     return FileResponse(
-        buffer, as_attachment=True, filename=f"{file_stem(evaluation)}.xlsx", content_type=XLSX_TYPE
+        buffer,
+        as_attachment=True,
+        filename=f"{file_stem(evaluation)}{suffix}.xlsx",
+        content_type=XLSX_TYPE,
     )
 
 
