@@ -45,7 +45,8 @@ def test_the_review_variant_prints_the_review_column_total_and_conclusion(client
     assert pdf.status_code == 200 and "-review.pdf" in pdf["Content-Disposition"]
     text = pdf_text(pdf)
     assert "复核得分" in text and "培训人数核减，其余属实" in text
-    assert "总分1006256" in text and "复核总分56" in text  # 分值, 得分, 复核得分
+    # 分值 (the weights this form counts with, as it states them), 得分, 复核得分
+    assert "总分706256" in text and "复核总分56" in text
 
     xlsx = client.get(reverse("evaluation_xlsx", args=[ev.pk]) + "?variant=review")
     ws = load_workbook(BytesIO(b"".join(xlsx.streaming_content))).active
