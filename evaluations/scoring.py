@@ -443,9 +443,16 @@ def evaluation_score(evaluation) -> EvaluationScore:
         budget_reason=evaluation.budget_score_reason,
         basic_data=basic_cells(evaluation) if t.basic_data is not None else None,
         rules=evaluation_rules(evaluation) if t.scored and t.basic_data is None else None,
-        # Read with getattr: migration 0006 scores forms through a model without the field.
-        stated=stated_weights(evaluation) if getattr(evaluation, "level1_weights", None) else None,
+        stated=counted_weights(evaluation),
     )
+
+
+def counted_weights(evaluation) -> dict[str, Decimal] | None:
+    """The weights `score_lines` takes as `stated` for this form: its stated 一级 weights over the
+    template's, or None where it states none (the template's weights, as they are). The edit page
+    and the stored form score with the same ones."""
+    # Read with getattr: migration 0006 scores forms through a model without the field.
+    return stated_weights(evaluation) if getattr(evaluation, "level1_weights", None) else None
 
 
 def deviation_place(template: TemplateDef) -> tuple[str, str] | None:

@@ -103,7 +103,15 @@ def evaluation_edit(request, pk):
 
     t = evaluation.template_def
     columns = {c.key: c.label for c in t.indicator_columns}
-    line_rows, score = _page_lines(t, form, funds, lines, basic, evaluation_rules(evaluation))
+    line_rows, score = _page_lines(
+        t,
+        form,
+        funds,
+        lines,
+        basic,
+        evaluation_rules(evaluation),
+        scoring.counted_weights(evaluation),
+    )
     level1_names = [*t.level1_names, *(lf["level1"].value() or "" for lf, _ in line_rows)]
     sections = _section_marks(scope)
     if scope is not None:
@@ -254,7 +262,7 @@ def _line_marks(line_rows, scope, notice=None):
     return out
 
 
-def _page_lines(t, form, funds, lines, basic, rules=None):
+def _page_lines(t, form, funds, lines, basic, rules=None, stated=None):
     """The line forms in the order the user left them, each with its judgement and scores as it
     stands on the page (typed values after a refused save, stored ones otherwise)."""
 
@@ -276,6 +284,7 @@ def _page_lines(t, form, funds, lines, basic, rules=None):
         budget_reason=reason,
         basic_data=basic.current_cells(),
         rules=rules if t.basic_data is None else None,
+        stated=stated,
     )
     results = dict(zip(map(id, shown), score.lines, strict=True))
     return [(lf, results.get(id(lf))) for lf in forms], score
