@@ -103,14 +103,9 @@ def evaluation_edit(request, pk):
 
     t = evaluation.template_def
     columns = {c.key: c.label for c in t.indicator_columns}
+    weights = scoring.counted_weights(evaluation)
     line_rows, score = _page_lines(
-        t,
-        form,
-        funds,
-        lines,
-        basic,
-        evaluation_rules(evaluation),
-        scoring.counted_weights(evaluation),
+        t, form, funds, lines, basic, evaluation_rules(evaluation), weights
     )
     level1_names = [*t.level1_names, *(lf["level1"].value() or "" for lf, _ in line_rows)]
     sections = _section_marks(scope)
@@ -124,6 +119,8 @@ def evaluation_edit(request, pk):
         {
             "evaluation": evaluation,
             "template_def": t,
+            # The 预算执行率 points the browser's running total counts (the form's own, if stated).
+            "budget_weight": (weights or {}).get(scoring.BUDGET_WHERE, t.budget_weight),
             "form": form,
             "funds": funds,
             "lines": lines,

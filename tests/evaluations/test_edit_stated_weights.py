@@ -25,3 +25,11 @@ def test_the_edit_page_total_is_the_total_of_the_forms_own_weights(client, cast)
     login(client, cast.preparer)
     page = client.get(reverse("evaluation_edit", args=[ev.pk])).content.decode()
     assert '<span id="suggested-total">100</span>' in page
+
+
+def test_the_browsers_running_total_counts_the_forms_own_budget_points(client, cast):
+    ev = make_project_form(cast, LINES)
+    login(client, cast.preparer)
+    page = client.get(reverse("evaluation_edit", args=[ev.pk])).content.decode()
+    # The form's 70/20/10 leave 预算执行率 no points: score_total.js must not add the template's 10.
+    assert 'data-budget-weight="0"' in page
