@@ -527,6 +527,18 @@ def test_amounts_are_checked_like_the_edit_page(value, message):
         assert str(value) in parsed.other_text()
 
 
+def test_an_amount_typed_with_thousands_separators_is_also_kept_as_typed():
+    # “215,457.6” pasted from a published PDF: the form prints amounts without separators, so the
+    # figure as typed stays in 其他内容 beside the stored amount.
+    seed = seed_named("2020年城镇职工医疗保险基金支出项目")
+    wb = openpyxl.load_workbook(BytesIO(social_insurance_typed(seed)))
+    wb.active["E8"] = "3,180.50"
+    parsed = xi.parse_workbook(book_bytes(wb))
+    assert parsed.funds["social_insurance_fund"].actual == Decimal("3180.50")
+    assert not parsed.notes
+    assert "3,180.50" in parsed.other_text()
+
+
 def test_a_score_above_its_weight_comes_in_as_typed():
     seed = seed_named("城乡居民基本医疗保险配套资金")
     parsed = xi.parse_workbook(project_typed(seed, {"区级财政配套资金": "16"}))

@@ -106,8 +106,9 @@ class _Reader:
             self.error(r, c, AMOUNT_TOO_LARGE.format(text=text))
         else:
             # As typed: 89.974 stays 89.974 and 4000 stays 4000 (up to four decimals, 万元).
-            # “620.82万元” is stored as 620.82 and kept whole in 其他内容 too, as typed.
-            if not re.search(r"[^\d.,，\s-]", unicodedata.normalize("NFKC", text)):
+            # “620.82万元” is stored as 620.82 and kept whole in 其他内容 too, as typed; so is
+            # “215,457.6” typed as text, whose grouping commas the form does not print.
+            if not re.search(r"[^\d.\s-]", unicodedata.normalize("NFKC", text)):
                 self.use(r, c)
             return number
         return None
