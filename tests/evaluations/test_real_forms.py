@@ -29,7 +29,10 @@ CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "real_forms"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text()) if CORPUS.exists() else {"files": []}
 ENTRIES = MANIFEST["files"]
 # Forms whose 分值/得分 are typed with a decimal shown (15.0): the app prints 15.
-POINTS_WITH_DECIMALS = {"yunnan_longyang_2022_huafeijianliang.xlsx"}
+POINTS_WITH_DECIMALS = {
+    "yunnan_longyang_2022_huafeijianliang.xlsx",
+    "yunnan_lijiang_2020_weipianzhifa.xlsx",  # 10.00, 9.00, 19.00 print as 10, 9, 19
+}
 
 
 def squash(text) -> str:
@@ -220,3 +223,4 @@ def test_a_transfer_form_typed_off_the_corner_with_a_blank_signature_line_reads_
     assert parsed.signature == {"preparer": "", "reviewer": "", "fill_date": None}
     assert parsed.notes == ()
     assert [row.texts for row in parsed.other] == [("附件2",)]
+
