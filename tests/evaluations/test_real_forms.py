@@ -224,3 +224,32 @@ def test_a_transfer_form_typed_off_the_corner_with_a_blank_signature_line_reads_
     assert parsed.notes == ()
     assert [row.texts for row in parsed.other] == [("附件2",)]
 
+
+def parsed_corpus(name: str):
+    return xi.parse_workbook((CORPUS / name).read_bytes(), year=2024)
+
+
+def test_goal_headings_under_a_caption_are_headings_and_goals_one_to_a_row_read_whole():
+    # 年度目标完成情况 | 预期目标 | 目标实际完成情况, then 目标1 … 目标4 one to a row on each side.
+    parsed = parsed_corpus("sichuan_anju_noyear_shipinjianguan.xlsx")
+
+    assert parsed.goal_planned.splitlines() == [
+        "目标1:深入开展食品风险隐患排查整治。",
+        "目标2:加大违法行为打击力度。",
+        "目标3:加强基层监管人员监管业务培训。",
+        "目标4:加大食品安全宣传力度。",
+    ]
+    assert parsed.goal_actual == parsed.goal_planned
+    assert parsed.wording["goal_actual"] == "目标实际完成情况"
+    assert not any("目标1" in text for row in parsed.other for text in row.texts)
+
+
+def test_the_funds_end_at_the_funds_management_block_and_amounts_typed_with_wan_are_read():
+    # 2024 转移支付 layout: 资金管理情况 (分配科学性 …) between the funds and the goals; "3359.62万".
+    parsed = parsed_corpus("anhui_huoshan_2024_yiliaojiuzhu.xlsx")
+
+    assert str(parsed.funds["total"].budget) == "3359.62"
+    # Only the fund row the template has no place for is named; no 资金管理情况 row, no amount.
+    assert [(n.cell, n.message[:11]) for n in parsed.notes] == [("B9", "无法识别的资金行「彩票")]
+    other = {text for row in parsed.other for text in row.texts}
+    assert {"分配科学性", "3359.62万"} <= other

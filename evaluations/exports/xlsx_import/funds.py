@@ -14,7 +14,7 @@ from .messages import (
     FUNDS_NOT_FOUND,
 )
 from .reader import _Reader
-from .recognise import FUND_ALIASES, FUND_COLUMN_ALIASES
+from .recognise import AFTER_FUNDS, FUND_ALIASES, FUND_COLUMN_ALIASES
 from .sheet import norm
 
 
@@ -82,6 +82,8 @@ class _FundsReader(_Reader):
                 text = sheet.text(r, c)
                 if text and not sheet.merged_from_above(r, c):
                     label_col, label = c, text
+            if any(norm(sheet.text(r, c)) in AFTER_FUNDS for c in range(1, first_amount)):
+                break  # the next block (资金管理情况): its rows go to 其他内容 as typed
             amounts = {}
             for key in ("budget_initial", "budget", "actual"):
                 if key in spans:

@@ -77,7 +77,7 @@ class _Reader:
             return Decimal(format(raw, ".15g")) if isinstance(raw, float) else Decimal(raw), text
         if isinstance(raw, str):
             cleaned = re.sub(r"[\s,，]", "", unicodedata.normalize("NFKC", raw))
-            cleaned = cleaned.removesuffix("万元")
+            cleaned = cleaned.removesuffix("万元").removesuffix("万")
             if re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
                 return Decimal(cleaned), text
         return None, text

@@ -89,6 +89,7 @@ GOAL_ALIASES = (
         "总体目标",
         "年初目标",
         "项目年度目标",
+        "年度预期目标",
     ),
     (
         "实际完成情况",
@@ -100,8 +101,13 @@ GOAL_ALIASES = (
         "目标完成情况",
         "年度目标完成情况综述",
         "完成情况",
+        "目标实际完成情况",
+        "具体完成情况",
     ),
 )
+# Captions of blocks some forms print between the funds and the goals (the 2024 转移支付 layout's
+# 资金管理情况 with 分配科学性, 下达及时性 …): the fund rows end there.
+AFTER_FUNDS = ("资金管理情况",)
 # Fund rows and columns as real forms word them (compared without spaces, 其中 and a trailing
 # note), by the template row or column they are.
 FUND_ALIASES = {
