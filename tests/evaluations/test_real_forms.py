@@ -253,3 +253,23 @@ def test_the_funds_end_at_the_funds_management_block_and_amounts_typed_with_wan_
     assert [(n.cell, n.message[:11]) for n in parsed.notes] == [("B9", "无法识别的资金行「彩票")]
     other = {text for row in parsed.other for text in row.texts}
     assert {"分配科学性", "3359.62万"} <= other
+
+
+def test_a_form_naming_no_project_is_read_by_its_grid_and_named_after_its_title():
+    # A 区域 form: 填报类型, 单位名称, no 项目名称 label.
+    parsed = parsed_corpus("sichuan_suiningjingkai_2021_liangpinyixie.xlsx")
+
+    assert parsed.recognised
+    assert parsed.project_name == "2021年中央对地方专项转移支付区域绩效目标自评表"
+    assert parsed.year == 2021
+    assert len(parsed.lines) == 20
+    first = parsed.lines[0]
+    assert (first.level2, first.level3, first.target, first.actual) == (
+        "数量指标",
+        "指标1.药品抽验品种",
+        "≥3",
+        "4",
+    )
+    assert any("已以表名" in n.message for n in parsed.notes)
+    other = {text for row in parsed.other for text in row.texts}
+    assert {"填报类型:整体□  区域√  项目□", "遂宁市市场监督管理局经开区分局", "5.8万"} <= other

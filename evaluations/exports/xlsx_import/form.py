@@ -13,7 +13,7 @@ from .funds import _FundsReader
 from .goals import _GoalsReader
 from .head import _HeadReader
 from .lines import _LinesReader
-from .messages import PROJECT_NAME_MISSING
+from .messages import PROJECT_NAME_FROM_TITLE, PROJECT_NAME_MISSING
 
 # `X as X`: imported from here by the package and its other modules.
 from .parsed import OtherRow as OtherRow
@@ -39,6 +39,10 @@ class _FormReader(
         heading_row, columns = _indicator_heading(sheet, t) or (sheet.rows + 1, {})
         first_col = min((c for c, _ in columns.values()), default=1)
         header, labels, top = self.header(heading_row)
+        # A form without a project-name label (a 区域 form): its head is what follows the title.
+        named = "project_name" in header
+        if not named:
+            top = self.below_title(heading_row)
         title, year = self.title_and_year(top)
         # A 部门整体 指标表 has neither funds nor goals.
         goal_row = self.goal_row(heading_row) if t.goal_labels else None
@@ -60,9 +64,14 @@ class _FormReader(
         texts = self.text_blocks(end, first_col)
         footnote = self.footnotes(end)
         signature = self.signature(end)
-        header_extra = self.header_extra(top, heading_row)
+        # Without head labels the rows above the funds are no head: they go to 其他内容 as typed.
+        header_extra = self.header_extra(top, heading_row) if named else []
         project_name = header.pop("project_name", "")
-        if not project_name.strip():
+        if not named and title:
+            project_name = title[:200]
+            message = PROJECT_NAME_FROM_TITLE.format(title=project_name)
+            self.errors.append(CellError(sheet.name, self.cells.get("title", ""), message))
+        elif not project_name.strip():
             cell = self.cells.get("project_name", "")
             self.errors.append(CellError(sheet.name, cell, PROJECT_NAME_MISSING))
         self.check_year(year)

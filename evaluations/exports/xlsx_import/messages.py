@@ -19,6 +19,7 @@ YEAR_MISMATCH = (
     "表中年度为{found}年度，与所选的{chosen}年度不一致。请选择{found}年度，或改正表中的年度。"
 )
 PROJECT_NAME_MISSING = "请填写项目名称。"
+PROJECT_NAME_FROM_TITLE = "表中没有项目名称栏，已以表名「{title}」作为项目名称，可在编辑页修改。"
 TEXT_TOO_LONG = "{label}最多 {limit} 个字，现有 {count} 个。"
 AMOUNT_INVALID = "应为金额（数字，单位：万元），实际为「{text}」。"
 AMOUNT_NEGATIVE = "金额不能为负数，实际为「{text}」。"

@@ -174,11 +174,19 @@ class _Reader:
                     and ("表" in text or not _has_title_below(self.sheet, r, top))
                 ):
                     title = self.text(r, c, "表名", 200).strip()
+                    self.cells["title"] = ref(r, c)
                     stated = re.search(r"(20\d{2})\s*年", norm(title))
                     if stated and year is None:
                         year = int(stated.group(1))
                         self.cells["year"] = ref(r, c)
         return title, year
+
+    def below_title(self, before: int) -> int:
+        """The row after the title line (the first naming a 表 above `before`), else the first."""
+        for r in range(1, before):
+            if any("表" in self.sheet.text(r, c) for c in range(1, self.sheet.cols + 1)):
+                return r + 1
+        return 1
 
     def check_year(self, year: int | None) -> None:
         """A 年度 stated on the sheet wins over the year chosen for the import: the page says so."""

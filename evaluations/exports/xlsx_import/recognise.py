@@ -252,6 +252,18 @@ def _recognise(sheet: _Sheet) -> tuple[TemplateDef | None, str]:
             best, best_score = t, score
     if best is not None:
         return best, ""
+    # A 区域 form names no project (单位名称, 填报类型 …): its indicator grid makes it a form all
+    # the same, which the reader names after its title.
+    for t in TEMPLATES.values():
+        heading = _indicator_heading(sheet, t) if t.basic_data is None else None
+        if heading is None:
+            continue
+        own = sum(1 for key in heading[1] if t.has_indicator_column(key))
+        score = (_template_score(texts, t), own)
+        if score > best_score:
+            best, best_score = t, score
+    if best is not None:
+        return best, ""
     # No indicator grid: a form typed only down to its goals is still that form, when its head
     # and most of its fund and goal labels are there.
     for t in TEMPLATES.values():
