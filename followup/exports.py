@@ -20,7 +20,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from pypdf import PdfReader, PdfWriter
 
-from evaluations.exports.layout import FormData, format_amount, format_points
+from evaluations.exports.figures import format_amount, format_points
+from evaluations.exports.layout import FormData
 from evaluations.exports.pdf import STATIC_DIR, pdf_bytes, print_resources, render_lock
 from evaluations.exports.xlsx import (
     BORDER,

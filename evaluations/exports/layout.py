@@ -1,8 +1,9 @@
 """The printed form as a grid of cells, built from a template definition and a form's values.
 
 The read-only page, the PDF and the Excel workbook render this one grid, so the three cannot
-drift apart: merges, order, labels and number formats are decided here once. Plain Python: the
-values come in as a `FormData` snapshot (see `evaluations.selectors.form_data`), not as models.
+drift apart: merges, order, labels and number formats are decided here once (how each figure
+prints: `figures`). Plain Python: the values come in as a `FormData` snapshot (see
+`evaluations.selectors.form_data`), not as models.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ from indicators.formulas import evaluate
 
 from ..templates_def import BasicBlock, TemplateDef
 from . import fonts
+from .figures import (
+    format_date,
+    format_points,
+    format_rate,
+    format_typed_amount,
+    number_format_of,
+    rate_of,
+)
 
 DASH = "—"
 
@@ -151,63 +160,6 @@ class Grid:
         return next((i for i, r in enumerate(self.rows) if r.section == section), None)
 
 
-# -- number formatting, shared by every renderer ------------------------------------------------
-
-
-# The most decimals an amount keeps (models.AMOUNT); a computed figure is rounded to them.
-_AMOUNT_QUANTUM = Decimal("0.0001")
-
-
-def format_amount(value: Decimal | None) -> str:
-    """万元 with two decimals and no thousands separator, the way a 自评报告 states money."""
-    if value is None:
-        return ""
-    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
-
-
-def format_typed_amount(value: Decimal | None) -> str:
-    """万元 on the form, as typed, no thousands separator: the decimals the Decimal carries (4000 → "4000",
-    89.974 → "89.974", 12.50 → "12.50"), at most four. Stored amounts come back with the decimals
-    they were typed with (models.FundLine.places)."""
-    if value is None:
-        return ""
-    exponent = value.as_tuple().exponent
-    if not isinstance(exponent, int) or exponent < -4:
-        value = value.quantize(_AMOUNT_QUANTUM, rounding=ROUND_HALF_UP)
-    elif exponent > 0:
-        value = value.quantize(Decimal(1))
-    return f"{value:f}"
-
-
-def format_points(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def format_rate(rate: Decimal | None) -> str:
-    """A ratio as a percentage with at most two decimals: 0.0987 → 9.87%, 1 → 100%."""
-    if rate is None:
-        return ""
-    return f"{format_points(rate * 100)}%"
-
-
-def number_format_of(text: str) -> str:
-    """The Excel number format that shows a number as `text` shows it: "4000" → "0", "89.974" →
-    "0.000", "99.1%" → "0.0%". The PDF prints `text`; Excel stores the real number with this
-    format, so the two print the same figure (9 and 9, never 9 and 9.00)."""
-    percent = text.endswith("%")
-    digits = text.rstrip("%")
-    decimals = len(digits.partition(".")[2])
-    fmt = "0." + "0" * decimals if decimals else "0"
-    return fmt + "%" if percent else fmt
-
-
-def format_date(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
 # A year the title states itself: "项目支出绩效自评表（2020年度）", "2020年度项目支出…".
 _TITLE_YEAR = re.compile(r"(20\d\d|19\d\d)\s*年度?")
 
@@ -222,12 +174,6 @@ def year_line(title: str, year: int) -> str:
     """The "（2020年度）" line under the title, empty where the title holds the year already
     (it is never printed twice)."""
     return "" if title_year(title) is not None else f"（{year}年度）"
-
-
-def rate_of(budget: Decimal | None, actual: Decimal | None) -> Decimal | None:
-    if budget is None or actual is None or budget == 0:
-        return None
-    return actual / budget
 
 
 # -- building the grid --------------------------------------------------------------------------

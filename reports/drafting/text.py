@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from evaluations.exports.layout import format_amount
+from evaluations.exports.figures import format_amount
 
 _SUB = "（{n}）{title}"
 _CN_NUMBERS = "一二三四五六七八九十"

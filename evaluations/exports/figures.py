@@ -1,0 +1,67 @@
+"""How a figure prints on the form, the same in every renderer: amounts as the clerk typed them,
+computed figures (执行率, a suggested 得分, 总分) rounded the one way, and the Excel number format
+that shows a number as the text shows it. Plain Python."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+# The most decimals an amount keeps (models.AMOUNT); a computed figure is rounded to them.
+_AMOUNT_QUANTUM = Decimal("0.0001")
+
+
+def format_amount(value: Decimal | None) -> str:
+    """万元 with two decimals and no thousands separator, the way a 自评报告 states money."""
+    if value is None:
+        return ""
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
+
+
+def format_typed_amount(value: Decimal | None) -> str:
+    """万元 on the form, as typed, no thousands separator: the decimals the Decimal carries (4000 → "4000",
+    89.974 → "89.974", 12.50 → "12.50"), at most four. Stored amounts come back with the decimals
+    they were typed with (models.FundLine.places)."""
+    if value is None:
+        return ""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -4:
+        value = value.quantize(_AMOUNT_QUANTUM, rounding=ROUND_HALF_UP)
+    elif exponent > 0:
+        value = value.quantize(Decimal(1))
+    return f"{value:f}"
+
+
+def format_points(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_rate(rate: Decimal | None) -> str:
+    """A ratio as a percentage with at most two decimals: 0.0987 → 9.87%, 1 → 100%."""
+    if rate is None:
+        return ""
+    return f"{format_points(rate * 100)}%"
+
+
+def number_format_of(text: str) -> str:
+    """The Excel number format that shows a number as `text` shows it: "4000" → "0", "89.974" →
+    "0.000", "99.1%" → "0.0%". The PDF prints `text`; Excel stores the real number with this
+    format, so the two print the same figure (9 and 9, never 9 and 9.00)."""
+    percent = text.endswith("%")
+    digits = text.rstrip("%")
+    decimals = len(digits.partition(".")[2])
+    fmt = "0." + "0" * decimals if decimals else "0"
+    return fmt + "%" if percent else fmt
+
+
+def format_date(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def rate_of(budget: Decimal | None, actual: Decimal | None) -> Decimal | None:
+    if budget is None or actual is None or budget == 0:
+        return None
+    return actual / budget
