@@ -50,6 +50,7 @@ def snapshot(evaluation) -> dict:
         }
     return {
         "template": evaluation.template,
+        TYPED_POINTS: True,
         "basic": basic,
         "head": {
             **{f.label: evaluation.header_value(f.key) for f in t.header_fields},
@@ -73,7 +74,32 @@ def snapshot(evaluation) -> dict:
     }
 
 
+# Marks a snapshot whose 分值/得分 are as typed (15.0). Those taken before points kept their
+# decimals hold them with two (15.00 for a 15 printed 15): read with the fewest, as printed then,
+# so that a form saved again after the change shows no change of its points.
+TYPED_POINTS = "typed_points"
+_BUDGET_SCORE = "预算执行率自评得分"
+
+
+def _points_as_printed(snap: dict) -> dict:
+    if snap.get(TYPED_POINTS):
+        return snap
+
+    def fewest(text: str) -> str:
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+    head = dict(snap["head"])
+    if head.get(_BUDGET_SCORE):
+        head[_BUDGET_SCORE] = fewest(head[_BUDGET_SCORE])
+    lines = [
+        {**line, **{key: fewest(line.get(key, "")) for key in ("weight", "score")}}
+        for line in snap["lines"]
+    ]
+    return {**snap, "head": head, "lines": lines}
+
+
 def diff(old: dict, new: dict) -> list[Change]:
+    old, new = _points_as_printed(old), _points_as_printed(new)
     changes = []
     for label in dict.fromkeys([*old["head"], *new["head"]]):
         before, after = old["head"].get(label, ""), new["head"].get(label, "")

@@ -15,14 +15,8 @@ from django.utils import timezone
 from indicators.formulas import evaluate
 from indicators.rules import describe as describe_rules
 
-from .exports.layout import (
-    FormData,
-    FundValues,
-    LineData,
-    format_points,
-    format_rate,
-    full_points,
-)
+from .exports.figures import format_points, format_rate
+from .exports.layout import FormData, FundValues, LineData, full_points
 from .models import (
     BasicDataLine,
     Evaluation,
@@ -219,7 +213,8 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
     """The printed values of a form (for the read-only page, PDF and Excel).
 
     On templates with points, 得分 holds each line's final score (claimed, else suggested), the
-    预算执行率 score and the 总分 likewise; `score` spares recomputing what the caller has.
+    预算执行率 score and the 总分 likewise; `score` spares recomputing what the caller has. Points
+    the clerk typed (分值, a claimed 得分) print with the decimals typed, suggestions as computed.
     """
     t = evaluation.template_def
     if score is None:
@@ -243,6 +238,7 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
             criteria=line_criteria(t, line),
             nature=line.nature,
             measure_unit=line.measure_unit,
+            places=_typed_places(line.places, "score", result.claimed),
         )
         for line, result in zip(evaluation.indicator_lines.all(), score.lines, strict=True)
     )
@@ -272,6 +268,7 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
         ),
         budget_score=score.budget_final,
         total_score=score.total,
+        places=_typed_places(evaluation.places, "budget_score", score.budget_claimed),
         notes=rules_notes(score),
         basic_data=basic_cells(evaluation) if t.basic_data is not None else {},
         wording=dict(evaluation.wording or {}),
@@ -289,6 +286,13 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
             for item in evaluation.other_content or ()
         ),
     )
+
+
+def _typed_places(places: dict, claim: str, claimed) -> dict[str, int]:
+    """The typed decimals of a row's points (IndicatorLine.places, Evaluation.places) that apply
+    to what prints: those of the `claim` field only where the printed score is the claim, not
+    the app's suggestion."""
+    return {key: n for key, n in (places or {}).items() if key != claim or claimed is not None}
 
 
 def stated_level1_weights(evaluation: Evaluation) -> dict[str, Decimal]:

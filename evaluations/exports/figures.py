@@ -1,6 +1,6 @@
-"""How a figure prints on the form, the same in every renderer: amounts as the clerk typed them,
-computed figures (执行率, a suggested 得分, 总分) rounded the one way, and the Excel number format
-that shows a number as the text shows it. Plain Python."""
+"""How a figure prints on the form, the same in every renderer: amounts and points as the clerk
+typed them, computed figures (执行率, a suggested 得分, 总分) rounded the one way, and the Excel
+number format that shows a number as the text shows it. Plain Python."""
 
 from __future__ import annotations
 
@@ -9,6 +9,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 # The most decimals an amount keeps (models.AMOUNT); a computed figure is rounded to them.
 _AMOUNT_QUANTUM = Decimal("0.0001")
+# The most decimals a 分值 or 得分 keeps (models.POINTS).
+POINT_DECIMALS = 2
+
+
+def typed_decimals(value: Decimal, most: int) -> int:
+    """The decimals a Decimal carries as typed (Decimal("4000") → 0, Decimal("89.970") → 3), at
+    most `most`."""
+    exponent = value.as_tuple().exponent
+    return min(max(-exponent, 0), most) if isinstance(exponent, int) else 0
 
 
 def format_amount(value: Decimal | None) -> str:
@@ -32,11 +41,25 @@ def format_typed_amount(value: Decimal | None) -> str:
     return f"{value:f}"
 
 
-def format_points(value: Decimal | None) -> str:
+def format_points(value: Decimal | None, places: int | None = None) -> str:
+    """分值 or 得分 as printed. A figure the clerk typed prints with the decimals typed (`places`:
+    15.0, 9.50, 10); a computed one (`places` None: a suggested 得分, a 总分) with at most two
+    decimals and no trailing zeros (8.5, 10, 0.99)."""
     if value is None:
         return ""
+    if places is not None:
+        quantum = Decimal(1).scaleb(-min(places, POINT_DECIMALS))
+        return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):f}"
     text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_typed_points(value: Decimal | None) -> str:
+    """Points with the decimals the Decimal carries, as read from what was typed (a 一级 weight
+    the form states as “10.0”, a 得分 read from a cell showing 9.50), at most two."""
+    if value is None:
+        return ""
+    return format_points(value, typed_decimals(value, POINT_DECIMALS))
 
 
 def format_rate(rate: Decimal | None) -> str:

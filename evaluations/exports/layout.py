@@ -25,6 +25,7 @@ from .figures import (
     format_points,
     format_rate,
     format_typed_amount,
+    format_typed_points,
     number_format_of,
     rate_of,
 )
@@ -56,6 +57,9 @@ class LineData:
     measure_unit: str = ""
     # The 复核得分 beside 得分, printed only on the 复核 variant (FormData.review).
     review_score: Decimal | None = None
+    # The decimals the clerk typed for 分值 and for a claimed 得分 ({"weight": 0, "score": 1}:
+    # 15.0); a figure not in it (the app's suggested 得分) prints as computed.
+    places: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,13 +99,17 @@ class FormData:
     approved_on: date | None = None
     budget_score: Decimal | None = None
     total_score: Decimal | None = None
+    # The decimals typed for the form's own points: "budget_score" where the 预算执行率 得分
+    # printed is the one the clerk typed (9.50); else it prints as computed.
+    places: dict[str, int] = field(default_factory=dict)
     # 部门整体: the 基础数据表 cells, {(row, column): value}.
     basic_data: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
     # Printed under the template's 注: the provincial scoring rules the form was scored by.
     notes: tuple[str, ...] = ()
     # The form's own wording and figures (see the Evaluation fields of the same names): printed
     # labels (`word`), head cells the template lacks, the weights it counts with where it states
-    # its own 一级 weights, figures the app computes that it states (printed as stated), its own
+    # its own 一级 weights (each with the decimals it is stated with), figures the app computes
+    # that it states (printed as stated), its own
     # 注, the 审核人 signing it, and 其他内容 ((label, value) pairs in order).
     wording: dict[str, str] = field(default_factory=dict)
     header_extra: tuple[tuple[str, str], ...] = ()
@@ -551,9 +559,9 @@ def _fund_cell(data: FormData, is_total: bool, values: FundValues, key: str, spa
         return Cell(DASH, span, kind="number")
     if key == "weight":
         weight = data.level1_weights.get("预算执行率", data.template.budget_weight)
-        return _number_cell(format_points(weight), weight, span)
+        return _number_cell(format_typed_points(weight), weight, span)
     score = data.budget_score
-    return _number_cell(format_points(score), score, span)
+    return _number_cell(format_points(score, data.places.get("budget_score")), score, span)
 
 
 def _goal_rows(data: FormData, width: int) -> list[Row]:
@@ -638,7 +646,7 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
                     stated = data.level1_weights.get(level.name) if level else None
                     if stated is not None and stated != level.weight:
                         # The weight the form states (70, not the template's 50).
-                        label = f"{level.name}（{format_points(stated)}分）"
+                        label = f"{level.name}（{format_typed_points(stated)}分）"
                     # The 一级 as the form words it (产出指标(70分)), where it does.
                     label = data.word(f"level1.{line.level1}", label)
                     cells.append(Cell(label, rowspan=span1[index], kind="label"))
@@ -647,7 +655,7 @@ def _indicator_rows(data: FormData, width: int) -> list[Row]:
                     cells.append(Cell(line.level2, rowspan=span2[index], kind="label"))
             elif key in ("weight", "score", REVIEW_KEY):
                 value = getattr(line, key)
-                cells.append(_number_cell(format_points(value), value))
+                cells.append(_number_cell(format_points(value, line.places.get(key)), value))
             else:
                 cells.append(Cell(getattr(line, key)))
         rows.append(Row(tuple(cells), "indicators"))

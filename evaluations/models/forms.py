@@ -1,5 +1,5 @@
 """The self-evaluation form (自评表) and its rows: funds, 三级指标 lines, 基础数据表 cells;
-how typed amounts keep their decimals."""
+how typed amounts and points keep their decimals."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from ..exports.figures import POINT_DECIMALS, typed_decimals
 from ..templates_def import TEMPLATE_CHOICES, get_template
 from .regions import Unit, Year
 
@@ -18,10 +19,36 @@ AMOUNT = {"max_digits": 16, "decimal_places": 4, "null": True, "blank": True}
 AMOUNT_PLACES = 4
 # Rows stored before typed decimals were kept were entered with two.
 LEGACY_PLACES = 2
-POINTS = {"max_digits": 6, "decimal_places": 2, "null": True, "blank": True}
+POINTS = {"max_digits": 6, "decimal_places": POINT_DECIMALS, "null": True, "blank": True}
 
 
-class Evaluation(models.Model):
+class TypedPoints:
+    """分值/得分 kept as the clerk typed them ("15.0", "9.50"): `places` holds the decimals typed
+    in each of the model's POINT_FIELDS ({"score": 1}), and the points read back from the
+    database carry exactly these. A field missing there was stored before typed decimals were
+    kept and reads back with the fewest decimals, as the form printed it then (15.00 → 15)."""
+
+    POINT_FIELDS: tuple[str, ...] = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        row = super().from_db(db, field_names, values, **kwargs)
+        places = row.places if "places" in row.__dict__ else {}
+        for name in cls.POINT_FIELDS:
+            if name in row.__dict__:
+                setattr(row, name, points_as_typed(getattr(row, name), places.get(name)))
+        return row
+
+    def set_points(self, name: str, value: Decimal | None) -> None:
+        """Store `value` as typed: its decimals (Decimal("15.0") → 1, "10" → 0) are kept."""
+        setattr(self, name, value)
+        places = {key: n for key, n in self.places.items() if key != name}
+        if value is not None:
+            places[name] = typed_places(value, most=POINT_DECIMALS)
+        self.places = places
+
+
+class Evaluation(TypedPoints, models.Model):
     """自评表: one form of one template, for one unit, one year and one project."""
 
     class Status(models.TextChoices):
@@ -52,6 +79,10 @@ class Evaluation(models.Model):
     # score stands. A claim that differs from the suggestion needs its reason.
     budget_score = models.DecimalField("预算执行率得分（自评）", **POINTS)
     budget_score_reason = models.TextField("预算执行率自评得分与建议得分不同的理由", blank=True)
+    # The decimals typed in the form's own points ({"budget_score": 2}: 9.50), see TypedPoints.
+    # Figures the form states as text (总分, 执行率) and its 一级 weights keep theirs in their text.
+    places = models.JSONField("录入的小数位数", default=dict, blank=True)
+    POINT_FIELDS = ("budget_score",)
     preparer = models.CharField("填表人", max_length=50, blank=True)
     preparer_phone = models.CharField("联系电话", max_length=40, blank=True)
     fill_date = models.DateField("填报日期", null=True, blank=True)
@@ -218,12 +249,12 @@ class FundLine(models.Model):
 AMOUNT_FIELDS = ("budget_initial", "budget", "actual")
 
 
-def typed_places(value: Decimal | None) -> int:
-    """The decimals of a Decimal as typed (Decimal("4000") → 0, Decimal("89.970") → 3), at most 4."""
+def typed_places(value: Decimal | None, most: int = AMOUNT_PLACES) -> int:
+    """The decimals of a Decimal as typed (Decimal("4000") → 0, Decimal("89.970") → 3), at most
+    `most` (an amount's four by default)."""
     if value is None:
         return LEGACY_PLACES
-    exponent = value.as_tuple().exponent
-    return min(max(-exponent, 0), AMOUNT_PLACES) if isinstance(exponent, int) else 0
+    return typed_decimals(value, most)
 
 
 def with_places(value: Decimal | None, places: int) -> Decimal | None:
@@ -233,13 +264,22 @@ def with_places(value: Decimal | None, places: int) -> Decimal | None:
     return value.quantize(Decimal(1).scaleb(-max(0, min(int(places), AMOUNT_PLACES))))
 
 
+def points_as_typed(value: Decimal | None, places: int | None) -> Decimal | None:
+    """Points read back with the decimals typed, or where none are known (stored before they
+    were kept) with the fewest that show the value (15.00 → 15, 8.50 → 8.5)."""
+    if value is None or places is not None:
+        return with_places(value, places or 0)
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+
+
 def execution_rate(budget: Decimal | None, actual: Decimal | None) -> Decimal | None:
     if budget is None or actual is None or budget == 0:
         return None
     return actual / budget
 
 
-class IndicatorLine(models.Model):
+class IndicatorLine(TypedPoints, models.Model):
     """A 三级指标 line: the texts exactly as typed, the points where the template scores."""
 
     evaluation = models.ForeignKey(
@@ -263,6 +303,10 @@ class IndicatorLine(models.Model):
     actual = models.CharField("实际完成值", max_length=200, blank=True)
     weight = models.DecimalField("分值", **POINTS)
     score = models.DecimalField("得分（自评）", **POINTS)
+    # The decimals typed in 分值 and 得分 ({"weight": 0, "score": 1}: 10 and 9.0); a line's weight
+    # and score are often typed differently (10 | 9.58). See TypedPoints.
+    places = models.JSONField("录入的小数位数", default=dict, blank=True)
+    POINT_FIELDS = ("weight", "score")
     score_reason = models.TextField("自评得分与建议得分不同的理由", blank=True)
     # A qualitative line is scored by a person: the share of its weight they chose within the
     # template's bands (100–80 %, 80–60 %, 60–0 %), in percent. Unused on lines scored by formula.

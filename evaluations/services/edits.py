@@ -156,6 +156,8 @@ def evaluation_create(
                 level3=line.level3,
                 target=line.target,
                 weight=line.weight,
+                # The 分值 as typed last year (15.0 stays 15.0); the score is cleared.
+                places={k: n for k, n in line.places.items() if k == "weight"},
                 criteria=line.criteria,
                 rule_key=line.rule_key,
             )
@@ -259,7 +261,9 @@ def evaluation_save(
     before = snapshot(evaluation)
 
     for name in FORM_FIELDS:
-        if name in fields:
+        if name in evaluation.POINT_FIELDS and name in fields:
+            evaluation.set_points(name, fields[name])
+        elif name in fields:
             setattr(evaluation, name, fields[name])
     evaluation.version += 1
     evaluation.updated_by = user
@@ -375,7 +379,10 @@ def _replace_lines(evaluation: Evaluation, lines: list[LineInput]) -> None:
             keep.append(line)
         line.order = order
         for name in LINE_FIELDS:
-            setattr(line, name, getattr(data, name))
+            if name in IndicatorLine.POINT_FIELDS:
+                line.set_points(name, getattr(data, name))
+            else:
+                setattr(line, name, getattr(data, name))
         # The 二级 as typed (数量指标（指标）) keeps its canonical meaning as it changes.
         line.level2_meaning = level2_meaning(line.level2)
     kept_ids = {line.pk for line in keep}
@@ -383,6 +390,6 @@ def _replace_lines(evaluation: Evaluation, lines: list[LineInput]) -> None:
     if removed:
         IndicatorLine.objects.filter(pk__in=removed).delete()
     if keep:
-        IndicatorLine.objects.bulk_update(keep, ["order", *LINE_FIELDS, "level2_meaning"])
+        IndicatorLine.objects.bulk_update(keep, ["order", *LINE_FIELDS, "places", "level2_meaning"])
     if new:
         IndicatorLine.objects.bulk_create(new)

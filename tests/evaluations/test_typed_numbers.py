@@ -1,9 +1,10 @@
-"""Numbers as typed: amounts keep the clerk's decimals (up to four) on the page, in the PDF and
-in Excel, the PDF and Excel print every figure alike, head counts are whole, and amount parsing
-refuses what only Python would read as a number."""
+"""Numbers as typed: amounts keep the clerk's decimals (up to four) and points theirs (up to two)
+on the page, in the PDF and in Excel, the PDF and Excel print every figure alike, head counts are
+whole, and amount parsing refuses what only Python would read as a number."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -12,7 +13,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from evaluations.models import Evaluation
+from evaluations.history import TYPED_POINTS, snapshot
+from evaluations.models import Evaluation, Submission
 from evaluations.selectors import with_lines
 from tests.conftest import PASSWORD
 from tests.evaluations.helpers import edit_post, make_project_form
@@ -28,11 +30,16 @@ def pdf_text(client, ev) -> str:
     return "".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages).replace(" ", "")
 
 
-def xlsx_numbers(client, ev) -> dict:
-    """Every number cell of the first sheet: value → number format."""
+def xlsx_number_cells(client, ev) -> list[tuple[float, str]]:
+    """Every number cell of the first sheet: (value, number format)."""
     response = client.get(reverse("evaluation_xlsx", args=[ev.pk]))
     ws = openpyxl.load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    return {c.value: c.number_format for row in ws.iter_rows() for c in row if c.data_type == "n"}
+    return [(c.value, c.number_format) for row in ws.iter_rows() for c in row if c.data_type == "n"]
+
+
+def xlsx_numbers(client, ev) -> dict:
+    """Every number cell of the first sheet: value → number format."""
+    return dict(xlsx_number_cells(client, ev))
 
 
 @pytest.fixture
@@ -59,6 +66,90 @@ def test_amounts_keep_the_decimals_the_clerk_typed_on_page_pdf_and_excel(client,
     assert numbers[4000] == "0"
     assert numbers[89.974] == "0.000"
     assert numbers[12.5] == "0.00"
+
+
+def page_numbers(client, ev) -> list[str]:
+    """The number cells of the form as the read-only page prints it."""
+    page = client.get(reverse("evaluation_detail", args=[ev.pk])).content.decode()
+    return re.findall(r'<td class="k-number"[^>]*>([^<]*)</td>', page)
+
+
+def typed_points_post(project, *, score: str) -> dict:
+    post = edit_post(project, budget_score="8.50", budget_score_reason="部分资金年末才拨付")
+    post["lines-0-weight"] = "15.0"
+    post["lines-0-score"] = score
+    post["lines-0-score_reason"] = "培训质量未达预期" if score else ""
+    return post
+
+
+def test_points_keep_the_decimals_the_clerk_typed_on_page_pdf_and_excel(client, cast, project):
+    login(client, cast.preparer)
+    post = typed_points_post(project, score="9.50")
+    assert client.post(reverse("evaluation_edit", args=[project.pk]), post).status_code == 302
+
+    ev = with_lines(Evaluation.objects.filter(pk=project.pk)).get()
+    line = ev.indicator_lines.get()
+    assert (str(line.weight), str(line.score), str(ev.budget_score)) == ("15.0", "9.50", "8.50")
+    page = client.get(reverse("evaluation_edit", args=[project.pk])).content.decode()
+    assert 'value="15.0"' in page and 'value="9.50"' in page and 'value="8.50"' in page
+
+    # 8.50 + 9.50: the 总分 is computed and prints as before.
+    assert {"15.0", "9.50", "8.50", "18"} <= set(page_numbers(client, project))
+    text = pdf_text(client, project)
+    assert "15.0" in text and "9.50" in text and "8.50" in text
+
+    numbers = xlsx_numbers(client, project)
+    assert numbers[15] == "0.0"
+    assert numbers[9.5] == "0.00"
+    assert numbers[8.5] == "0.00"
+    assert numbers[18] == "0"
+
+
+def test_a_suggested_score_prints_as_computed_whatever_was_typed_before(client, cast, project):
+    login(client, cast.preparer)
+    url = reverse("evaluation_edit", args=[project.pk])
+    assert client.post(url, typed_points_post(project, score="9.50")).status_code == 302
+    project.refresh_from_db()
+    assert client.post(url, typed_points_post(project, score="")).status_code == 302
+
+    # 120人次 against ≥100人次: the suggested 15, printed 15 beside the typed 分值 15.0.
+    numbers = page_numbers(client, project)
+    assert numbers.count("15.0") == 1 and "15" in numbers and "9.50" not in numbers
+    cells = xlsx_number_cells(client, project)
+    assert sorted(fmt for value, fmt in cells if value == 15) == ["0", "0.0"]
+
+
+def test_a_form_stored_before_typed_points_prints_and_saves_as_before(client, cast, project):
+    """Its 分值 was stored as 15.00 and printed 15: the page shows 15 and a save keeps it so."""
+    login(client, cast.preparer)
+    page = client.get(reverse("evaluation_edit", args=[project.pk])).content.decode()
+    assert 'name="lines-0-weight" value="15"' in page.replace('inputmode="decimal" ', "")
+    post = edit_post(project)
+    assert client.post(reverse("evaluation_edit", args=[project.pk]), post).status_code == 302
+
+    text = pdf_text(client, project)
+    assert "15.00" not in text and "15.0" not in text
+    assert xlsx_numbers(client, project)[15] == "0"
+
+
+def test_a_form_submitted_before_typed_points_shows_no_change_of_its_points(client, cast, project):
+    """Its submission holds 分值 as stored then (15.00, printed 15); saved again as it stands,
+    the history names what did change and not the points."""
+    then = snapshot(with_lines(Evaluation.objects.filter(pk=project.pk)).get())
+    del then[TYPED_POINTS]
+    then["lines"][0]["weight"] = "15.00"
+    Submission.objects.create(evaluation=project, version=1, content=then)
+    login(client, cast.preparer)
+    post = edit_post(project)
+    post["lines-0-actual"] = "130人次"
+    assert client.post(reverse("evaluation_edit", args=[project.pk]), post).status_code == 302
+    now = snapshot(with_lines(Evaluation.objects.filter(pk=project.pk)).get())
+    Submission.objects.create(evaluation=project, version=2, content=now)
+
+    login(client, cast.reviewer)
+    page = client.get(reverse("evaluation_history", args=[project.pk])).content.decode()
+    assert "第1行（培训人次）·实际完成值" in page
+    assert "·分值" not in page
 
 
 def test_pdf_and_excel_print_rates_and_scores_alike(client, cast, project):
