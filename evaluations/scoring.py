@@ -36,7 +36,7 @@ from indicators.rules import Warning as RulesWarning
 from indicators.taxonomy import canonical_level1
 
 from . import templates_def
-from .exports.layout import format_points
+from .exports.figures import format_points
 from .templates_def import TemplateDef
 
 # Messages people see, kept here so tests can assert them.
@@ -426,17 +426,20 @@ def total_fund_amounts(template: TemplateDef, fund_lines) -> tuple[Decimal | Non
     return (row.budget, row.actual) if row is not None else (None, None)
 
 
-def evaluation_score(evaluation) -> EvaluationScore:
+def evaluation_score(evaluation, lines: Iterable[object] | None = None) -> EvaluationScore:
     """The judgements and scores of a stored form (lines and fund rows prefetched), under the
-    provincial rules of its region and year. Reads only fields, so a migration's historical
-    model of the form does as well (without rules)."""
+    provincial rules of its region and year and the weights it states. Reads only fields, so a
+    migration's historical model of the form does as well (without rules).
+
+    `lines`: lines not stored yet, scored as they will stand on this form (an import scores the
+    lines it read by the form's own rules before storing them); the form's own by default."""
     from .rulesets import evaluation_rules  # models import scoring's neighbours
 
     t = templates_def.get_template(evaluation.template)
     budget, actual = total_fund_amounts(t, evaluation.fund_lines.all())
     return score_lines(
         t,
-        evaluation.indicator_lines.all(),
+        evaluation.indicator_lines.all() if lines is None else lines,
         budget=budget,
         actual=actual,
         budget_claim=evaluation.budget_score,

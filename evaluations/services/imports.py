@@ -6,18 +6,17 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
 
 from indicators.taxonomy import canonical_level1
 
-from ..exports.layout import format_points, format_rate
+from ..exports.figures import format_points, format_rate, format_typed_points
 from ..models import Evaluation, FundLine, ImportMapping, IndicatorLine, Unit, Year
 from ..permissions import units_for_new_forms
-from ..scoring import evaluation_score, score_lines, total_fund_amounts
-from ..selectors import with_lines
+from ..scoring import evaluation_score
+from ..selectors import form_data, with_lines
 from ..templates_def import get_template
 from .edits import AMOUNT_FIELDS, _replace_basic_data, evaluation_create, level2_meaning
 from .errors import DUPLICATE, EvaluationError
@@ -32,10 +31,13 @@ def evaluation_import(
     """A draft form of the user's unit from a workbook read by `exports.xlsx_import` (a
     ParsedForm), or nothing (EvaluationError).
 
-    Texts are stored as read; amounts and points as the Decimals read. A 得分 that equals the
-    score the app suggests is left unclaimed (the suggestion stands, as on a form filled in
-    here); a qualitative line's 得分 becomes its 完成比例 (得分 ÷ 分值); any other 得分 is kept
-    as the preparer's claim, whose reason the form asks for before submission. A 部门整体 form
+    Texts are stored as read; amounts and points as the Decimals read, with the decimals the
+    cells show (15.0 stays 15.0). Scores are read against the form's own scoring
+    (`scoring.evaluation_score`: its stated weights, its region's provincial rules, its
+    基础数据表): a 得分 printed as the app prints its suggestion is left unclaimed (the
+    suggestion stands, as on a form filled in here); a qualitative line's 得分 becomes its
+    完成比例 (得分 ÷ 分值); any other 得分 is kept as the preparer's claim (one that differs
+    from the suggestion only in its decimals, 15.0 for 15, needs no reason). A 部门整体 form
     gets the sheet's lines instead of the common indicators a new form starts with (a line
     naming one is that indicator, with the template's 评分标准) and its 基础数据表, from which
     the suggestions are computed.
@@ -91,14 +93,9 @@ def evaluation_import(
         evaluation.indicator_lines.all().delete()
         _replace_basic_data(evaluation, parsed.basic_data)
 
-    budget, actual = total_fund_amounts(template, fund_lines)
-    lines, evaluation.budget_score = _imported_scores(
-        template, parsed.lines, budget, actual, parsed.budget_score, parsed.basic_data
-    )
+    lines = _imported_lines(evaluation, parsed)
     evaluation.save()
-    IndicatorLine.objects.bulk_create(
-        IndicatorLine(evaluation=evaluation, order=i, **line) for i, line in enumerate(lines)
-    )
+    IndicatorLine.objects.bulk_create(lines)
     _keep_differing_stated(evaluation)
     return evaluation
 
@@ -114,7 +111,8 @@ def _keep_differing_stated(evaluation: Evaluation) -> None:
     computed = {
         f"fund.{fund.row_key}.rate": format_rate(fund.rate) for fund in stored.fund_lines.all()
     }
-    computed["fund.total.score"] = format_points(score.budget_final)
+    data = form_data(stored, score)
+    computed["fund.total.score"] = format_points(data.budget_score, data.places.get("budget_score"))
     computed["total"] = format_points(score.total)
     kept = {key: text for key, text in stated.items() if computed.get(key) != text}
     if kept != stated:
@@ -201,57 +199,54 @@ def _other_item(row) -> dict:
     return {"source": f"{row.sheet}!{row.cell}", "label": label, "value": "　".join(texts)}
 
 
-def _imported_scores(template, parsed_lines, budget, actual, budget_score, basic_data):
-    """The lines to store and the 预算执行率 claim, with 得分 read back as described above."""
+def _imported_lines(evaluation: Evaluation, parsed) -> list[IndicatorLine]:
+    """The lines to store, with 得分 read back as described above, the 预算执行率 claim set on
+    `evaluation` likewise: scored by the form's own rules, once its fund rows and 基础数据表 are
+    stored."""
+    template = evaluation.template_def
 
     def criteria(p):
         indicator = template.common_indicator(p.rule_key) if p.rule_key else None
         return indicator.criteria if indicator is not None else p.criteria
 
-    lines = [
-        {
-            "level1": p.level1,
-            "level2": p.level2,
-            "level3": p.level3,
-            "target": p.target,
-            "actual": p.actual,
-            "weight": p.weight,
-            "score": None,
-            "score_reason": "",
-            "deviation": p.deviation,
-            "qualitative_percent": None,
-            "criteria": criteria(p),
-            "rule_key": p.rule_key,
-            "nature": p.nature,
-            "measure_unit": p.measure_unit,
-            "level2_meaning": level2_meaning(p.level2),
-        }
-        for p in parsed_lines
-    ]
-    if not template.scored:
-        return lines, None
-
-    def score():
-        return score_lines(
-            template,
-            [SimpleNamespace(**line) for line in lines],
-            budget=budget,
-            actual=actual,
-            basic_data=basic_data,
+    lines = []
+    for i, p in enumerate(parsed.lines):
+        line = IndicatorLine(
+            evaluation=evaluation,
+            order=i,
+            level1=p.level1,
+            level2=p.level2,
+            level3=p.level3,
+            target=p.target,
+            actual=p.actual,
+            deviation=p.deviation,
+            criteria=criteria(p),
+            rule_key=p.rule_key,
+            nature=p.nature,
+            measure_unit=p.measure_unit,
+            level2_meaning=level2_meaning(p.level2),
         )
+        line.set_points("weight", p.weight)
+        lines.append(line)
+    if not template.scored:
+        return lines
 
     # 部门整体 lines have no 完成比例: a line the unit scores has its 得分 as the score.
-    shares = template.basic_data is None
-    for line, p, result in zip(lines, parsed_lines, score().lines, strict=True):
-        unscored = result.needs_person and result.suggested is None
-        if shares and unscored and p.score is not None and p.weight:
-            share = (p.score / p.weight * 100).quantize(Decimal("0.01"))
-            line["qualitative_percent"] = min(share, Decimal(100))
-    suggested = score()
-    for line, p, result in zip(lines, parsed_lines, suggested.lines, strict=True):
-        if p.score is not None and p.score != result.suggested:
-            line["score"] = p.score
-    claim = budget_score
-    if claim is not None and claim == suggested.budget_suggested:
+    if template.basic_data is None:
+        first = evaluation_score(evaluation, lines)
+        for line, p, result in zip(lines, parsed.lines, first.lines, strict=True):
+            unscored = result.needs_person and result.suggested is None
+            if unscored and p.score is not None and p.weight:
+                share = (p.score / p.weight * 100).quantize(Decimal("0.01"))
+                line.qualitative_percent = min(share, Decimal(100))
+    suggested = evaluation_score(evaluation, lines)
+    for line, p, result in zip(lines, parsed.lines, suggested.lines, strict=True):
+        if p.score is not None and format_typed_points(p.score) != format_points(result.suggested):
+            line.set_points("score", p.score)
+    claim = parsed.budget_score
+    if claim is not None and format_typed_points(claim) == format_points(
+        suggested.budget_suggested
+    ):
         claim = None
-    return lines, claim
+    evaluation.set_points("budget_score", claim)
+    return lines

@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 
 from evaluations import services
+from evaluations.exports import xlsx_import as xi
 from evaluations.models import Evaluation, Year
 from evaluations.scoring import evaluation_score
 from evaluations.selectors import form_data, form_scores, with_lines
 from tests.evaluations.helpers import make_project_form
+from tests.evaluations.import_books import export_bytes
 from tests.evaluations.test_export_pdf import norm, pdf_text
 from tests.evaluations.test_scoring_on_forms import login, text_of
 
@@ -99,6 +101,23 @@ def test_the_printed_form_cites_the_rules_and_prints_the_capped_total(client, ca
     assert norm(f"新疆维吾尔自治区评分规则（{SOURCE}）") in text
     assert "总分由93.5分降为69分" in text
     assert "第1行扣2分（偏离规则）" in text
+
+
+def test_an_imported_form_is_read_against_the_rules_of_its_region(cast, form):
+    """The export prints 48 where the rules take 2 off the 50: read back under the same rules,
+    48 is the suggestion, not a claim, and follows the rules when they change."""
+    set_rules(cast, cast.regions.xj)
+    data = export_bytes(form)
+    form.delete()  # the copy takes its name
+
+    copy = services.evaluation_import(
+        user=cast.preparer, year=cast.year, parsed=xi.parse_workbook(data)
+    )
+
+    assert [line.score for line in copy.indicator_lines.all()] == [None, None, None]
+    assert evaluation_score(stored(copy)).lines[0].final == D("48.00")
+    set_rules(cast, cast.regions.kashi, deviation_penalty=D(5), execution_caps=[])
+    assert evaluation_score(stored(copy)).lines[0].final == D("45.00")
 
 
 def test_a_line_overshooting_by_the_set_share_needs_a_reason(cast):

@@ -17,7 +17,7 @@ from evaluations.exports import xlsx_checks as xc
 from evaluations.exports import xlsx_import as xi
 from evaluations.exports.xlsx import write_xlsx_many
 from evaluations.models import Evaluation, Year
-from evaluations.scoring import evaluation_score
+from evaluations.scoring import evaluation_score, submission_problems
 from evaluations.selectors import form_data, with_lines
 from tests.conftest import SEED_FORMS
 from tests.evaluations.import_books import (
@@ -385,6 +385,29 @@ def test_a_typed_project_form_reads_weights_and_scores(cast, years):
     score = evaluation_score(ev)
     assert score.lines[2].final == Decimal(9)
     assert score.lines[-1].final == Decimal(8)
+
+
+def test_points_typed_with_decimals_come_in_and_print_as_typed(cast, years):
+    """15.00 typed as text, 10.0 and 10.00 as numbers shown with their decimals: each equals the
+    app's suggestion, and is kept as typed without asking for a reason."""
+    seed = seed_named("城乡居民基本医疗保险配套资金")
+    scores = {"区级财政配套资金": "15.00", "区级配套资金到位率": "10"}
+    ws = (wb := openpyxl.load_workbook(BytesIO(project_typed(seed, scores)))).active
+    typed = next(c for row in ws.iter_rows() for c in row if c.value == "10")
+    typed.value, typed.number_format = 10, "0.0"
+    ws["H6"].number_format = "0.00"  # the 预算执行率 得分, 10
+
+    ev = import_as(cast.preparer, years[2019], book_bytes(wb))
+
+    lines = {line.level3: line for line in ev.indicator_lines.all()}
+    assert str(lines["区级财政配套资金"].score) == "15.00"
+    assert str(lines["区级配套资金到位率"].score) == "10.0"
+    assert str(ev.budget_score) == "10.00"
+    named = ("区级财政配套资金", "区级配套资金到位率", "预算执行率")
+    assert not [p for p in submission_problems(ev) if any(name in p for name in named)]
+    exported = openpyxl.load_workbook(BytesIO(export_bytes(ev))).active
+    numbers = {(c.value, c.number_format) for row in exported.iter_rows() for c in row}
+    assert {(15, "0.00"), (10, "0.0"), (10, "0.00")} <= numbers
 
 
 # -- files that are refused ----------------------------------------------------------------------
