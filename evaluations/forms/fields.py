@@ -131,12 +131,21 @@ def _current(bound_field):
         return None
 
 
+class MultilineField(forms.CharField):
+    """A textarea's text with its line breaks stored as LF: browsers send them as CRLF, which
+    would make a save of an unchanged page change every multi-line text."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _text(label, *, required=False, max_length: int | None = 200, textarea=False, rows=3):
     """A text cell. `max_length` is the column's limit (None for a TextField); it is checked on
     the server for every widget, so an over-long text gets a message and stays on the page."""
     attrs = {"class": "form-control form-control-sm"}
     widget = forms.Textarea(attrs={**attrs, "rows": rows}) if textarea else forms.TextInput(attrs)
-    field = forms.CharField(
+    field = (MultilineField if textarea else forms.CharField)(
         label=label,
         required=required,
         max_length=max_length,
