@@ -22,6 +22,24 @@ BUDGET_WEIGHT_KEY = "预算执行率"
 # Amount columns hold money typed by people (万元, Decimal); the others are derived or points.
 AMOUNT_COLUMNS = ("budget_initial", "budget", "actual")
 
+# A form's own head wording (Evaluation.header "<key>__label", and header_extra: the head rows its
+# template lacks) is kept as JSON, so no column refuses a longer text: these are the limits the
+# edit page and the import keep.
+HEAD_LABEL_MAX = 100
+HEAD_EXTRA_LABEL_MAX = 30
+HEAD_EXTRA_VALUE_MAX = 200
+HEAD_EXTRA_ROWS_MAX = 30
+
+# The signature line's labels where a template words it otherwise: 填表人, 联系电话, 填报日期, and
+# the 审核人 signing the paper form with the date beside the name (Evaluation.signer_reviewer).
+_SIGNATURE_LABELS = {
+    "preparer": "填表人",
+    "preparer_phone": "联系电话",
+    "fill_date": "填报日期",
+    "signer_reviewer": "审核人",
+    "signer_reviewer_date": "审核日期",
+}
+
 # The 社会保险基金 forms of 2019–2020 (seeds 000, 001) put 产出 *and* 效益 second levels under
 # 项目完成指标. The taxonomy groups the label under 产出指标 for scoring; to choose a 二级 both
 # families are offered, under every template.
@@ -224,13 +242,7 @@ class TemplateDef:
     qualitative_bands: tuple[tuple[int, int], ...] = ((100, 80), (80, 60), (60, 0))
     text_blocks: tuple[TextBlock, ...] = ()
     footnotes: tuple[str, ...] = ()
-    signature_labels: dict[str, str] = field(
-        default_factory=lambda: {
-            "preparer": "填表人",
-            "preparer_phone": "联系电话",
-            "fill_date": "填报日期",
-        }
-    )
+    signature_labels: dict[str, str] = field(default_factory=lambda: dict(_SIGNATURE_LABELS))
     taxonomy: str = "classic"
     # 部门整体支出: the 基础数据表 and the common indicator lines computed from it.
     basic_data: BasicDataDef | None = None
@@ -503,7 +515,7 @@ SOCIAL_INSURANCE = TemplateDef(
         Level1("满意度指标", ("满意度指标", "服务对象满意度指标")),
     ),
     text_blocks=(TextBlock("deviation_reason", "偏差原因"),),
-    signature_labels={"preparer": "制表人", "preparer_phone": "电话", "fill_date": "填报日期"},
+    signature_labels={**_SIGNATURE_LABELS, "preparer": "制表人", "preparer_phone": "电话"},
 )
 
 # -- 部门整体支出绩效自评 -----------------------------------------------------------------------
@@ -799,7 +811,7 @@ DEPARTMENT_YUEYANG = TemplateDef(
         FixedLine("过程", "预算完成", _BUDGET_COMPLETION, _W(5)),
         FixedLine("过程", "预算完成", _CARRYOVER_RATE, _W(5)),
     ),
-    signature_labels={"preparer": "填表人", "preparer_phone": "联系电话", "fill_date": "填报日期"},
+    signature_labels=dict(_SIGNATURE_LABELS),
 )
 
 

@@ -354,11 +354,7 @@ def _review_rows(data: FormData, width: int) -> list[Row]:
 
 
 def _signature(data: FormData) -> tuple[tuple[str, str], ...]:
-    labels = {
-        **data.template.signature_labels,
-        "signer_reviewer": "审核人",
-        "signer_reviewer_date": "审核日期",
-    }
+    labels = data.template.signature_labels
     pairs = [
         ("preparer", data.preparer),
         ("preparer_phone", data.preparer_phone),
