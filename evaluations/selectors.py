@@ -239,6 +239,7 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
             nature=line.nature,
             measure_unit=line.measure_unit,
             places=_typed_places(line.places, "score", result.claimed),
+            level2_meaning=line.level2_meaning,
         )
         for line, result in zip(evaluation.indicator_lines.all(), score.lines, strict=True)
     )

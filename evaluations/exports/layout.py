@@ -55,6 +55,8 @@ class LineData:
     # 指标性质 and 度量单位, on templates that print them in columns of their own.
     nature: str = ""
     measure_unit: str = ""
+    # The canonical 二级 of a 二级 worded otherwise (models.IndicatorLine.level2_meaning).
+    level2_meaning: str = ""
     # The 复核得分 beside 得分, printed only on the 复核 variant (FormData.review).
     review_score: Decimal | None = None
     # The decimals the clerk typed for 分值 and for a claimed 得分 ({"weight": 0, "score": 1}:
@@ -591,19 +593,36 @@ def _lines_with_placeholders(data: FormData) -> list[LineData]:
     """The lines in order; scored templates also print every unused 二级指标 as an empty row,
     as the 10号 form does, so the reader sees what was left out."""
     lines = list(data.lines)
-    t = data.template
-    if not t.scored:
+    if not data.template.scored:
         return lines
-    out: list[LineData] = []
+    return in_template_order(
+        data.template,
+        lines,
+        levels=lambda line: (line.level1, line.level2, line.level2_meaning),
+        blank=lambda level1, level2: LineData(level1, level2, "", "", ""),
+    )
+
+
+def in_template_order(t: TemplateDef, items: Sequence, *, levels, blank) -> list:
+    """Lines as a scored template prints them (and the edit page shows them): by its 一级, and
+    within each by its 二级 in the template's order, one `blank(一级, 二级)` for each 二级 no line
+    has. `levels(item)` is (一级, 二级 as typed, its canonical 二级 or ""): a 二级 worded as the
+    form words it (数量指标（指标）) stands where its canonical 二级 does. Lines of a 二级 the
+    template lacks follow their 一级's; lines of another 一级 keep their place after all."""
     known = set(t.level1_names)
+    out: list = []
     for level in t.levels:
-        block = [line for line in lines if line.level1 == level.name]
+        block = [item for item in items if levels(item)[0] == level.name]
+
+        def place(item, names=level.level2):
+            _, level2, meaning = levels(item)
+            return level2 if level2 in names or not meaning else meaning
+
         for level2 in level.level2:
-            group = [line for line in block if line.level2 == level2]
-            out += group or [LineData(level.name, level2, "", "", "")]
-        out += [line for line in block if line.level2 not in level.level2]
-    # Lines whose 一级指标 is not one of the template's keep their place after the known ones.
-    out += [line for line in lines if line.level1 not in known]
+            group = [item for item in block if place(item) == level2]
+            out += group or [blank(level.name, level2)]
+        out += [item for item in block if place(item) not in level.level2]
+    out += [item for item in items if levels(item)[0] not in known]
     return out
 
 

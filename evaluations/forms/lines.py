@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from django import forms
 
+from ..exports.layout import in_template_order
 from ..models import Evaluation
 from ..services import LineInput
 from .fields import PercentField, PointsField, _current, _text
@@ -142,15 +143,13 @@ def grouped_line_initial(evaluation: Evaluation) -> list[dict]:
     t = evaluation.template_def
     if not t.scored or t.basic_data is not None:
         return rows
-    out: list[dict] = []
-    known = set(t.level1_names)
-    for level in t.levels:
-        block = [row for row in rows if row["level1"] == level.name]
-        for level2 in level.level2:
-            group = [row for row in block if row["level2"] == level2]
-            out += group or [{"level1": level.name, "level2": level2}]
-        out += [row for row in block if row["level2"] not in level.level2]
-    out += [row for row in rows if row["level1"] not in known]
+    meaning = {line.pk: line.level2_meaning for line in evaluation.indicator_lines.all()}
+    out = in_template_order(
+        t,
+        rows,
+        levels=lambda row: (row["level1"], row["level2"], meaning.get(row.get("id"), "")),
+        blank=lambda level1, level2: {"level1": level1, "level2": level2},
+    )
     for i, row in enumerate(out, start=1):
         row["ORDER"] = i
     return out

@@ -1,9 +1,13 @@
-"""Build the POST a browser sends from the edit page, from a form's stored state or a seed; and
-a small 项目支出 form with scored lines."""
+"""Build the POST a browser sends from the edit page: read from the page's own HTML form
+(`page_post`), or from a form's stored state or a seed; and a small 项目支出 form with scored
+lines."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from html.parser import HTMLParser
+
+from django.urls import reverse
 
 from evaluations.forms import EvaluationForm, FundsForm, line_initial
 from evaluations.models import IndicatorLine
@@ -130,3 +134,103 @@ def make_project_form(cast, lines, *, name="医保经办业务培训", budget="1
         for i, (l1, l2, l3, target, actual_value, weight, percent, *deviation) in enumerate(lines)
     )
     return ev
+
+
+class _FormReader(HTMLParser):
+    """The controls of one <form> as a browser submits them (HTML's "constructing the entry
+    list"): text, hidden and date inputs with their value, checked checkboxes, each <select>'s
+    selected option (else its first), each <textarea>'s text with the line break right after
+    the tag dropped and every line break sent as CRLF. Disabled controls, buttons (none is
+    pressed) and what sits in a <template> are not sent."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.template_depth = 0
+        self.entries: list[tuple[str, str]] = []
+        self.select: dict | None = None
+        self.option: dict | None = None
+        self.textarea: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+            return
+        if tag == "template":
+            self.template_depth += 1
+        if not self.inside or self.template_depth or "disabled" in a:
+            if tag == "option" and self.select is not None:
+                self.option = None
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = (a.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.entries.append((name, a.get("value") or "on"))
+                return
+            self.entries.append((name, a.get("value") or ""))
+        elif tag == "select" and name:
+            self.select = {"name": name, "options": [], "selected": None}
+        elif tag == "option" and self.select is not None:
+            self.option = {"value": a.get("value"), "text": ""}
+            self.select["options"].append(self.option)
+            if "selected" in a:
+                self.select["selected"] = self.option
+        elif tag == "textarea" and name:
+            self.textarea = {"name": name, "text": ""}
+
+    def handle_data(self, data):
+        if self.option is not None:
+            self.option["text"] += data
+        if self.textarea is not None:
+            self.textarea["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "template":
+            self.template_depth = max(0, self.template_depth - 1)
+        elif tag == "form":
+            self.inside = False
+        elif tag == "option":
+            self.option = None
+        elif tag == "select" and self.select is not None:
+            chosen = self.select["selected"] or next(iter(self.select["options"]), None)
+            if chosen is not None:
+                value = chosen["value"] if chosen["value"] is not None else chosen["text"]
+                self.entries.append((self.select["name"], value))
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            text = self.textarea["text"]
+            text = text[2:] if text.startswith("\r\n") else text[1:] if text[:1] == "\n" else text
+            text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+            self.entries.append((self.textarea["name"], text))
+            self.textarea = None
+
+
+def page_form(html: str, form_id: str = "evaluation-form") -> list[tuple[str, str]]:
+    """The (name, value) pairs a browser submits from the form `form_id` of a page, in order."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    reader.close()
+    return reader.entries
+
+
+def page_post(client, evaluation, **changes) -> dict:
+    """What the browser posts from the evaluation's edit page as the server renders it (no
+    script run, nothing changed), then `changes` applied. A name posted more than once
+    (a group of checkboxes) has the list of its values."""
+    response = client.get(reverse("evaluation_edit", args=[evaluation.pk]))
+    assert response.status_code == 200, response.status_code
+    data: dict = {}
+    for name, value in page_form(response.content.decode()):
+        if name in data:
+            before = data[name] if isinstance(data[name], list) else [data[name]]
+            data[name] = [*before, value]
+        else:
+            data[name] = value
+    data.update({k: _text(v) for k, v in changes.items()})
+    return data

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from evaluations.models import IndicatorLine
 from tests.conftest import PASSWORD, make_evaluation
-from tests.evaluations.helpers import edit_post
+from tests.evaluations.helpers import edit_post, page_post
+from tests.evaluations.test_real_forms import squash, xlsx_of, xlsx_text
 
 LINES = [("产出指标", "数量指标（指标）", "受益人口", "≥95%", "97%")]
 
@@ -34,3 +35,30 @@ def test_the_edit_page_keeps_the_wording_and_maps_it_to_its_meaning(client, cast
         ("质量指标（指标）", "质量指标"),
         ("时效指标(指标)", "时效指标"),
     ]
+
+
+def test_a_line_worded_otherwise_stands_in_its_canonical_place_on_paper_and_on_the_page(
+    client, cast
+):
+    ev = make_evaluation(
+        cast.preparer,
+        cast.year,
+        template="project_2020",
+        lines=[*LINES, ("产出指标", "质量指标", "工程合格率", "100%", "100%")],
+    )
+    IndicatorLine.objects.filter(evaluation=ev, level3="受益人口").update(level2_meaning="数量指标")
+    ev.refresh_from_db()
+
+    printed = squash(xlsx_text(xlsx_of(ev)))
+    # In 数量指标's place, before 质量指标, and no empty 数量指标 row besides it.
+    assert printed.index("数量指标（指标）|受益人口") < printed.index("质量指标|工程合格率")
+    assert "|数量指标|" not in printed
+
+    assert client.login(username=cast.preparer.username, password=PASSWORD)
+    page = client.get(reverse("evaluation_edit", args=[ev.pk]))
+    shown = [row["level3"] for row in page.context["lines"].initial if row.get("level3")]
+    assert shown == ["受益人口", "工程合格率"]
+    response = client.post(reverse("evaluation_edit", args=[ev.pk]), page_post(client, ev))
+    assert response.status_code == 302
+    lines = IndicatorLine.objects.filter(evaluation=ev).order_by("order")
+    assert [line.level3 for line in lines] == ["受益人口", "工程合格率"]
