@@ -36,6 +36,16 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def _items(items) -> str:
+    """Label–value items (表头其他栏目, 其他内容) as one text: “项目负责人：王工；等级：优”."""
+    return "；".join(
+        f"{item.get('label')}：{item.get('value', '')}"
+        if item.get("label")
+        else item.get("value", "")
+        for item in items or ()
+    )
+
+
 def snapshot(evaluation) -> dict:
     """The form's content as JSON-able text (uses the prefetched fund and indicator lines)."""
     t = evaluation.template_def
@@ -62,6 +72,18 @@ def snapshot(evaluation) -> dict:
             t.signature_labels["fill_date"]: _text(evaluation.fill_date),
             "预算执行率自评得分": _text(evaluation.budget_score),
             "预算执行率得分理由": evaluation.budget_score_reason,
+            # The form's own wording and content; absent where it has none (as in snapshots
+            # stored before they were kept), so an empty one is no change.
+            **{
+                f"“{f.label}”一栏的名称": evaluation.header_label(f.key)
+                for f in t.header_fields
+                if evaluation.header_label(f.key) != f.label
+            },
+            t.signature_labels["signer_reviewer"]: evaluation.signer_reviewer,
+            t.signature_labels["signer_reviewer_date"]: _text(evaluation.signer_reviewer_date),
+            "注": evaluation.footnote_text,
+            "表头其他栏目": _items(evaluation.header_extra),
+            "其他内容": _items(evaluation.other_content),
         },
         "funds": {
             f.label: {key: _text(getattr(f, key)) for key in FUND_LABELS}

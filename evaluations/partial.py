@@ -36,6 +36,11 @@ FIELD_SECTION = {
     "preparer": OTHER,
     "preparer_phone": OTHER,
     "fill_date": OTHER,
+    "signer_reviewer": OTHER,
+    "signer_reviewer_date": OTHER,
+    "footnote_text": OTHER,
+    "header_extra": HEADER,
+    "other_content": OTHER,
 }
 # What a line the reviewer did not send back posts (templates/evaluations/_line_row.html), so
 # what a save compares; its 评分标准 and rule_key are not posted, the service keeps them as stored.
@@ -114,7 +119,9 @@ def _field_labels(evaluation) -> dict[str, str]:
         "budget_score": "预算执行率自评得分",
         "budget_score_reason": "预算执行率得分理由",
         **{b.key: b.label for b in t.text_blocks},
-        **{k: t.signature_labels[k] for k in ("preparer", "preparer_phone", "fill_date")},
+        **t.signature_labels,
+        "footnote_text": "注",
+        "other_content": "其他内容",
     }
     return labels
 
@@ -129,10 +136,11 @@ def _header_changes(evaluation, fields: dict) -> list[str]:
         value = fields.get("project_name") if f.key == "project_name" else posted.get(f.key, "")
         if value is not None and not _same(value, evaluation.header_value(f.key)):
             changed.append(f.label)
-        if f.label_choices:
-            label = posted.get(f"{f.key}__label") or f.label
-            if label != evaluation.header_label(f.key):
-                changed.append(f"“{f.label}”一栏的名称")
+        label = posted.get(f"{f.key}__label") or f.label
+        if label != evaluation.header_label(f.key):
+            changed.append(f"“{f.label}”一栏的名称")
+    if "header_extra" in fields and not _same(fields["header_extra"], evaluation.header_extra):
+        changed.append("表头其他栏目")
     return changed
 
 

@@ -1,6 +1,7 @@
 """Forms of the entry pages, built from the template definition (one definition, four uses), by
 concept: the shared fields (`fields`), 新建 (`new`), the head and text sections (`head`), 年度资金
-(`funds`), 基础数据 (`basic`), the indicator lines (`lines`), 导入Excel (`imports`)."""
+(`funds`), 基础数据 (`basic`), the indicator lines (`lines`), what a form holds beyond its
+template (`own`: extra head rows, 其他内容), 导入Excel (`imports`)."""
 
 from .basic import BasicDataForm
 from .fields import AmountField, NumberField, PercentField, PointsField
@@ -16,6 +17,7 @@ from .lines import (
     line_initial,
 )
 from .new import NewEvaluationForm, year_choices
+from .own import HeadExtraFormSet, OtherContentForm
 
 __all__ = [
     "MAX_LINES",
@@ -24,12 +26,14 @@ __all__ = [
     "BasicDataForm",
     "EvaluationForm",
     "FundsForm",
+    "HeadExtraFormSet",
     "ImportForm",
     "ImportMappingForm",
     "IndicatorLineForm",
     "LineFormSet",
     "NewEvaluationForm",
     "NumberField",
+    "OtherContentForm",
     "PercentField",
     "PointsField",
     "grouped_line_initial",

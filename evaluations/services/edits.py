@@ -67,6 +67,12 @@ FORM_FIELDS = (
     "fill_date",
     "budget_score",
     "budget_score_reason",
+    # What the form holds beyond its template's cells, kept as the form has it.
+    "signer_reviewer",
+    "signer_reviewer_date",
+    "footnote_text",
+    "header_extra",
+    "other_content",
 )
 AMOUNT_FIELDS = ("budget_initial", "budget", "actual")
 

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from .. import locks, partial, scoring, services, workflow
-from ..forms import BasicDataForm, EvaluationForm, FundsForm, LineFormSet, grouped_line_initial
+from ..forms import (
+    BasicDataForm,
+    EvaluationForm,
+    FundsForm,
+    HeadExtraFormSet,
+    LineFormSet,
+    OtherContentForm,
+    grouped_line_initial,
+)
 from ..models import Evaluation
 from ..permissions import get_evaluation_for_user
 from ..rulesets import evaluation_rules
@@ -25,6 +33,8 @@ NOT_STORABLE = "有内容无法保存，请查看标红的栏目。本次没有�
 
 
 def _edit_forms(evaluation: Evaluation, data=None):
+    """The page's forms: the form's own cells, funds, lines, 基础数据表, the extra head rows and
+    其他内容; unbound from the stored form, or bound to what was posted."""
     t = evaluation.template_def
     line_kwargs = {"needs_target": t.has_indicator_column("target")}
     if data is None:
@@ -35,13 +45,31 @@ def _edit_forms(evaluation: Evaluation, data=None):
                 prefix="lines", initial=grouped_line_initial(evaluation), form_kwargs=line_kwargs
             ),
             BasicDataForm(template=t, initial=BasicDataForm.initial_for(evaluation)),
+            *_own_forms(evaluation),
         )
     return (
         EvaluationForm(data, template=t),
         FundsForm(data, template=t),
         LineFormSet(data, prefix="lines", form_kwargs=line_kwargs),
         BasicDataForm(data, template=t),
+        *_own_forms(evaluation, data),
     )
+
+
+def _own_forms(evaluation: Evaluation, data=None):
+    """The extra head rows and 其他内容, each bound only where the page posted it: a page opened
+    before they were on it saves everything else and leaves them as stored."""
+    if data is not None and "head_extra-TOTAL_FORMS" in data:
+        head_extra = HeadExtraFormSet(data, prefix="head_extra")
+    else:
+        head_extra = HeadExtraFormSet(
+            prefix="head_extra", initial=HeadExtraFormSet.initial_for(evaluation)
+        )
+    if data is not None and "other-items" in data:
+        other = OtherContentForm(data)
+    else:
+        other = OtherContentForm(evaluation=evaluation)
+    return head_extra, other
 
 
 @login_required
@@ -67,15 +95,21 @@ def evaluation_edit(request, pk):
     status_code = 200
     autosave = request.method == "POST" and request.POST.get("autosave") == "1"
     if request.method == "POST":
-        form, funds, lines, basic = _edit_forms(evaluation, request.POST)
-        valid = [f.is_valid() for f in (form, funds, lines, basic)]  # all, for every message
+        page_forms = _edit_forms(evaluation, request.POST)
+        form, funds, lines, basic, head_extra, other = page_forms
+        valid = [f.is_valid() for f in page_forms if f.is_bound]  # all, for every message
         if all(valid):
+            fields = form.service_fields()
+            if head_extra.is_bound:
+                fields["header_extra"] = head_extra.rows()
+            if other.is_bound:
+                fields["other_content"] = other.kept_items()
             try:
                 saved = services.evaluation_save(
                     evaluation_id=evaluation.pk,
                     user=request.user,
                     expected_version=form.cleaned_data["version"],
-                    fields=form.service_fields(),
+                    fields=fields,
                     funds=funds.service_funds(),
                     lines=lines.lines(),
                     basic_data=basic.service_cells(),
@@ -99,7 +133,7 @@ def evaluation_edit(request, pk):
             messages.error(request, NOT_STORABLE)
             status_code = 400
     else:
-        form, funds, lines, basic = _edit_forms(evaluation)
+        form, funds, lines, basic, head_extra, other = _edit_forms(evaluation)
 
     t = evaluation.template_def
     columns = {c.key: c.label for c in t.indicator_columns}
@@ -110,7 +144,7 @@ def evaluation_edit(request, pk):
     level1_names = [*t.level1_names, *(lf["level1"].value() or "" for lf, _ in line_rows)]
     sections = _section_marks(scope)
     if scope is not None:
-        _read_only_parts(form, funds, sections, basic)
+        _read_only_parts(form, funds, sections, basic, head_extra, other)
     notice = return_notice(evaluation)
     line_rows = _line_marks(line_rows, scope, notice)
     return render(
@@ -127,6 +161,8 @@ def evaluation_edit(request, pk):
             "line_rows": line_rows,
             "score": score,
             "header_fields": form.header_bound_fields(),
+            "head_extra": head_extra,
+            "other": other,
             "text_fields": form.text_bound_fields(),
             "basic": basic,
             "target_label": columns.get("target"),
@@ -215,9 +251,10 @@ def _section_marks(scope) -> dict[str, SimpleNamespace]:
     }
 
 
-def _read_only_parts(form, funds, sections, basic) -> None:
+def _read_only_parts(form, funds, sections, basic, head_extra, other) -> None:
     """Render the fields of the sections not sent back as read-only: the values still post (and
-    the service refuses any change to them), they just cannot be typed over."""
+    the service refuses any change to them), they just cannot be typed over. A 删除 box cannot
+    be read-only: it is disabled (not posted, so nothing is removed)."""
     t = form.template
     header_names = {"title"} | {
         name for f in t.header_fields for name in (f.key, f"{f.key}__label")
@@ -231,6 +268,17 @@ def _read_only_parts(form, funds, sections, basic) -> None:
     if not sections[partial.FUNDS].open:
         for field in (*funds.fields.values(), *basic.fields.values()):
             _read_only(field)
+    if not sections[partial.HEADER].open:
+        for row in head_extra.forms:
+            for name, field in row.fields.items():
+                if name == "DELETE":
+                    field.disabled = True
+                else:
+                    _read_only(field)
+    if not sections[partial.OTHER].open:
+        for name, field in other.fields.items():
+            if name.startswith("remove_"):
+                field.disabled = True
 
 
 def _read_only(field) -> None:

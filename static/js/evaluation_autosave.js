@@ -60,7 +60,7 @@
   form.addEventListener("change", function (event) { if (named(event.target)) changed(); });
   // Adding, removing and moving lines are clicks, not typing; they change the draft too.
   form.addEventListener("click", function (event) {
-    if (event.target.closest("#line-add, .line-remove, .line-up, .line-down")) {
+    if (event.target.closest("#line-add, #head-extra-add, .line-remove, .line-up, .line-down")) {
       setTimeout(changed, 0);
     }
   });
@@ -189,6 +189,11 @@
     if (total && edit) {
       var wanted = parseInt(values["lines-TOTAL_FORMS"], 10) || 0;
       while (parseInt(total.value, 10) < wanted) edit.addRow();
+    }
+    var headTotal = form.querySelector('input[name="head_extra-TOTAL_FORMS"]');
+    if (headTotal && edit) {
+      var headWanted = parseInt(values["head_extra-TOTAL_FORMS"], 10) || 0;
+      while (parseInt(headTotal.value, 10) < headWanted && edit.addHeadRow()) { /* one more row */ }
     }
     Object.keys(values).forEach(function (name) {
       var element = form.querySelector('[name="' + name.replace(/"/g, '\\"') + '"]');

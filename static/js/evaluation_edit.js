@@ -1,7 +1,8 @@
-// The edit page: add, remove and reorder indicator lines without a page reload, keep 二级指标
-// choices in step with 一级指标, show 执行率 as amounts are typed, judge each line as its target
-// and actual are typed, and pick 三级指标 from the indicator library. The server decides
-// everything that matters (and recomputes it on save); this only spares the user round trips.
+// The edit page: add, remove and reorder indicator lines (and add extra head rows) without a
+// page reload, keep 二级指标 choices in step with 一级指标, show 执行率 as amounts are typed,
+// judge each line as its target and actual are typed, and pick 三级指标 from the indicator
+// library. The server decides everything that matters (and recomputes it on save); this only
+// spares the user round trips.
 (function () {
   "use strict";
   var form = document.getElementById("evaluation-form");
@@ -469,7 +470,24 @@
     });
   }
 
+  // 表头其他栏目: 添加一栏 appends an empty row (label, value, 删除) from the page's template.
+  var headBody = document.getElementById("head-extra-body");
+  var headTemplate = document.getElementById("head-extra-template");
+  var headTotal = form.querySelector('input[name="head_extra-TOTAL_FORMS"]');
+  var headAdd = document.getElementById("head-extra-add");
+
+  function addHeadRow() {
+    if (!headBody || !headTemplate || !headTotal) return null;
+    var index = parseInt(headTotal.value, 10);
+    headBody.insertAdjacentHTML("beforeend", headTemplate.innerHTML.replace(/__prefix__/g, String(index)));
+    headTotal.value = index + 1;
+    var row = headBody.lastElementChild;
+    row.querySelector("input").focus();
+    return row;
+  }
+  if (headAdd) headAdd.addEventListener("click", function () { addHeadRow(); });
+
   renumber();
-  // For evaluation_autosave.js, which puts back lines typed before a session ended.
-  window.evaluationEdit = { addRow: addRow, renumber: renumber };
+  // For evaluation_autosave.js, which puts back rows typed before a session ended.
+  window.evaluationEdit = { addRow: addRow, renumber: renumber, addHeadRow: addHeadRow };
 })();

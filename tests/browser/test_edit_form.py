@@ -86,3 +86,43 @@ def test_invalid_amount_keeps_the_new_lines_on_the_page(page, cast):
     assert page.get_by_text("金额最多保留四位小数。").is_visible()
     assert level3_values(page) == [LINES[0][2], "新加的指标"]
     assert Evaluation.objects.get(pk=ev.pk).indicator_lines.count() == 1
+
+
+def test_preparer_adds_head_rows_and_removes_other_content_in_the_browser(page, cast):
+    ev = make_evaluation(cast.preparer, cast.year, lines=LINES)
+    Evaluation.objects.filter(pk=ev.pk).update(
+        other_content=[
+            {"source": "Sheet1!H3", "label": "绩效等级", "value": "优"},
+            {"source": "Sheet1!A30", "label": "单位负责人", "value": "张三"},
+        ]
+    )
+    log_in(page, cast.preparer.username, PASSWORD)
+    page.goto(f"/evaluations/{ev.pk}/edit/")
+
+    rows = page.locator("#head-extra-body tr[data-head-extra]")
+    assert rows.count() == 1  # one empty row to fill in
+    rows.nth(0).get_by_label("栏目名称").fill("项目负责人及电话")
+    rows.nth(0).get_by_label("内容").fill("王工 0998-6621234")
+    page.get_by_role("button", name="＋ 添加一栏").click()
+    assert rows.count() == 2
+    assert page.evaluate("document.activeElement.name") == "head_extra-1-label"
+    rows.nth(1).get_by_label("栏目名称").fill("主管部门（盖章）")
+    rows.nth(1).get_by_label("内容").fill("疏勒县卫生健康委员会")
+    page.get_by_label("审核人", exact=True).fill("赵审核")
+    page.get_by_label("删除“单位负责人”").check()
+    # Leaving the field autosaves the draft; the save after it posts the same page again and
+    # removes nothing more (the page posts 其他内容 as it shows it).
+    page.get_by_label("删除“单位负责人”").press("Tab")
+    page.get_by_text("已自动保存").wait_for()
+
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_url(f"**/evaluations/{ev.pk}/edit/")
+    assert page.get_by_text("已保存。").is_visible()
+
+    ev.refresh_from_db()
+    assert ev.header_extra == [
+        {"label": "项目负责人及电话", "value": "王工 0998-6621234"},
+        {"label": "主管部门（盖章）", "value": "疏勒县卫生健康委员会"},
+    ]
+    assert ev.signer_reviewer == "赵审核"
+    assert ev.other_content == [{"source": "Sheet1!H3", "label": "绩效等级", "value": "优"}]

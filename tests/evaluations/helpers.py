@@ -9,7 +9,13 @@ from html.parser import HTMLParser
 
 from django.urls import reverse
 
-from evaluations.forms import EvaluationForm, FundsForm, line_initial
+from evaluations.forms import (
+    EvaluationForm,
+    FundsForm,
+    HeadExtraFormSet,
+    OtherContentForm,
+    line_initial,
+)
 from evaluations.models import IndicatorLine
 from tests.conftest import make_evaluation
 
@@ -39,11 +45,27 @@ def lines_post(lines: list[dict]) -> dict:
     return data
 
 
+def own_post(evaluation) -> dict:
+    """The extra head rows and 其他内容 as the edit page posts them, unchanged."""
+    rows = HeadExtraFormSet.initial_for(evaluation)
+    data = {
+        "head_extra-TOTAL_FORMS": str(len(rows)),
+        "head_extra-INITIAL_FORMS": str(len(rows)),
+        "head_extra-MIN_NUM_FORMS": "0",
+        "head_extra-MAX_NUM_FORMS": "30",
+        "other-items": OtherContentForm(evaluation=evaluation)["items"].value(),
+    }
+    for i, row in enumerate(rows):
+        data.update({f"head_extra-{i}-{k}": v for k, v in row.items()})
+    return data
+
+
 def edit_post(evaluation, **changes) -> dict:
     """What the edit page posts when the user changes nothing (then `changes` applied)."""
     data = {k: _text(v) for k, v in EvaluationForm.initial_for(evaluation).items()}
     data.update({k: _text(v) for k, v in FundsForm.initial_for(evaluation).items()})
     data.update(lines_post(line_initial(evaluation)))
+    data.update(own_post(evaluation))
     data.update({k: _text(v) for k, v in changes.items()})
     return data
 

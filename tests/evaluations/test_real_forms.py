@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from evaluations import services
 from evaluations.exports import xlsx_import as xi
@@ -23,6 +24,8 @@ from evaluations.exports.pdf import pdf_bytes
 from evaluations.exports.xlsx import write_xlsx
 from evaluations.models import Evaluation
 from evaluations.selectors import form_data, with_lines
+from tests.conftest import PASSWORD
+from tests.evaluations.helpers import page_post
 from tests.evaluations.variant_books import hunan_measured, transfer_offset, unknown_layout
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "real_forms"
@@ -111,6 +114,21 @@ def test_export_import_export_of_a_real_form_is_identical(entry, cast):
     copy = services.evaluation_import(user=cast.preparer, year=year, parsed=parsed)
 
     assert cells(xlsx_of(copy)) == cells(first)
+
+
+@pytest.mark.skipif(not ENTRIES, reason="no corpus of real forms")
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e["file"])
+def test_an_imported_real_form_saves_back_unchanged_through_its_edit_page(entry, cast, client):
+    _, ev = import_file(CORPUS / entry["file"], cast.bureau.name)
+    before = xlsx_of(ev)
+    assert client.login(username=cast.preparer.username, password=PASSWORD)
+
+    response = client.post(reverse("evaluation_edit", args=[ev.pk]), page_post(client, ev))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ev.refresh_from_db()
+    assert ev.version == 2
+    assert cells(xlsx_of(ev)) == cells(before)
 
 
 def test_a_province_variant_keeps_its_wording_weights_columns_and_signatures(cast):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ...templates_def import HEAD_EXTRA_LABEL_MAX, HEAD_EXTRA_ROWS_MAX, HEAD_EXTRA_VALUE_MAX
 from .reader import _Reader
 from .recognise import header_labels
 from .sheet import norm, ref
@@ -49,7 +50,9 @@ class _HeadReader(_Reader):
 
     def header_extra(self, top: int, heading: int) -> list[dict]:
         """Head cells the template lacks (项目负责人及电话 …): in the head rows — from the first
-        head label to the first row of the funds or goals — a label and the value right of it."""
+        head label to the first row of the funds or goals — a label and the value right of it.
+        What the edit page could not keep as a head row (a longer label or value, rows beyond
+        its limit) is left to 其他内容."""
         sheet = self.sheet
         head_rows = []
         for r in range(top, heading):
@@ -65,16 +68,18 @@ class _HeadReader(_Reader):
             cells = [
                 c for c in range(1, sheet.cols + 1) if sheet.text(r, c) and (r, c) not in self.used
             ]
-            while cells:
+            while cells and len(extra) < HEAD_EXTRA_ROWS_MAX:
                 c = cells.pop(0)
                 label = sheet.text(r, c).strip()
-                if len(label) > 30 or re.fullmatch(r"[\d.,%\s]+", label):
+                name = label.rstrip(":：").strip()
+                if len(name) > HEAD_EXTRA_LABEL_MAX or re.fullmatch(r"[\d.,%\s]+", label):
                     continue
-                value = ""
+                value = sheet.text(r, cells[0]).strip() if cells else ""
+                if len(value) > HEAD_EXTRA_VALUE_MAX:
+                    cells.pop(0)
+                    continue
                 if cells:
-                    value_col = cells.pop(0)
-                    value = sheet.text(r, value_col).strip()
-                    self.use(r, value_col)
-                extra.append({"label": label.rstrip(":：").strip(), "value": value})
+                    self.use(r, cells.pop(0))
+                extra.append({"label": name, "value": value})
                 self.use(r, c)
         return extra
