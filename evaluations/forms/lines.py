@@ -17,7 +17,11 @@ class IndicatorLineForm(forms.Form):
     level1 = forms.CharField(label="一级指标", required=False, max_length=100, strip=False)
     level2 = forms.CharField(label="二级指标", required=False, max_length=100, strip=False)
     level3 = _text("三级指标", max_length=300, textarea=True, rows=1)
+    # 指标性质 and 度量单位 on templates printing them in columns of their own (else posted back
+    # hidden, as stored).
+    nature = _text("指标性质", max_length=20)
     target = _text("年度指标值", max_length=200)
+    measure_unit = _text("度量单位", max_length=40)
     actual = _text("实际完成值", max_length=200)
     weight = PointsField(label="分值")
     score = PointsField(label="自评得分")
@@ -27,7 +31,16 @@ class IndicatorLineForm(forms.Form):
     criteria = _text("评分标准", max_length=None, textarea=True, rows=2)
     rule_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
-    TEXT_FIELDS = ("level3", "target", "actual", "deviation", "score_reason", "criteria")
+    TEXT_FIELDS = (
+        "level3",
+        "nature",
+        "target",
+        "measure_unit",
+        "actual",
+        "deviation",
+        "score_reason",
+        "criteria",
+    )
     NUMBER_FIELDS = ("weight", "score", "qualitative_percent")
 
     def __init__(self, *args, needs_target: bool = True, **kwargs):
@@ -81,7 +94,9 @@ class BaseLineFormSet(forms.BaseFormSet):
                 level1=data["level1"],
                 level2=data["level2"],
                 level3=data["level3"],
+                nature=data["nature"],
                 target=data["target"],
+                measure_unit=data["measure_unit"],
                 actual=data["actual"],
                 weight=data.get("weight"),
                 score=data.get("score"),
@@ -118,7 +133,9 @@ def line_initial(evaluation: Evaluation) -> list[dict]:
             "level1": line.level1,
             "level2": line.level2,
             "level3": line.level3,
+            "nature": line.nature,
             "target": line.target,
+            "measure_unit": line.measure_unit,
             "actual": line.actual,
             "weight": line.weight,
             "score": line.score,

@@ -386,3 +386,49 @@ def test_a_form_typed_from_scratch_holds_every_part_of_a_real_form(client, cast)
         "审核人：周强",
     ):
         assert squash(text) in printed
+
+
+def test_nature_and_unit_columns_of_a_measured_form_are_typed_on_the_page(client, cast, imported):
+    data = page_post(login(client, cast.preparer), imported)
+    first = next(
+        key[: -len("-level3")]
+        for key, value in data.items()
+        if key.endswith("-level3") and value == "参保人数"
+    )
+    assert (data[f"{first}-nature"], data[f"{first}-target"], data[f"{first}-measure_unit"]) == (
+        "≥",
+        "52000",
+        "人",
+    )
+    data[f"{first}-measure_unit"] = "人次"
+    new = int(data["lines-TOTAL_FORMS"])
+    data["lines-TOTAL_FORMS"] = str(new + 1)
+    data.update(
+        {
+            f"lines-{new}-level1": "产出指标",
+            f"lines-{new}-level2": "成本指标",
+            f"lines-{new}-level3": "人均补助标准",
+            f"lines-{new}-nature": "≤",
+            f"lines-{new}-target": "610",
+            f"lines-{new}-measure_unit": "元",
+            f"lines-{new}-ORDER": str(new + 1),
+        }
+    )
+
+    assert post(client, imported, data).status_code == 302
+    line = IndicatorLine.objects.get(evaluation=imported, level3="参保人数")
+    assert (line.nature, line.target, line.measure_unit) == ("≥", "52000", "人次")
+    added = IndicatorLine.objects.get(evaluation=imported, level3="人均补助标准")
+    assert (added.nature, added.target, added.measure_unit) == ("≤", "610", "元")
+    assert "人均补助标准|≤|610|元" in squash(xlsx_text(xlsx_of(imported)))
+
+
+def test_a_form_without_those_columns_keeps_what_its_lines_hold(client, cast):
+    ev = make_project_form(cast, PROJECT_LINES)
+    IndicatorLine.objects.filter(evaluation=ev).update(nature="≥", measure_unit="%")
+    data = page_post(login(client, cast.preparer), ev, goal_actual="全部完成")
+
+    assert post(client, ev, data).status_code == 302
+    assert set(
+        IndicatorLine.objects.filter(evaluation=ev).values_list("nature", "measure_unit")
+    ) == {("≥", "%")}
