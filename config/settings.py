@@ -361,11 +361,11 @@ SEED_FORMS = Path(
     os.environ.get("SEED_FORMS", BASE_DIR / "evaluations" / "demo" / "seed_forms.json")
 )
 
-# The edit page posts 17 fields per indicator line (evaluations.forms.MAX_LINES = 500 lines) plus
-# at most about 60 of the head, funds and 基础数据表, 100 of the extra head rows and a 删除 box per
-# ticked item of 其他内容: Django's default of 1,000 fields refused a form of some 65 lines. A
-# form's texts are URL-encoded (a Chinese character takes 9 bytes), so its size limit is raised
-# too; files are not counted here (ATTACHMENT_MAX_BYTES, XLSX_IMPORT_MAX_MB).
+# The edit page posts 17 fields per indicator line (IndicatorLineForm's 15 with 指标性质 and 度量单位,
+# ORDER, DELETE; evaluations.forms.MAX_LINES = 500 lines) plus at most about 60 of the head, funds
+# and 基础数据表, well within the 1,000 added for them: Django's default of 1,000 fields refused a
+# form of some 65 lines. A form's texts are URL-encoded (a Chinese character takes 9 bytes), so its
+# size limit is raised too; files are not counted here (ATTACHMENT_MAX_BYTES, XLSX_IMPORT_MAX_MB).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500 * 17 + 1000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
-from indicators import formulas, judgement
+from indicators import formulas, judgement, taxonomy
 from indicators.formulas import score_formula
 from indicators.judgement import (
     BUDGET_KEY,
@@ -33,10 +33,10 @@ from indicators.judgement import (
 )
 from indicators.rules import ScoringRules
 from indicators.rules import Warning as RulesWarning
-from indicators.taxonomy import canonical_level1
 
-from . import templates_def
+from . import levels, templates_def
 from .exports.figures import format_points
+from .levels import group_key, level1_key, level2_known
 from .templates_def import TemplateDef
 
 # Messages people see, kept here so tests can assert them.
@@ -68,12 +68,12 @@ _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 
 # The scoring rules as this code applies them: this module, the judgement (every module of the
-# package) and formulas it calls and the 表样 (weights, bands). Figures stored or cached with
-# another value were scored under other rules and are scored anew rather than shown beside
-# today's form page.
+# package) and formulas it calls, the 表样 (weights, bands) and how a line's 一级 wording maps
+# onto its weights (levels, taxonomy). Figures stored or cached with another value were scored
+# under other rules and are scored anew rather than shown beside today's form page.
 RULES = hashlib.sha1(
     b"".join(p.read_bytes() for p in sorted(Path(judgement.__file__).parent.glob("*.py")))
-    + b"".join(Path(m.__file__).read_bytes() for m in (formulas, templates_def))
+    + b"".join(Path(m.__file__).read_bytes() for m in (formulas, templates_def, levels, taxonomy))
     + Path(__file__).read_bytes()
 ).hexdigest()[:12]
 
@@ -290,9 +290,14 @@ def score_lines(
     for name, value in (stated or {}).items():
         weights[BUDGET_KEY if name == BUDGET_WHERE else name] = value
     bands = template.qualitative_bands
+    # Each line counts under the 一级 its wording means (产出指标（指标） under 产出指标).
     inputs = [
         LineInput(
-            line.level1, line.target, line.actual, line.weight, _fraction(line.qualitative_percent)
+            level1_key(template, line.level1),
+            line.target,
+            line.actual,
+            line.weight,
+            _fraction(line.qualitative_percent),
         )
         for line in lines
     ]
@@ -393,7 +398,7 @@ def score_department(
             )
         )
         if weight is not None:
-            key = line.level1.strip()
+            key = level1_key(template, line.level1)
             weight_sums[key] = weight_sums.get(key, Decimal(0)) + weight
             suggested_total += (suggested if not unit_scored else line.score) or Decimal(0)
     warnings = []
@@ -496,6 +501,9 @@ class Check:
 TITLE_MISSING = "请填写表名。"
 PLACEHOLDER_ROW = "占位行（“{text}”），请填写该指标或删除本行。"
 LINE_LEVEL3_MISSING = "请填写三级指标。"
+LINE_LEVEL2_UNKNOWN = (
+    "二级指标“{text}”对应不到标准的二级指标（如数量指标、社会效益指标），请核对或从列表中选择。"
+)
 LINE_TARGET_MISSING = "请填写{label}。"
 LINE_SCORE_PENDING = "该行需人工确定得分，请选择定性指标完成比例，或填写自评得分及理由。"
 LINE_UNIT_SCORE_PENDING = "请按评分标准填写自评得分。"
@@ -521,15 +529,16 @@ def is_placeholder(line) -> bool:
     return bool(_PLACEHOLDER.fullmatch(line.level3.strip())) and not line.target.strip()
 
 
-def line_names(lines) -> list[str]:
+def line_names(template: TemplateDef, lines) -> list[str]:
     """How the list of checks names each line: "产出指标/数量指标 · 第2行 培训人次", the
-    一级/二级 as printed and the line's number within that group, in the order printed."""
+    一级/二级 as printed and the line's number within the group they mean, in the order
+    printed."""
     seen: dict[tuple[str, str], int] = {}
     names = []
     for line in lines:
-        group = (line.level1.strip(), line.level2.strip())
+        group = group_key(template, line.level1, line.level2)
         seen[group] = seen.get(group, 0) + 1
-        path = "/".join(part for part in group if part)
+        path = "/".join(part for part in (line.level1.strip(), line.level2.strip()) if part)
         name = line.level3.strip()
         text = f"第{seen[group]}行" + (f" {name}" if name else "")
         names.append(f"{path} · {text}" if path else text)
@@ -558,8 +567,7 @@ def _weight_checks(evaluation, lines, first_anchor: dict[str, str]) -> list[Chec
     for line in lines:
         if line.weight is None:
             continue
-        level = t.level1(line.level1.strip())
-        key = level.name if level else (canonical_level1(line.level1) or line.level1.strip())
+        key = level1_key(t, line.level1)
         sums[key] = sums.get(key, Decimal(0)) + line.weight
     checks = []
     for name, weight in weights.items():
@@ -632,12 +640,13 @@ def form_checks(evaluation) -> list[Check]:
     place = deviation_place(t)
     target_label = next((c.label for c in t.indicator_columns if c.key == "target"), None)
     first_anchor: dict[str, str] = {}
-    for line, r, where in zip(lines, result.lines, line_names(lines), strict=True):
+    for line, r, where in zip(lines, result.lines, line_names(t, lines), strict=True):
         anchor = f"line-{line.pk}"
-        level = t.level1(line.level1.strip())
-        first_anchor.setdefault(
-            level.name if level else (canonical_level1(line.level1) or ""), anchor
-        )
+        first_anchor.setdefault(level1_key(t, line.level1), anchor)
+        if not level2_known(t, line.level2):
+            checks.append(
+                Check(where, LINE_LEVEL2_UNKNOWN.format(text=line.level2.strip()), anchor)
+            )
         if is_placeholder(line):
             checks.append(Check(where, PLACEHOLDER_ROW.format(text=line.level3.strip()), anchor))
             continue

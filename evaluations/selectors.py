@@ -17,6 +17,7 @@ from indicators.rules import describe as describe_rules
 
 from .exports.figures import format_points, format_rate
 from .exports.layout import FormData, FundValues, LineData, full_points
+from .levels import level1_key
 from .models import (
     BasicDataLine,
     Evaluation,
@@ -239,7 +240,6 @@ def form_data(evaluation: Evaluation, score: EvaluationScore | None = None) -> F
             nature=line.nature,
             measure_unit=line.measure_unit,
             places=_typed_places(line.places, "score", result.claimed),
-            level2_meaning=line.level2_meaning,
         )
         for line, result in zip(evaluation.indicator_lines.all(), score.lines, strict=True)
     )
@@ -502,7 +502,8 @@ def department_figures(evaluation: Evaluation) -> dict:
     - spending: {row key: {label, previous_actual, budget, actual}} for every 经费控制情况 row
       (sangong, project, project_business, project_operation, public, procurement, adjustment …)
     - indicators: [{level1, level2, level3, criteria, weight, suggested, score, reason, note,
-      basis}] in print order (score is the printed one; note is 扣分原因和其他说明)
+      basis, group}] in print order (score is the printed one; note is 扣分原因和其他说明; group
+      the 一级 the line counts under, as `levels.level1_key` reads its wording)
     - score: {suggested_total, total, grade}
     """
     t = evaluation.template_def
@@ -581,6 +582,7 @@ def department_figures(evaluation: Evaluation) -> dict:
                 "reason": line.score_reason,
                 "note": line.deviation,
                 "basis": result.basis,
+                "group": level1_key(t, line.level1),
             }
             for line, result in zip(lines, score.lines, strict=True)
         ],

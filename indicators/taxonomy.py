@@ -85,17 +85,25 @@ _LEVEL2_ALIASES = {
 
 # A printed label may carry its points and marks: 产出指标（50分）, ★数量指标, "产出指标：".
 _DECORATION = re.compile(r"\(\s*\d+(?:\.\d+)?\s*分?\s*\)|[★☆*＊:：\s]")
+# … and a note in brackets after the name, as some provinces word it: 数量指标（指标）.
+_NOTE = re.compile(r"\([^()]*\)$")
 
 
-def _clean(name: object) -> str:
+def bare_label(name: object) -> str:
+    """A label as printed without what forms add to the name: points, marks, spaces and a
+    trailing note in brackets (“数量指标（指标）”, “产出指标(50分)” → 数量指标, 产出指标).
+
+    >>> bare_label(" 效益指标（指标） ")
+    '效益指标'
+    """
     if not isinstance(name, str):
         return ""
-    text = unicodedata.normalize("NFKC", name)
-    return _DECORATION.sub("", text)
+    text = _DECORATION.sub("", unicodedata.normalize("NFKC", name))
+    return _NOTE.sub("", text) or text
 
 
 def _canonical(name: object, known: frozenset[str], aliases: dict[str, str]) -> str | None:
-    text = _clean(name)
+    text = bare_label(name)
     if not text:
         return None
     if text in known:
@@ -112,7 +120,7 @@ def canonical_level1(name: object) -> str | None:
 
     >>> canonical_level1("项目完成指标")
     '产出指标'
-    >>> canonical_level1("产出指标（50分）")
+    >>> canonical_level1("产出指标（指标）")
     '产出指标'
     """
     return _canonical(name, LEVEL1_NAMES, _LEVEL1_ALIASES)
@@ -123,8 +131,8 @@ def canonical_level2(name: object) -> str | None:
 
     >>> canonical_level2("数量")
     '数量指标'
-    >>> canonical_level2("满意度指标")
-    '服务对象满意度指标'
+    >>> canonical_level2("数量指标(20分)")
+    '数量指标'
     """
     return _canonical(name, LEVEL2_NAMES, _LEVEL2_ALIASES)
 

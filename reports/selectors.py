@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from evaluations.exports.layout import FormData
+from evaluations.levels import level1_key
 from evaluations.models import Evaluation
 from evaluations.scoring import EvaluationScore, deviation_place, evaluation_score
 from evaluations.selectors import department_figures, form_data, with_lines
@@ -67,6 +68,7 @@ def report_figures(
             weight=result.weight if score.scored else None,
             score=result.final if score.scored else None,
             deviation=line.deviation,
+            group=level1_key(t, line.level1),
         )
         for line, result in zip(evaluation.indicator_lines.all(), score.lines, strict=True)
     )

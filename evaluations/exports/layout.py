@@ -18,6 +18,7 @@ from itertools import groupby
 
 from indicators.formulas import evaluate
 
+from ..levels import print_order
 from ..templates_def import BasicBlock, TemplateDef
 from . import fonts
 from .figures import (
@@ -55,8 +56,6 @@ class LineData:
     # 指标性质 and 度量单位, on templates that print them in columns of their own.
     nature: str = ""
     measure_unit: str = ""
-    # The canonical 二级 of a 二级 worded otherwise (models.IndicatorLine.level2_meaning).
-    level2_meaning: str = ""
     # The 复核得分 beside 得分, printed only on the 复核 variant (FormData.review).
     review_score: Decimal | None = None
     # The decimals the clerk typed for 分值 and for a claimed 得分 ({"weight": 0, "score": 1}:
@@ -590,40 +589,13 @@ def _stamp(data: FormData) -> str:
 
 
 def _lines_with_placeholders(data: FormData) -> list[LineData]:
-    """The lines in order; scored templates also print every unused 二级指标 as an empty row,
-    as the 10号 form does, so the reader sees what was left out."""
+    """The lines in order; scored templates print them by 一级/二级 (as each line's wording
+    means them) and also print every unused 二级指标 as an empty row, as the 10号 form does, so
+    the reader sees what was left out."""
     lines = list(data.lines)
     if not data.template.scored:
         return lines
-    return in_template_order(
-        data.template,
-        lines,
-        levels=lambda line: (line.level1, line.level2, line.level2_meaning),
-        blank=lambda level1, level2: LineData(level1, level2, "", "", ""),
-    )
-
-
-def in_template_order(t: TemplateDef, items: Sequence, *, levels, blank) -> list:
-    """Lines as a scored template prints them (and the edit page shows them): by its 一级, and
-    within each by its 二级 in the template's order, one `blank(一级, 二级)` for each 二级 no line
-    has. `levels(item)` is (一级, 二级 as typed, its canonical 二级 or ""): a 二级 worded as the
-    form words it (数量指标（指标）) stands where its canonical 二级 does. Lines of a 二级 the
-    template lacks follow their 一级's; lines of another 一级 keep their place after all."""
-    known = set(t.level1_names)
-    out: list = []
-    for level in t.levels:
-        block = [item for item in items if levels(item)[0] == level.name]
-
-        def place(item, names=level.level2):
-            _, level2, meaning = levels(item)
-            return level2 if level2 in names or not meaning else meaning
-
-        for level2 in level.level2:
-            group = [item for item in block if place(item) == level2]
-            out += group or [blank(level.name, level2)]
-        out += [item for item in block if place(item) not in level.level2]
-    out += [item for item in items if levels(item)[0] not in known]
-    return out
+    return print_order(data.template, lines, lambda l1, l2: LineData(l1, l2, "", "", ""))
 
 
 def _indicator_rows(data: FormData, width: int) -> list[Row]:

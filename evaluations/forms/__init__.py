@@ -14,6 +14,7 @@ from .lines import (
     IndicatorLineForm,
     LineFormSet,
     grouped_line_initial,
+    level_lists,
     line_initial,
 )
 from .new import NewEvaluationForm, year_choices
@@ -37,6 +38,7 @@ __all__ = [
     "PercentField",
     "PointsField",
     "grouped_line_initial",
+    "level_lists",
     "line_initial",
     "year_choices",
 ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django import forms
 
-from ..exports.layout import in_template_order
+from ..levels import print_order
 from ..models import Evaluation
 from ..services import LineInput
 from .fields import PercentField, PointsField, _current, _text
@@ -17,8 +18,8 @@ class IndicatorLineForm(forms.Form):
     level1 = forms.CharField(label="一级指标", required=False, max_length=100, strip=False)
     level2 = forms.CharField(label="二级指标", required=False, max_length=100, strip=False)
     level3 = _text("三级指标", max_length=300, textarea=True, rows=1)
-    # 指标性质 and 度量单位 on templates printing them in columns of their own (else posted back
-    # hidden, as stored).
+    # 指标性质 | 指标值 | 度量单位 on the templates that print them in columns of their own
+    # (templates_def.PROJECT_2020_MEASURED); posted unchanged, hidden, on the others.
     nature = _text("指标性质", max_length=20)
     target = _text("年度指标值", max_length=200)
     measure_unit = _text("度量单位", max_length=40)
@@ -32,14 +33,8 @@ class IndicatorLineForm(forms.Form):
     rule_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     TEXT_FIELDS = (
-        "level3",
-        "nature",
-        "target",
-        "measure_unit",
-        "actual",
-        "deviation",
-        "score_reason",
-        "criteria",
+        *("level3", "nature", "target", "measure_unit", "actual"),
+        *("deviation", "score_reason", "criteria"),
     )
     NUMBER_FIELDS = ("weight", "score", "qualitative_percent")
 
@@ -153,20 +148,51 @@ def line_initial(evaluation: Evaluation) -> list[dict]:
 def grouped_line_initial(evaluation: Evaluation) -> list[dict]:
     """The lines as the edit page first shows them. On templates with points the printed form
     groups lines by 一级/二级 and prints every unused 二级 as an empty row (exports.layout), so
-    the page does the same: each line in its group, and one empty line for each 二级 that has
-    none, ready to be filled (left empty, it is not saved). Lines of other labels keep their
-    order after the template's groups. Other templates keep the entered order, as printed."""
+    the page does the same (levels.print_order): each line in the group its wording means, and
+    one empty line for each 二级 that has none, ready to be filled (left empty, it is not saved).
+    Other templates keep the entered order, as printed."""
     rows = line_initial(evaluation)
     t = evaluation.template_def
     if not t.scored or t.basic_data is not None:
         return rows
-    meaning = {line.pk: line.level2_meaning for line in evaluation.indicator_lines.all()}
-    out = in_template_order(
+    out = print_order(
         t,
         rows,
-        levels=lambda row: (row["level1"], row["level2"], meaning.get(row.get("id"), "")),
-        blank=lambda level1, level2: {"level1": level1, "level2": level2},
+        lambda level1, level2: {"level1": level1, "level2": level2},
+        lambda row: (row["level1"], row["level2"]),
     )
     for i, row in enumerate(out, start=1):
         row["ORDER"] = i
     return out
+
+
+@dataclass(frozen=True)
+class LevelLists:
+    """The <datalist>s the edit page offers 一级 and 二级 names from: `level1` the template's
+    一级; `level2` each distinct list of 二级 by id; `level2_ids` which list a line's 一级 (as
+    typed on the page) offers, `level2_all` every 二级 of the template, for any other 一级."""
+
+    level1_id: str
+    level1: tuple[str, ...]
+    level2: dict[str, tuple[str, ...]]
+    level2_ids: dict[str, str]
+    level2_all: str
+
+
+def level_lists(template, level1_texts) -> LevelLists:
+    """The lists for the template's 一级 names and those `level1_texts` the lines carry, worded
+    as they are (产出指标（指标） offers the 二级 of 产出指标; templates_def.level2_choices)."""
+    every = tuple(dict.fromkeys(name for level in template.levels for name in level.level2))
+    by_names = {every: "level2-names"}
+    ids = {}
+    for text in dict.fromkeys((*template.level1_names, *level1_texts)):
+        if text:
+            names = template.level2_choices(text) or every
+            ids[text] = by_names.setdefault(names, f"level2-names-{len(by_names)}")
+    return LevelLists(
+        level1_id="level1-names",
+        level1=template.level1_names,
+        level2={list_id: names for names, list_id in by_names.items()},
+        level2_ids=ids,
+        level2_all="level2-names",
+    )

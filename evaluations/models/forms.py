@@ -289,10 +289,8 @@ class IndicatorLine(TypedPoints, models.Model):
     level1 = models.CharField("一级指标", max_length=100, blank=True)
     level2 = models.CharField("二级指标", max_length=100, blank=True)
     level3 = models.CharField("三级指标", max_length=300)
-    # The canonical 二级 (indicators.taxonomy) this line counts under for judgement, scoring and
-    # roll-ups when `level2` is worded otherwise ("数量指标（指标）" → "数量指标"); empty: read from
-    # `level2` by the taxonomy.
-    level2_meaning = models.CharField("二级指标（对应标准名称）", max_length=100, blank=True)
+    # 一级 and 二级 are kept as the form words them ("数量指标（指标）"); what they mean for
+    # scoring, checks, grouping and roll-ups is read from the wording (evaluations.levels).
     # 指标性质 as typed (≥, ≤, ＝, 定性 …) on forms that print it in its own column; empty on the
     # others (their 指标值 holds "≥95%" whole).
     nature = models.CharField("指标性质", max_length=20, blank=True)

@@ -3,7 +3,6 @@ everything the page holds, and the 评价年度 a form goes into."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from indicators.taxonomy import canonical_level2
 
 from .. import changes, locks, partial
 from ..history import diff, snapshot
@@ -44,6 +42,8 @@ class LineInput:
     level3: str
     target: str
     actual: str = ""
+    nature: str = ""
+    measure_unit: str = ""
     weight: Decimal | None = None
     score: Decimal | None = None
     score_reason: str = ""
@@ -160,9 +160,10 @@ def evaluation_create(
                 order=i,
                 level1=line.level1,
                 level2=line.level2,
-                level2_meaning=line.level2_meaning,
                 level3=line.level3,
+                nature=line.nature,
                 target=line.target,
+                measure_unit=line.measure_unit,
                 weight=line.weight,
                 # The 分值 as typed last year (15.0 stays 15.0); the score is cleared.
                 places={k: n for k, n in line.places.items() if k == "weight"},
@@ -363,18 +364,6 @@ def _replace_basic_data(evaluation: Evaluation, cells: dict[tuple[str, str], Dec
     )
 
 
-_BRACKETED_TAIL = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
-
-
-def level2_meaning(level2: str) -> str:
-    """The canonical 二级 of one worded otherwise (数量指标（指标） → 数量指标); empty when the
-    form's wording is the canonical name itself or none is known."""
-    text = (level2 or "").strip()
-    # A note in brackets after the name (数量指标（指标）, 质量指标(指标)) is the form's wording.
-    canonical = canonical_level2(text) or canonical_level2(_BRACKETED_TAIL.sub("", text))
-    return canonical if canonical and canonical != text else ""
-
-
 def _replace_lines(evaluation: Evaluation, lines: list[LineInput]) -> None:
     existing = {line.pk: line for line in evaluation.indicator_lines.all()}
     keep, new = [], []
@@ -391,13 +380,11 @@ def _replace_lines(evaluation: Evaluation, lines: list[LineInput]) -> None:
                 line.set_points(name, getattr(data, name))
             else:
                 setattr(line, name, getattr(data, name))
-        # The 二级 as typed (数量指标（指标）) keeps its canonical meaning as it changes.
-        line.level2_meaning = level2_meaning(line.level2)
     kept_ids = {line.pk for line in keep}
     removed = [pk for pk in existing if pk not in kept_ids]
     if removed:
         IndicatorLine.objects.filter(pk__in=removed).delete()
     if keep:
-        IndicatorLine.objects.bulk_update(keep, ["order", *LINE_FIELDS, "places", "level2_meaning"])
+        IndicatorLine.objects.bulk_update(keep, ["order", *LINE_FIELDS, "places"])
     if new:
         IndicatorLine.objects.bulk_create(new)

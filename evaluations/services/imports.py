@@ -10,15 +10,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.taxonomy import canonical_level1
-
 from ..exports.figures import format_points, format_rate, format_typed_points
+from ..levels import level1_key
 from ..models import Evaluation, FundLine, ImportMapping, IndicatorLine, Unit, Year
 from ..permissions import units_for_new_forms
 from ..scoring import evaluation_score
 from ..selectors import form_data, with_lines
 from ..templates_def import get_template
-from .edits import AMOUNT_FIELDS, _replace_basic_data, evaluation_create, level2_meaning
+from .edits import AMOUNT_FIELDS, _replace_basic_data, evaluation_create
 from .errors import DUPLICATE, EvaluationError
 
 IMPORT_NOT_PREPARER = "只有填报人可以导入自评表。"
@@ -180,13 +179,8 @@ def import_mapping_remember(*, unit: Unit, user, mapping: dict, anchors: dict) -
 
 
 def _imported_weights(template, stated: dict[str, str]) -> dict[str, str]:
-    """The 一级 weights the form states, keyed by the canonical 一级 name."""
-    weights = {}
-    for name, weight in stated.items():
-        level = template.level1(name)
-        key = level.name if level else (canonical_level1(name) or name)
-        weights[key] = weight
-    return weights
+    """The 一级 weights the form states, keyed by the 一级 they count under."""
+    return {level1_key(template, name): weight for name, weight in stated.items()}
 
 
 def _other_item(row) -> dict:
@@ -224,7 +218,6 @@ def _imported_lines(evaluation: Evaluation, parsed) -> list[IndicatorLine]:
             rule_key=p.rule_key,
             nature=p.nature,
             measure_unit=p.measure_unit,
-            level2_meaning=level2_meaning(p.level2),
         )
         line.set_points("weight", p.weight)
         lines.append(line)

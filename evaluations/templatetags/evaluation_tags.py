@@ -21,35 +21,24 @@ BAND_WORDS = (
 BAND_STEP = 5
 
 
-def _options(choices, current):
-    values = list(choices)
-    if current and current not in values:
-        values.insert(0, current)  # a label typed on an older form stays selectable, verbatim
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((v, " selected" if v == current else "", v) for v in values),
-    )
-
-
 @register.simple_tag
-def level_select(bound_field, template_def, kind="level1", level1_value=""):
-    """A <select> for 一级 (kind "level1") or 二级 (kind "level2", under `level1_value`)
-    indicators from the template's taxonomy, keeping any value the line already has even when
-    the taxonomy does not list it."""
-    current = bound_field.value() or ""
-    if kind == "level1":
-        choices = [""] + list(template_def.level1_names)
+def level_input(bound_field, lists):
+    """A line's 一级 or 二级 as a text input: typed as the form words it (产出指标（指标）), with
+    the usual names offered from a <datalist> of `lists` (forms.level_lists) — for a 二级, those
+    of the line's 一级."""
+    role = bound_field.name
+    if role == "level1":
+        list_id = lists.level1_id
     else:
-        choices = [""] + list(template_def.level2_choices(level1_value or ""))
-    return format_html(
-        '<select name="{}" id="{}" class="form-select form-select-sm" data-role="{}" '
-        'aria-label="{}">{}</select>',
-        bound_field.html_name,
-        bound_field.auto_id,
-        kind,
-        bound_field.label,
-        _options(choices, current),
+        list_id = lists.level2_ids.get(bound_field.form["level1"].value() or "", lists.level2_all)
+    return bound_field.as_widget(
+        attrs={
+            "class": "form-control form-control-sm",
+            "list": list_id,
+            "data-role": role,
+            "autocomplete": "off",
+            "aria-label": bound_field.label,
+        }
     )
 
 

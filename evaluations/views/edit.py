@@ -21,6 +21,7 @@ from ..forms import (
     LineFormSet,
     OtherContentForm,
     grouped_line_initial,
+    level_lists,
 )
 from ..models import Evaluation
 from ..permissions import get_evaluation_for_user
@@ -141,7 +142,7 @@ def evaluation_edit(request, pk):
     line_rows, score = _page_lines(
         t, form, funds, lines, basic, evaluation_rules(evaluation), weights
     )
-    level1_names = [*t.level1_names, *(lf["level1"].value() or "" for lf, _ in line_rows)]
+    lists = level_lists(t, [lf["level1"].value() or "" for lf, _ in line_rows])
     sections = _section_marks(scope)
     if scope is not None:
         _read_only_parts(form, funds, sections, basic, head_extra, other)
@@ -183,8 +184,8 @@ def evaluation_edit(request, pk):
             # 提交前需处理: the stored form's open items (the page was just saved, or refused).
             "checks": submit_checks(evaluation),
             **_attachments_context(request.user, evaluation, editable=True),
-            # 二级 choices per 一级 label, including older labels the lines carry (满意度 …).
-            "taxonomy": {name: list(t.level2_choices(name)) for name in level1_names if name},
+            # The 一级 and 二级 names offered as lines are typed (worded 一级 on the page too).
+            "level_lists": lists,
         },
         status=status_code,
     )

@@ -232,7 +232,8 @@ def draft_department_performance(f: ReportFigures) -> Draft:
     一级指标 (投入, 过程, 产出, 效果) with the group's totals."""
     groups: dict[str, list[dict]] = {}
     for x in _indicators(f):
-        groups.setdefault(str(x.get("level1") or "").strip() or "其他", []).append(x)
+        group = x.get("group") or str(x.get("level1") or "").strip()
+        groups.setdefault(group or "其他", []).append(x)
     out = []
     for i, (level1, lines) in enumerate(groups.items(), start=1):
         weights = [x["weight"] for x in lines if x.get("weight") is not None]

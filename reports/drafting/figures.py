@@ -28,7 +28,8 @@ class FundFigure:
 
 @dataclass(frozen=True)
 class LineFigure:
-    """One indicator line as stored, with its judgement (indicators.judgement) and final score."""
+    """One indicator line as stored, with its judgement (indicators.judgement) and final score;
+    `group` is the 一级 it counts under (evaluations.levels: 产出指标 for 产出指标（指标）)."""
 
     level1: str
     level2: str
@@ -41,6 +42,7 @@ class LineFigure:
     weight: Decimal | None = None
     score: Decimal | None = None
     deviation: str = ""
+    group: str = ""
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ def draft_goals(f: ReportFigures) -> Draft:
         out.append("尚未填写绩效指标。")
     groups: dict[str, list[LineFigure]] = {}
     for line in f.lines:
-        groups.setdefault(line.level1.strip() or "其他指标", []).append(line)
+        groups.setdefault(line.group or line.level1.strip() or "其他指标", []).append(line)
     for i, (level1, lines) in enumerate(groups.items(), start=1):
         sentences = "；".join(_line_sentence(f, line) for line in lines)
         out.append(f"{i}．{level1}：{sentences}。")
@@ -135,7 +135,7 @@ def draft_conclusion(f: ReportFigures) -> Draft:
             score = format_points(f.budget_score) + "分" if f.budget_score is not None else "待定"
             parts.append(f"预算执行率得分{score}（分值{format_points(f.budget_weight)}分）")
         for level1, weight in f.level1_weights.items():
-            scores = [x.score for x in f.lines if x.level1.strip() == level1]
+            scores = [x.score for x in f.lines if (x.group or x.level1.strip()) == level1]
             if scores and all(s is not None for s in scores):
                 got = sum(scores, Decimal(0))
                 parts.append(f"{level1}得分{format_points(got)}分（满分{format_points(weight)}分）")

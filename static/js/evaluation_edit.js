@@ -1,5 +1,5 @@
 // The edit page: add, remove and reorder indicator lines (and add extra head rows) without a
-// page reload, keep 二级指标 choices in step with 一级指标, show 执行率 as amounts are typed,
+// page reload, offer the 二级指标 names of the 一级指标 typed, show 执行率 as amounts are typed,
 // judge each line as its target and actual are typed, and pick 三级指标 from the indicator
 // library. The server decides everything that matters (and recomputes it on save); this only
 // spares the user round trips.
@@ -10,7 +10,8 @@
   var body = document.getElementById("lines-body");
   var template = document.getElementById("line-template");
   var total = form.querySelector('input[name="lines-TOTAL_FORMS"]');
-  var taxonomy = JSON.parse(document.getElementById("taxonomy").textContent);
+  // The <datalist> of 二级 names each 一级 offers, by the 一级 as typed on the page.
+  var level2Lists = JSON.parse(document.getElementById("level2-lists").textContent);
   // After a partial return (部分退回) of single lines there is no add button: lines can then be
   // edited where they were sent back, but not added, removed or moved.
   var addButton = document.getElementById("line-add");
@@ -39,7 +40,7 @@
     total.value = index + 1;
     renumber();
     var row = body.lastElementChild;
-    var first = row.querySelector("select, textarea, input:not([type=hidden])");
+    var first = row.querySelector("textarea, input[type=text]");
     if (first) first.focus();
     return row;
   }
@@ -103,20 +104,22 @@
     tr.querySelector(up ? ".line-up" : ".line-down").focus();
   }
 
-  function fillLevel2(level1Select) {
-    var tr = level1Select.closest("tr");
-    var level2 = tr.querySelector('select[data-role="level2"]');
-    var current = level2.value;
-    var names = [""].concat(taxonomy[level1Select.value] || []);
-    if (current && names.indexOf(current) === -1) names.splice(1, 0, current);
-    level2.innerHTML = "";
-    names.forEach(function (name) {
-      var option = document.createElement("option");
-      option.value = name;
-      option.textContent = name;
-      option.selected = name === current;
-      level2.appendChild(option);
-    });
+  // A 一级 typed as the form words it (产出指标（指标）) offers the 二级 of the name it starts
+  // with; one the page does not know offers every 二级. The names are only offered: whatever is
+  // typed is kept, and the server reads its meaning.
+  function offerLevel2(level1Input) {
+    var tr = level1Input.closest("tr");
+    var level2 = tr.querySelector('input[data-role="level2"]');
+    var text = level1Input.value.trim();
+    var id = level2Lists[text];
+    if (!id) {
+      var known = Object.keys(level2Lists).filter(function (name) {
+        return name && text.indexOf(name) === 0;
+      });
+      known.sort(function (a, b) { return b.length - a.length; });
+      id = known.length ? level2Lists[known[0]] : "level2-names";
+    }
+    level2.setAttribute("list", id);
   }
 
   if (addButton) addButton.addEventListener("click", function () { addRow(); });
@@ -130,8 +133,8 @@
     else if (button.classList.contains("line-down")) move(tr, false);
     else if (button.classList.contains("picker-open")) openPickerFor(tr);
   });
-  body.addEventListener("change", function (event) {
-    if (event.target.matches('select[data-role="level1"]')) fillLevel2(event.target);
+  body.addEventListener("input", function (event) {
+    if (event.target.matches('input[data-role="level1"]')) offerLevel2(event.target);
   });
   // Alt+↑ / Alt+↓ move the line that has the focus.
   body.addEventListener("keydown", function (event) {
@@ -357,18 +360,6 @@
       });
   }
 
-  function setSelect(select, value) {
-    if (!select || !value) return;
-    var exists = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
-    if (!exists) {
-      var option = document.createElement("option");
-      option.value = value;
-      option.textContent = value;
-      select.appendChild(option);
-    }
-    select.value = value;
-  }
-
   function isEmptyRow(tr) {
     return !field(tr, "level3").value.trim() && !field(tr, "target").value.trim();
   }
@@ -377,8 +368,8 @@
   // empty line if it has one, else as a new line after the group's last line (after the last
   // line of its 一级 when the 二级 has none yet); at the end when neither is on the page.
   function levels(tr) {
-    var l1 = tr.querySelector('select[data-role="level1"]');
-    var l2 = tr.querySelector('select[data-role="level2"]');
+    var l1 = tr.querySelector('input[data-role="level1"]');
+    var l2 = tr.querySelector('input[data-role="level2"]');
     return [l1 ? l1.value : "", l2 ? l2.value : ""];
   }
 
@@ -415,10 +406,10 @@
       tr = addRow();
       placeInGroup(tr, item.level1, item.level2);
     }
-    var level1 = tr.querySelector('select[data-role="level1"]');
-    setSelect(level1, item.level1);
-    fillLevel2(level1);
-    setSelect(tr.querySelector('select[data-role="level2"]'), item.level2);
+    var level1 = tr.querySelector('input[data-role="level1"]');
+    if (item.level1) level1.value = item.level1;
+    offerLevel2(level1);
+    if (item.level2) tr.querySelector('input[data-role="level2"]').value = item.level2;
     field(tr, "level3").value = item.name;
     if (item.typical_target) field(tr, "target").value = item.typical_target;
     judgeRow(tr);

@@ -48,7 +48,7 @@ def test_autosave_keeps_typing_across_a_reload(page, cast, form):
     page.goto(f"/evaluations/{form.pk}/edit/")
     page.get_by_role("button", name="＋ 添加指标行").click()
     new = page.locator("#lines-body tr[data-line]").last
-    new.locator('select[data-role="level1"]').select_option("项目完成指标")
+    new.locator('input[data-role="level1"]').fill("项目完成指标")
     new.locator('textarea[name$="-level3"]').fill("基金支出合规率")
     new.locator('input[name$="-target"]').fill("100%")
     new.locator('input[name$="-target"]').press("Tab")  # leaving the field saves shortly after

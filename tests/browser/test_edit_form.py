@@ -44,8 +44,8 @@ def test_preparer_edits_lines_and_amounts_and_finds_them_after_reload(page, cast
 
     page.get_by_role("button", name="＋ 添加指标行").click()
     new = page.locator("#lines-body tr[data-line]").last
-    new.locator('select[data-role="level1"]').select_option("项目完成指标")
-    new.locator('select[data-role="level2"]').select_option("成本指标")
+    new.locator('input[data-role="level1"]').fill("项目完成指标")
+    new.locator('input[data-role="level2"]').fill("成本指标")
     new.locator('textarea[name$="-level3"]').fill("城镇职工单位缴费费率")
     new.locator('input[name$="-target"]').fill("≥6.8%")
     new.locator('input[name$="-actual"]').fill("6.80%")
@@ -60,7 +60,7 @@ def test_preparer_edits_lines_and_amounts_and_finds_them_after_reload(page, cast
     page.reload()
     assert level3_values(page) == [LINES[2][2], "城镇职工单位缴费费率", LINES[0][2]]
     added = page.locator("#lines-body tr[data-line]").nth(1)
-    assert added.locator('select[data-role="level2"]').input_value() == "成本指标"
+    assert added.locator('input[data-role="level2"]').input_value() == "成本指标"
     assert added.locator('input[name$="-target"]').input_value() == "≥6.8%"
     assert page.locator('input[name="total__actual"]').input_value() == "5715.81"
     assert page.locator("tr[data-fund-row] output.rate").first.inner_text() == "50%"

@@ -64,4 +64,4 @@ def test_a_picked_indicator_goes_into_its_group(page, cast):
         for i in range(rows(page).count())
     ]
     assert levels3[:3] == ["培训人数", "培训班次", ""]  # right after its group, not at the end
-    assert rows(page).nth(1).locator('select[data-role="level2"]').input_value() == "数量指标"
+    assert rows(page).nth(1).locator('input[data-role="level2"]').input_value() == "数量指标"

@@ -21,7 +21,7 @@ def row_levels(html: str) -> list[tuple[str, str]]:
     rows = re.findall(r"<tr[^>]*class=\"line-row.*?</tr>", html, re.S)
     out = []
     for row in rows:
-        chosen = re.findall(r'data-role="level[12]".*?<option value="([^"]*)" selected', row, re.S)
+        chosen = re.findall(r'name="lines-\d+-level[12]"(?: value="([^"]*)")?', row)
         out.append(tuple(chosen))
     return out
 

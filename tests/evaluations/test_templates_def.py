@@ -1,5 +1,5 @@
 """二级指标 choices under each 一级 label: the template's own, and for older or variant labels
-those the taxonomy maps them onto — the typed label itself is always kept."""
+those the taxonomy maps them onto, offered beside what is typed, which is always kept."""
 
 import json
 import re
@@ -41,8 +41,10 @@ def test_edit_page_offers_taxonomy_choices_under_an_older_label_and_keeps_the_ty
     )
     client.login(username=cast.preparer.username, password=PASSWORD)
     page = client.get(reverse("evaluation_edit", args=[ev.pk])).content.decode()
-    level2 = re.search(r'<select name="lines-0-level2".*?</select>', page, re.S).group(0)
-    assert '<option value="满意度调查" selected>' in level2
-    assert '<option value="服务对象满意度指标">' in level2
-    taxonomy = json.loads(re.search(r'id="taxonomy"[^>]*>(.*?)</script>', page, re.S).group(1))
-    assert taxonomy["满意度"] == ["满意度指标", "服务对象满意度指标"]
+    level2 = re.search(r'<input type="text" name="lines-0-level2"[^>]*>', page).group(0)
+    assert 'value="满意度调查"' in level2
+    list_id = re.search(r'list="([^"]+)"', level2).group(1)
+    offered = re.search(rf'<datalist id="{list_id}">(.*?)</datalist>', page).group(1)
+    assert re.findall(r'value="([^"]+)"', offered) == ["满意度指标", "服务对象满意度指标"]
+    lists = json.loads(re.search(r'id="level2-lists"[^>]*>(.*?)</script>', page, re.S).group(1))
+    assert lists["满意度"] == list_id

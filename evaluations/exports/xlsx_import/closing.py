@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from indicators.taxonomy import canonical_level1
-
+from ...levels import level1_key
 from ..layout import OTHER_CAPTION, format_points, full_points
 from .reader import _Reader
 from .sheet import norm
@@ -56,10 +55,8 @@ class _ClosingReader(_Reader):
             return {}
         stated = {}
         for name, text in self.level1_weights.items():
-            level = self.t.level1(name)
-            key = level.name if level else (canonical_level1(name) or name)
             try:
-                stated[key] = Decimal(str(text))
+                stated[level1_key(self.t, name)] = Decimal(str(text))
             except ArithmeticError:
                 continue
         return self.t.stated_weights(stated)
