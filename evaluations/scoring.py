@@ -30,6 +30,7 @@ from indicators.judgement import (
     grade,
     judge,
     score_form,
+    stated_target,
 )
 from indicators.rules import ScoringRules
 from indicators.rules import Warning as RulesWarning
@@ -239,6 +240,14 @@ class EvaluationScore:
         return problems
 
 
+def _target(line) -> str:
+    """The 指标值 a line is judged against: with its 指标性质 and 度量单位 where the form prints
+    them in columns of their own (≥ | 95 | % is judged as ≥95%)."""
+    return stated_target(
+        getattr(line, "nature", ""), line.target, getattr(line, "measure_unit", "")
+    )
+
+
 def _fraction(percent: Decimal | None) -> Decimal | None:
     # Passed as a fraction, never as a percent: score_form reads 1 as 100 % but 1 % is meant.
     return None if percent is None else Decimal(percent) / _HUNDRED
@@ -279,7 +288,7 @@ def score_lines(
         return EvaluationScore(
             scored=False,
             lines=tuple(
-                LineResult(i + 1, line.level3.strip(), judge(line.target, line.actual))
+                LineResult(i + 1, line.level3.strip(), judge(_target(line), line.actual))
                 for i, line in enumerate(lines)
             ),
         )
@@ -294,7 +303,7 @@ def score_lines(
     inputs = [
         LineInput(
             level1_key(template, line.level1),
-            line.target,
+            _target(line),
             line.actual,
             line.weight,
             _fraction(line.qualitative_percent),

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import JsonResponse
 
-from .judgement import STATUS_LABELS, LineInput, score_form
+from .judgement import STATUS_LABELS, LineInput, score_form, stated_target
 from .models import IndicatorDefinition
 
 MAX_RESULTS = 15
@@ -49,11 +49,16 @@ def _number(text: str) -> Decimal | None:
 def judge(request):
     """The judgement of one line as it is typed on the entry form, for its badge.
 
-    `target` and `actual` are the texts; with `weight` (and `percent`, the share chosen for a
-    qualitative line) the suggested score comes too. `needs_person` says the rules cannot score
+    `target` and `actual` are the texts (with `nature` and `unit`, the 指标性质 and 度量单位 of
+    forms that print them in columns of their own); with `weight` (and `percent`, the share
+    chosen for a qualitative line) the suggested score comes too. `needs_person` says the rules cannot score
     the line, so the page offers the completion-share choice.
     """
-    target = request.GET.get("target", "")[:MAX_TEXT]
+    target = stated_target(
+        request.GET.get("nature", "")[:MAX_TEXT],
+        request.GET.get("target", "")[:MAX_TEXT],
+        request.GET.get("unit", "")[:MAX_TEXT],
+    )
     actual = request.GET.get("actual", "")[:MAX_TEXT]
     weight = _number(request.GET.get("weight", ""))
     percent = _number(request.GET.get("percent", ""))

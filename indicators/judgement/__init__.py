@@ -5,7 +5,8 @@ importing only the ones before it (parse ← judge ← score; `decimals` holds t
 display both later layers share):
 
 * `parse_value(text)` reads a 年度指标值 or 实际完成值 as people write it (`≥10万人`, `＞90％`,
-  `不低于95%`, `2000-5000册`, `90日内完成审核拨付`, `5月10日`, `基金运行平稳`). — `parse`
+  `不低于95%`, `2000-5000册`, `90日内完成审核拨付`, `5月10日`, `基金运行平稳`);
+  `stated_target(nature, target, unit)` reads one printed as 指标性质 | 指标值 | 度量单位. — `parse`
 * `judge(target, actual)` says whether the line met its target: "met", "not_met", or
   "needs_review" (a person must decide), with one Chinese sentence explaining why; the documented
   choices for judging are in its module doc. — `judge`
@@ -26,6 +27,7 @@ from .parse import (
     REVERSE_COMPARATORS,
     ParsedValue,
     parse_value,
+    stated_target,
 )
 from .score import (
     BUDGET_KEY,
@@ -60,4 +62,5 @@ __all__ = [
     "judge",
     "parse_value",
     "score_form",
+    "stated_target",
 ]

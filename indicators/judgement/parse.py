@@ -273,3 +273,22 @@ def _safe_str(value: object) -> str:
         return str(value)
     except Exception:
         return ""
+
+
+def stated_target(nature: object, target: object, unit: object) -> str:
+    """The 指标值 of a form that prints it in three columns, 指标性质 | 指标值 | 度量单位
+    (≥ | 95 | %), as one text to judge (≥95%), the way forms without those columns state it.
+
+    Only a figure takes them: a 指标性质 that is no comparison (定性, 定量 …) is left out, and so
+    are both around a target that is words (按时完成) or already carries its unit (95%).
+    """
+    text = target.strip() if isinstance(target, str) else ""
+    if not text:
+        return text
+    nature = nature.strip() if isinstance(nature, str) else ""
+    if nature and text[0].isdigit() and _prefix_comparator(_normalise(nature)) is not None:
+        text = nature + text
+    unit = unit.strip() if isinstance(unit, str) else ""
+    if unit and text[-1].isdigit():
+        text += unit
+    return text

@@ -245,6 +245,10 @@
       return;
     }
     var params = new URLSearchParams({ target: target.value, actual: actual.value });
+    // 指标性质 | 指标值 | 度量单位 in columns of their own (≥ | 95 | %) are judged as one (≥95%).
+    var nature = field(tr, "nature"), unit = field(tr, "measure_unit");
+    if (nature && nature.value.trim()) params.set("nature", nature.value);
+    if (unit && unit.value.trim()) params.set("unit", unit.value);
     var weight = field(tr, "weight"), percent = field(tr, "qualitative_percent");
     if (weight && weight.value.trim()) params.set("weight", weight.value.trim());
     if (percent && percent.value) params.set("percent", percent.value);
@@ -265,7 +269,7 @@
   }
 
   body.addEventListener("input", function (event) {
-    if (event.target.matches('[name$="-target"], [name$="-actual"], [name$="-weight"]')) {
+    if (event.target.matches('[name$="-target"], [name$="-actual"], [name$="-weight"], [name$="-nature"], [name$="-measure_unit"]')) {
       scheduleJudge(event.target.closest("tr[data-line]"));
     }
   });

@@ -82,6 +82,26 @@ def test_nature_and_unit_are_typed_saved_shown_again_and_printed(client, cast):
     assert cells[cells.index("培训人次") + 1 :][:4] == ["≥", "100", "人次", "120"]
 
 
+def test_a_line_is_judged_by_its_nature_value_and_unit_together(client, cast):
+    ev = make_evaluation(
+        cast.preparer,
+        cast.year,
+        template="project_2020_measured",
+        lines=[("产出指标", "时效指标", "平均办结时间", "5", "3")],
+    )
+    login(client, cast.preparer)
+    page = page_of(client.get(edit_url(ev)))
+    assert "未达成" in page and "需说明偏差原因" in page  # 5 alone reads as "at least 5"
+
+    data = edit_post(ev, **{"lines-0-nature": "≤", "lines-0-measure_unit": "天"})
+    page = page_of(client.post(edit_url(ev), data, follow=True))
+    assert "符合目标≤5日" in page and "需说明偏差原因" not in page
+    response = client.get(
+        reverse("indicator_judge"), {"nature": "≤", "target": "5", "unit": "天", "actual": "3"}
+    )
+    assert response.json()["status"] == "met"
+
+
 def test_a_template_without_those_columns_does_not_offer_them(client, cast):
     ev = make_evaluation(cast.preparer, cast.year, template="project_2020", lines=MEASURED)
     login(client, cast.preparer)

@@ -17,6 +17,7 @@ from indicators.judgement import (
     ParsedValue,
     judge,
     parse_value,
+    stated_target,
 )
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "evaluations" / "demo" / "seed_forms.json"
@@ -646,3 +647,26 @@ def test_positive_judgement_agrees_with_arithmetic(target, actual):
     j = judge(f"≥{target}人", f"{actual}人")
     assert j.status == ("met" if actual >= target else "not_met")
     assert j.ratio == actual / target
+
+
+@pytest.mark.parametrize(
+    ("nature", "target", "unit", "stated"),
+    [
+        ("≥", "95", "%", "≥95%"),
+        ("≤", "5", "天", "≤5天"),
+        ("不低于", "90", "%", "不低于90%"),
+        ("=", "100", "%", "=100%"),
+        ("定性", "好", "", "好"),  # no comparison, no figure: as typed
+        ("定量", "95", "%", "95%"),
+        ("≥", "按时完成", "", "按时完成"),
+        ("", "95%", "%", "95%"),  # the unit typed twice is not added again
+        ("≥", "", "%", ""),  # a placeholder row stays empty
+    ],
+)
+def test_a_target_printed_in_three_columns_reads_as_one(nature, target, unit, stated):
+    assert stated_target(nature, target, unit) == stated
+
+
+def test_a_reverse_target_in_three_columns_is_judged_as_a_reverse_target():
+    assert judge(stated_target("≤", "5", "天"), "3天").status == "met"
+    assert judge("5", "3天").status == "not_met"  # the 指标值 cell alone says otherwise
