@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from types import MappingProxyType
 
 CLASSIC = "classic"
@@ -96,8 +97,13 @@ def bare_label(name: object) -> str:
     >>> bare_label(" 效益指标（指标） ")
     '效益指标'
     """
-    if not isinstance(name, str):
-        return ""
+    return _bare(name) if isinstance(name, str) else ""
+
+
+# Every line of every form scored, checked and printed asks for its levels' names: the few
+# distinct labels are read once.
+@lru_cache(maxsize=4096)
+def _bare(name: str) -> str:
     text = _DECORATION.sub("", unicodedata.normalize("NFKC", name))
     return _NOTE.sub("", text) or text
 
