@@ -136,9 +136,9 @@ def main() -> None:
 
         from evaluations.exports.layout import build_grid
         from evaluations.exports.pdf import render_pdf
-        from evaluations.exports.xlsx import write_xlsx
         from evaluations.models import Evaluation
         from evaluations.selectors import form_data, with_lines
+        from workbooks.xlsx import write_xlsx
 
         forms = [
             (f"{ev.template} · {ev.project_name}", len(ev.indicator_lines.all()), form_data(ev))

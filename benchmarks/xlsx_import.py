@@ -72,10 +72,10 @@ def main() -> None:
         setup_django(tmp)
         import openpyxl
 
-        from evaluations.exports.xlsx import write_xlsx
-        from evaluations.exports.xlsx_import import ImportRefused, parse_workbook
         from evaluations.models import Evaluation
         from evaluations.selectors import form_data, with_lines
+        from workbooks.xlsx import write_xlsx
+        from workbooks.xlsx_import import ImportRefused, parse_workbook
 
         print(f"{'workbook':<44} {'size':>8} {'median':>8} {'p95':>8}")
         for ev in with_lines(Evaluation.objects.order_by("pk")):

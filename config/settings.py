@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "indicators",
     "evaluations",
+    "workbooks",
     "audit",
     "summaries",
     "reports",

@@ -598,8 +598,8 @@ def import_parse(*, data: bytes, unit, limits, year: int | None):
     """A workbook read for 导入Excel / import_forms: as recognised by its labels, else by a
     mapping the unit's clerk drew for a workbook of the same shape (`ImportMapping`), else as
     an unrecognised layout (everything in 其他内容). ImportRefused for an unreadable file."""
-    from .exports import xlsx_import
-    from .exports.xlsx_import import mapped
+    from workbooks import xlsx_import
+    from workbooks.xlsx_import import mapped
 
     parsed = xlsx_import.parse_workbook(data, limits, year=year)
     if parsed.recognised or unit is None:

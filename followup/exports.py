@@ -23,7 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from evaluations.exports.figures import format_amount, format_points
 from evaluations.exports.layout import FormData
 from evaluations.exports.pdf import STATIC_DIR, pdf_bytes, print_resources, render_lock
-from evaluations.exports.xlsx import (
+from workbooks.xlsx import (
     BORDER,
     CENTER,
     FONT,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from evaluations.exports.xlsx import set_text
+from workbooks.xlsx import set_text
 
 from .board import Row
 

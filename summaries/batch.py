@@ -16,10 +16,10 @@ from django.utils import timezone
 from evaluations import printed
 from evaluations.exports.files import file_stem
 from evaluations.exports.layout import build_grids
-from evaluations.exports.xlsx import form_sheet_names, write_xlsx_many
 from evaluations.models import Evaluation
 from evaluations.scoring import evaluation_score, total_fund_amounts
 from evaluations.selectors import form_data, with_lines
+from workbooks.xlsx import form_sheet_names, write_xlsx_many
 
 from .exports import Pct, Table, fill_sheet
 from .models import BatchExport

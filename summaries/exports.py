@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from evaluations.exports.xlsx import (
+from evaluations.models import Evaluation
+from workbooks.xlsx import (
     BORDER,
     CENTER,
     FONT,
@@ -24,7 +25,6 @@ from evaluations.exports.xlsx import (
     number_value,
     set_text,
 )
-from evaluations.models import Evaluation
 
 from .selectors import GRADES, STATUSES, RegionSummary, Row
 

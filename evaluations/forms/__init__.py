@@ -7,7 +7,6 @@ from .basic import BasicDataForm
 from .fields import AmountField, NumberField, PercentField, PointsField
 from .funds import FundsForm
 from .head import EvaluationForm
-from .imports import ImportForm, ImportMappingForm
 from .lines import (
     MAX_LINES,
     BaseLineFormSet,
@@ -28,8 +27,6 @@ __all__ = [
     "EvaluationForm",
     "FundsForm",
     "HeadExtraFormSet",
-    "ImportForm",
-    "ImportMappingForm",
     "IndicatorLineForm",
     "LineFormSet",
     "NewEvaluationForm",

@@ -40,16 +40,6 @@ from .errors import (
     PartLocked,
     StaleEdit,
 )
-from .imports import (
-    IMPORT_FIRST_YEAR,
-    IMPORT_NOT_PREPARER,
-    IMPORT_RENAMED,
-    IMPORT_YEAR_IGNORED,
-    evaluation_import,
-    evaluation_import_kept,
-    import_mapping_remember,
-    import_year,
-)
 from .rules import (
     scoring_rules_set,
 )
@@ -88,10 +78,6 @@ __all__ = [
     "FIGURE_FIELDS",
     "FILES_ONLY_ON_RETURN",
     "FORM_FIELDS",
-    "IMPORT_FIRST_YEAR",
-    "IMPORT_NOT_PREPARER",
-    "IMPORT_RENAMED",
-    "IMPORT_YEAR_IGNORED",
     "LINE_FIELDS",
     "LINE_GONE",
     "LineInput",
@@ -119,12 +105,8 @@ __all__ = [
     "evaluation_create",
     "evaluation_figures_refresh",
     "evaluation_figures_store",
-    "evaluation_import",
-    "evaluation_import_kept",
     "evaluation_save",
     "evaluation_transition",
-    "import_mapping_remember",
-    "import_year",
     "notification_open",
     "notify_transition",
     "record_transition",

@@ -2,6 +2,8 @@
 and review page (`detail`), downloads and attachments (`downloads`), 导入Excel (`imports`).
 Every view `evaluations/urls.py` names is here."""
 
+from workbooks.views import evaluation_import, evaluation_import_blank, evaluation_import_map
+
 from .detail import comment_add, evaluation_detail, evaluation_history, evaluation_transition
 from .downloads import (
     attachment_delete,
@@ -11,7 +13,6 @@ from .downloads import (
     evaluation_xlsx,
 )
 from .edit import evaluation_edit
-from .imports import evaluation_import, evaluation_import_blank, evaluation_import_map
 from .lists import evaluation_list, evaluation_new, home, notification_list, notification_open
 
 __all__ = [

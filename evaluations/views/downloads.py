@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from audit.services import audit_record
 from config.downloads import attachment_response
+from workbooks.xlsx import write_xlsx
 
 from .. import extensions, printed, services
 from ..exports.files import file_stem
 from ..exports.pdf import pdf_bytes
-from ..exports.xlsx import write_xlsx
 from ..models import Attachment, Evaluation, Membership
 from ..permissions import get_evaluation_for_user, role_of
 from ..selectors import form_data, with_lines

@@ -25,10 +25,10 @@ from evaluations.demo import COMPOSED_FORMS, DEMO_PASSWORD
 from evaluations.exports import pdf
 from evaluations.exports.layout import build_grids
 from evaluations.exports.pdf import pdf_bytes
-from evaluations.exports.xlsx import write_xlsx, write_xlsx_many
 from evaluations.models import BasicDataLine, Evaluation, Unit, Year
 from evaluations.selectors import department_figures, form_data, with_lines
 from tests.evaluations.helpers import lines_post
+from workbooks.xlsx import write_xlsx, write_xlsx_many
 
 UNIT = "桃源县城镇职工医疗保险管理服务中心"
 TEMPLATE = "department_wide_yueyang"

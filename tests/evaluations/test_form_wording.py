@@ -12,10 +12,10 @@ import pytest
 from pypdf import PdfReader
 
 from evaluations.exports.pdf import pdf_bytes
-from evaluations.exports.xlsx import write_xlsx
 from evaluations.models import Evaluation, IndicatorLine
 from evaluations.selectors import form_data, with_lines
 from tests.conftest import make_evaluation
+from workbooks.xlsx import write_xlsx
 
 
 @pytest.fixture

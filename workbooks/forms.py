@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from ..models import Year
+from evaluations.models import Year
 
 
 class ImportForm(forms.Form):

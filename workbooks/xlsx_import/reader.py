@@ -8,7 +8,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from ...templates_def import TemplateDef
+from evaluations.templates_def import TemplateDef
+
 from ..xlsx_checks import CellError
 from .messages import (
     AMOUNT_DECIMALS,

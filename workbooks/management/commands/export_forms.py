@@ -65,7 +65,7 @@ class Command(BaseCommand):
 
             writers["pdf"] = render_pdf
         if "xlsx" in wanted:
-            from evaluations.exports.xlsx import write_xlsx
+            from workbooks.xlsx import write_xlsx
 
             writers["xlsx"] = write_xlsx
 

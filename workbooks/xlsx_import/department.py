@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ...templates_def import BasicDataDef, TemplateDef
+from evaluations.templates_def import BasicDataDef, TemplateDef
+
 from ..xlsx_checks import CellError
 from .messages import (
     BASIC_BLOCK_NOT_FOUND,

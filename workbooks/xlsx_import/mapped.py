@@ -25,8 +25,9 @@ from io import BytesIO
 import openpyxl
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from ...templates_def import get_template
-from ..layout import FundValues
+from evaluations.exports.layout import FundValues
+from evaluations.templates_def import get_template
+
 from ..xlsx_checks import DEFAULT_LIMITS, Limits, check_file
 from .form import ParsedForm, ParsedLine
 from .reader import _Reader

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..layout import FundValues
+from evaluations.exports.layout import FundValues
+
 from ..xlsx_checks import CellError
 
 

@@ -18,15 +18,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from evaluations import services
-from evaluations.exports import xlsx_import as xi
 from evaluations.exports.pdf import pdf_bytes
-from evaluations.exports.xlsx import write_xlsx
 from evaluations.models import Evaluation
 from evaluations.selectors import form_data, with_lines
 from tests.conftest import PASSWORD
 from tests.evaluations.helpers import page_post
-from tests.evaluations.variant_books import hunan_measured, transfer_offset, unknown_layout
+from tests.workbooks.variant_books import hunan_measured, transfer_offset, unknown_layout
+from workbooks import services
+from workbooks import xlsx_import as xi
+from workbooks.xlsx import write_xlsx
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "real_forms"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text()) if CORPUS.exists() else {"files": []}

@@ -9,7 +9,8 @@ from io import BytesIO
 
 import openpyxl
 
-from ...templates_def import TEMPLATES
+from evaluations.templates_def import TEMPLATES
+
 from ..xlsx_checks import (
     BROKEN,
     DEFAULT_LIMITS,

@@ -18,19 +18,19 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from config.downloads import attachment_response
+from evaluations import scoring
+from evaluations.exports.layout import FormData
+from evaluations.models import Evaluation, Year
+from evaluations.permissions import units_for_new_forms
+from evaluations.selectors import import_parse, with_lines
+from evaluations.templates_def import TEMPLATES
+from evaluations.views.common import _int_or_none
+from evaluations.views.downloads import XLSX_TYPE
 
-from .. import scoring, services
-from ..exports import xlsx_checks, xlsx_import
-from ..exports.layout import FormData
-from ..exports.xlsx import write_xlsx
-from ..exports.xlsx_import import mapped
-from ..forms import ImportForm, ImportMappingForm
-from ..models import Evaluation, Year
-from ..permissions import units_for_new_forms
-from ..selectors import import_parse, with_lines
-from ..templates_def import TEMPLATES
-from .common import _int_or_none
-from .downloads import XLSX_TYPE
+from . import services, xlsx_checks, xlsx_import
+from .forms import ImportForm, ImportMappingForm
+from .xlsx import write_xlsx
+from .xlsx_import import mapped
 
 # -- import from Excel --------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from demo.loaders import load_demo
-from evaluations.management.commands.export_forms import file_stem
 from evaluations.models import Evaluation
 from tests.conftest import SEED_FORMS, close_fixture_connection
+from workbooks.management.commands.export_forms import file_stem
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ from io import BytesIO
 
 import openpyxl
 
-from evaluations.exports.xlsx import write_xlsx
 from evaluations.models import Evaluation
 from evaluations.selectors import form_data, with_lines
 from evaluations.templates_def import TEMPLATES
+from workbooks.xlsx import write_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

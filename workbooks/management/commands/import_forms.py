@@ -16,10 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from evaluations import services
-from evaluations.exports import xlsx_checks, xlsx_import
 from evaluations.models import Membership, Unit
 from evaluations.selectors import import_parse
+from workbooks import services, xlsx_checks, xlsx_import
 
 
 class Command(BaseCommand):

@@ -11,16 +11,12 @@ from io import BytesIO
 import openpyxl
 import pytest
 
-from evaluations import services
 from evaluations.demo import COMPOSED_FORMS, FUND_ROW_ALIASES, _create_form, load_forms
-from evaluations.exports import xlsx_checks as xc
-from evaluations.exports import xlsx_import as xi
-from evaluations.exports.xlsx import write_xlsx_many
 from evaluations.models import Evaluation, Year
 from evaluations.scoring import evaluation_score, submission_problems
 from evaluations.selectors import form_data, with_lines
 from tests.conftest import SEED_FORMS
-from tests.evaluations.import_books import (
+from tests.workbooks.import_books import (
     book_bytes,
     department_typed,
     empty_book,
@@ -32,6 +28,10 @@ from tests.evaluations.import_books import (
     transfer_typed,
     zip_with,
 )
+from workbooks import services
+from workbooks import xlsx_checks as xc
+from workbooks import xlsx_import as xi
+from workbooks.xlsx import write_xlsx_many
 
 SEEDS = load_forms(SEED_FORMS)
 COMPOSED = load_forms(COMPOSED_FORMS)

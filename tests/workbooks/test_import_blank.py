@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from evaluations.models import Evaluation
 from evaluations.templates_def import TEMPLATES
 from tests.conftest import PASSWORD
-from tests.evaluations.import_books import XLSX_TYPE
+from tests.workbooks.import_books import XLSX_TYPE
 
 
 def test_the_import_page_links_a_blank_workbook_per_template(client, cast):

@@ -10,15 +10,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from ..exports.figures import format_points, format_rate, format_typed_points
-from ..levels import level1_key
-from ..models import Evaluation, FundLine, ImportMapping, IndicatorLine, Unit, Year
-from ..permissions import units_for_new_forms
-from ..scoring import evaluation_score
-from ..selectors import form_data, with_lines
-from ..templates_def import get_template
-from .edits import AMOUNT_FIELDS, _replace_basic_data, evaluation_create
-from .errors import DUPLICATE, EvaluationError
+from evaluations.exports.figures import format_points, format_rate, format_typed_points
+from evaluations.levels import level1_key
+from evaluations.models import Evaluation, FundLine, ImportMapping, IndicatorLine, Unit, Year
+from evaluations.permissions import units_for_new_forms
+from evaluations.scoring import evaluation_score
+from evaluations.selectors import form_data, with_lines
+from evaluations.services.edits import AMOUNT_FIELDS, _replace_basic_data, evaluation_create
+from evaluations.services.errors import DUPLICATE, EvaluationError
+from evaluations.templates_def import get_template
 
 IMPORT_NOT_PREPARER = "只有填报人可以导入自评表。"
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from evaluations.demo import load_forms
 from evaluations.models import Evaluation, Year
 from tests.conftest import PASSWORD, SEED_FORMS, LoginClient
-from tests.evaluations.import_books import XLSX_TYPE, social_insurance_typed
+from tests.workbooks.import_books import XLSX_TYPE, social_insurance_typed
 
 URL = reverse("evaluation_import")
 SEED = next(s for s in load_forms(SEED_FORMS) if s["project_name"].startswith("2020年城镇职工"))

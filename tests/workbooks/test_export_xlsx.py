@@ -16,11 +16,11 @@ from openpyxl.utils import get_column_letter
 
 from demo.loaders import load_demo
 from evaluations.exports.layout import FormData, FundValues, LineData, build_grid
-from evaluations.exports.xlsx import sheet_name, write_xlsx, write_xlsx_many
 from evaluations.models import Evaluation
 from evaluations.selectors import form_data, with_lines
 from evaluations.templates_def import PROJECT_2020, SOCIAL_INSURANCE, TRANSFER_2019
 from tests.conftest import SEED_FORMS, close_fixture_connection, seed_forms
+from workbooks.xlsx import sheet_name, write_xlsx, write_xlsx_many
 
 # The module's demo forms are loaded by a module-scoped fixture; pytest-django sets up the test
 # database only for a session with a test that asks for it, so run on its own this module must.

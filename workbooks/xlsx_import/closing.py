@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ...levels import level1_key
-from ..layout import OTHER_CAPTION, format_points, full_points
+from evaluations.exports.layout import OTHER_CAPTION, format_points, full_points
+from evaluations.levels import level1_key
+
 from .reader import _Reader
 from .sheet import norm
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from ..layout import FundValues  # a fund row read back is what the grid shows
+from evaluations.exports.layout import FundValues  # a fund row read back is what the grid shows
+
 from ..xlsx_checks import CellError
 from .messages import (
     FUND_LABEL_MISSING,

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from evaluations.models import Evaluation, ImportMapping
 from tests.conftest import PASSWORD
-from tests.evaluations.import_books import XLSX_TYPE
-from tests.evaluations.variant_books import listed_layout
+from tests.workbooks.import_books import XLSX_TYPE
+from tests.workbooks.variant_books import listed_layout
 
 URL = reverse("evaluation_import")
 MAP_URL = reverse("evaluation_import_map")

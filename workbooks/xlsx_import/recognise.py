@@ -3,7 +3,8 @@ and signature labels each template is printed with on real forms."""
 
 from __future__ import annotations
 
-from ...templates_def import TEMPLATES, TemplateDef
+from evaluations.templates_def import TEMPLATES, TemplateDef
+
 from .sheet import _bare, _matches, _Sheet
 
 # Column headings of the indicator grid as printed on real forms of each layout (seed 000 prints
