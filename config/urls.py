@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("seasons/", include("seasons.urls")),
     path("followup/", include("followup.urls")),
+    path("", include("workbooks.urls")),
     path("", include("evaluations.urls")),
 ]

@@ -8,13 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("evaluations/", views.evaluation_list, name="evaluation_list"),
     path("evaluations/new/", views.evaluation_new, name="evaluation_new"),
-    path("evaluations/import/", views.evaluation_import, name="evaluation_import"),
-    path("evaluations/import/map/", views.evaluation_import_map, name="evaluation_import_map"),
-    path(
-        "evaluations/import/blank/<str:template>.xlsx",
-        views.evaluation_import_blank,
-        name="evaluation_import_blank",
-    ),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
     path("evaluations/<int:pk>/edit/", views.evaluation_edit, name="evaluation_edit"),
     path(

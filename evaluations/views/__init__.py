@@ -1,8 +1,6 @@
 """The form's pages, by page family: the lists (`lists`), the edit page (`edit`), the read-only
-and review page (`detail`), downloads and attachments (`downloads`), 导入Excel (`imports`).
+and review page (`detail`), downloads and attachments (`downloads`); 导入Excel is workbooks'.
 Every view `evaluations/urls.py` names is here."""
-
-from workbooks.views import evaluation_import, evaluation_import_blank, evaluation_import_map
 
 from .detail import comment_add, evaluation_detail, evaluation_history, evaluation_transition
 from .downloads import (
@@ -23,9 +21,6 @@ __all__ = [
     "evaluation_detail",
     "evaluation_edit",
     "evaluation_history",
-    "evaluation_import",
-    "evaluation_import_blank",
-    "evaluation_import_map",
     "evaluation_list",
     "evaluation_new",
     "evaluation_pdf",
