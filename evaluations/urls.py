@@ -18,7 +18,6 @@ urlpatterns = [
     path("evaluations/<int:pk>/comments/", views.comment_add, name="comment_add"),
     path("evaluations/<int:pk>/history/", views.evaluation_history, name="evaluation_history"),
     path("evaluations/<int:pk>/pdf/", views.evaluation_pdf, name="evaluation_pdf"),
-    path("evaluations/<int:pk>/xlsx/", views.evaluation_xlsx, name="evaluation_xlsx"),
     path("evaluations/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path(
         "evaluations/<int:pk>/attachments/<int:attachment_id>/",

@@ -11,4 +11,5 @@ urlpatterns = [
         views.evaluation_import_blank,
         name="evaluation_import_blank",
     ),
+    path("evaluations/<int:pk>/xlsx/", views.evaluation_xlsx, name="evaluation_xlsx"),
 ]

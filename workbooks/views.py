@@ -1,4 +1,5 @@
-"""导入Excel: the import page and, for a layout the import does not recognise, the mapping step."""
+"""导入Excel: the import page and, for a layout the import does not recognise, the mapping step;
+and the form as an Excel workbook, the download beside its PDF."""
 
 from __future__ import annotations
 
@@ -11,26 +12,30 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from audit.services import audit_record
 from config.downloads import attachment_response
 from evaluations import scoring
+from evaluations.exports.files import file_stem
 from evaluations.exports.layout import FormData
 from evaluations.models import Evaluation, Year
 from evaluations.permissions import units_for_new_forms
-from evaluations.selectors import import_parse, with_lines
+from evaluations.selectors import form_data, import_parse, with_lines
 from evaluations.templates_def import TEMPLATES
 from evaluations.views.common import _int_or_none
-from evaluations.views.downloads import XLSX_TYPE
+from evaluations.views.downloads import download_detail, form_for_download, variant_data
 
 from . import services, xlsx_checks, xlsx_import
 from .forms import ImportForm, ImportMappingForm
 from .xlsx import write_xlsx
 from .xlsx_import import mapped
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # -- import from Excel --------------------------------------------------------------------------
 
@@ -228,3 +233,30 @@ def evaluation_import_blank(request, template):
     buffer = BytesIO()
     write_xlsx(data, buffer)
     return attachment_response(buffer.getvalue(), f"{t.name}（空白表）.xlsx", XLSX_TYPE)
+
+
+# -- the form as a workbook ---------------------------------------------------------------------
+
+
+@login_required
+def evaluation_xlsx(request, pk):
+    """The form's Excel workbook (or a print variant's, `?variant=`), for anyone who may see the
+    form: the printed grid its PDF has, written by `xlsx.write_xlsx`."""
+    evaluation = form_for_download(request, pk)
+    data, suffix = variant_data(request, evaluation)
+    buffer = BytesIO()
+    write_xlsx(form_data(evaluation) if data is None else data, buffer)
+    buffer.seek(0)
+    audit_record(
+        user=request.user,
+        action="download_xlsx",
+        evaluation=evaluation,
+        detail=download_detail(evaluation, suffix),
+        request=request,
+    )
+    return FileResponse(
+        buffer,
+        as_attachment=True,
+        filename=f"{file_stem(evaluation)}{suffix}.xlsx",
+        content_type=XLSX_TYPE,
+    )

@@ -8,7 +8,6 @@ from .downloads import (
     attachment_download,
     attachment_upload,
     evaluation_pdf,
-    evaluation_xlsx,
 )
 from .edit import evaluation_edit
 from .lists import evaluation_list, evaluation_new, home, notification_list, notification_open
@@ -25,7 +24,6 @@ __all__ = [
     "evaluation_new",
     "evaluation_pdf",
     "evaluation_transition",
-    "evaluation_xlsx",
     "home",
     "notification_list",
     "notification_open",

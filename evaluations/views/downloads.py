@@ -1,4 +1,6 @@
-"""Downloads and files: the printed PDF, the Excel workbook, and the form's attachments."""
+"""Downloads and files: the printed PDF and the form's attachments. The Excel workbook is
+workbooks' (`evaluation_xlsx`), which loads the form and its print variant through the helpers
+here."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 
 from audit.services import audit_record
 from config.downloads import attachment_response
-from workbooks.xlsx import write_xlsx
 
 from .. import extensions, printed, services
 from ..exports.files import file_stem
@@ -24,16 +25,14 @@ from ..selectors import form_data, with_lines
 
 # -- downloads ----------------------------------------------------------------------------------
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _form_for_download(request, pk) -> Evaluation:
+def form_for_download(request, pk) -> Evaluation:
     return get_evaluation_for_user(
         request.user, pk, "view", queryset=with_lines(Evaluation.objects.all())
     )
 
 
-def _variant_data(request, evaluation):
+def variant_data(request, evaluation):
     """(the printed values, file-name suffix) of the print variant `?variant=` asks for (an upper
     app's, evaluations.extensions), or (None, "") for the plain form; 404 where the variant does
     not apply to this form or user."""
@@ -46,7 +45,7 @@ def _variant_data(request, evaluation):
     return transform(form_data(evaluation)), f"-{key}"
 
 
-def _detail(evaluation, suffix):
+def download_detail(evaluation, suffix):
     detail = {"version": evaluation.version, "status": evaluation.status}
     if suffix:
         detail["variant"] = suffix[1:]
@@ -57,42 +56,20 @@ def _detail(evaluation, suffix):
 def evaluation_pdf(request, pk):
     """The printed form: a handed-in form's PDF is read from the shared storage, where a worker
     put it at 提交 or 通过 (evaluations.printed); a draft's, and a print variant, is rendered now."""
-    evaluation = _form_for_download(request, pk)
-    data, suffix = _variant_data(request, evaluation)
+    evaluation = form_for_download(request, pk)
+    data, suffix = variant_data(request, evaluation)
     content = printed.pdf_for(evaluation) if data is None else pdf_bytes(data)
     audit_record(
         user=request.user,
         action="download_pdf",
         evaluation=evaluation,
-        detail=_detail(evaluation, suffix),
+        detail=download_detail(evaluation, suffix),
         request=request,
     )
     return FileResponse(
         BytesIO(content),
         filename=f"{file_stem(evaluation)}{suffix}.pdf",
         content_type="application/pdf",
-    )
-
-
-@login_required
-def evaluation_xlsx(request, pk):
-    evaluation = _form_for_download(request, pk)
-    data, suffix = _variant_data(request, evaluation)
-    buffer = BytesIO()
-    write_xlsx(form_data(evaluation) if data is None else data, buffer)
-    buffer.seek(0)
-    audit_record(
-        user=request.user,
-        action="download_xlsx",
-        evaluation=evaluation,
-        detail=_detail(evaluation, suffix),
-        request=request,
-    )
-    return FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=f"{file_stem(evaluation)}{suffix}.xlsx",
-        content_type=XLSX_TYPE,
     )
 
 
