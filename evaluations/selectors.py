@@ -22,7 +22,6 @@ from .models import (
     BasicDataLine,
     Evaluation,
     FundLine,
-    ImportMapping,
     IndicatorLine,
     Membership,
     ReviewComment,
@@ -592,24 +591,3 @@ def department_figures(evaluation: Evaluation) -> dict:
             "grade": score.grade,
         },
     }
-
-
-def import_parse(*, data: bytes, unit, limits, year: int | None):
-    """A workbook read for 导入Excel / import_forms: as recognised by its labels, else by a
-    mapping the unit's clerk drew for a workbook of the same shape (`ImportMapping`), else as
-    an unrecognised layout (everything in 其他内容). ImportRefused for an unreadable file."""
-    from workbooks import xlsx_import
-    from workbooks.xlsx_import import mapped
-
-    parsed = xlsx_import.parse_workbook(data, limits, year=year)
-    if parsed.recognised or unit is None:
-        return parsed
-    sheets = mapped.sheets_of(data, limits)
-    for remembered in ImportMapping.objects.filter(unit=unit):
-        index = int(remembered.mapping.get("sheet") or 0)
-        if index < len(sheets) and mapped.matches(sheets[index], remembered.anchors):
-            try:
-                return mapped.read_mapped(sheets, remembered.mapping, year)
-            except mapped.MappingError:
-                continue
-    return parsed

@@ -25,13 +25,14 @@ from evaluations.exports.files import file_stem
 from evaluations.exports.layout import FormData
 from evaluations.models import Evaluation, Year
 from evaluations.permissions import units_for_new_forms
-from evaluations.selectors import form_data, import_parse, with_lines
+from evaluations.selectors import form_data, with_lines
 from evaluations.templates_def import TEMPLATES
 from evaluations.views.common import _int_or_none
 from evaluations.views.downloads import download_detail, form_for_download, variant_data
 
 from . import services, xlsx_checks, xlsx_import
 from .forms import ImportForm, ImportMappingForm
+from .selectors import import_parse
 from .xlsx import write_xlsx
 from .xlsx_import import mapped
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from evaluations.models import Membership, Unit
-from evaluations.selectors import import_parse
 from workbooks import services, xlsx_checks, xlsx_import
+from workbooks.selectors import import_parse
 
 
 class Command(BaseCommand):
