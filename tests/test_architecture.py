@@ -18,6 +18,7 @@ FLOORS = {
     "audit": 0,
     "indicators": 0,
     "evaluations": 1,
+    "workbooks": 2,
     "seasons": 2,
     "reports": 2,
     "summaries": 2,
