@@ -178,7 +178,7 @@ def evaluation_import_map(request):
     sheet = sheets[index] if 0 <= index < len(sheets) else sheets[0]
     return render(
         request,
-        "evaluations/evaluation_import_map.html",
+        "workbooks/evaluation_import_map.html",
         {
             "form": form,
             "unit": unit,
@@ -196,7 +196,7 @@ def evaluation_import_map(request):
 def _import_render(request, unit, form, errors, status=200):
     return render(
         request,
-        "evaluations/evaluation_import.html",
+        "workbooks/evaluation_import.html",
         {
             "form": form,
             "unit": unit,
