@@ -1,4 +1,4 @@
-"""A draft form from a workbook read by `exports.xlsx_import`: the import service, the year an
+"""A draft form from a workbook read by `xlsx_import`: the import service, the year an
 imported form goes into, and the clerk's remembered column mappings."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ IMPORT_NOT_PREPARER = "只有填报人可以导入自评表。"
 def evaluation_import(
     *, user, year: Year, parsed, today: date | None = None, unit: Unit | None = None
 ) -> Evaluation:
-    """A draft form of the user's unit from a workbook read by `exports.xlsx_import` (a
+    """A draft form of the user's unit from a workbook read by `xlsx_import` (a
     ParsedForm), or nothing (EvaluationError).
 
     Texts are stored as read; amounts and points as the Decimals read, with the decimals the

@@ -213,7 +213,7 @@ def _import_render(request, unit, form, errors, status=200):
 @login_required
 def evaluation_import_blank(request, template):
     """A blank workbook of one 表样 to fill in and import: the form's own Excel export (written
-    by exports.xlsx from the template's definition, with the paper's empty rows), so the
+    by xlsx.py from the template's definition, with the paper's empty rows), so the
     import reads it back as that 表样."""
     t = TEMPLATES.get(template)
     if t is None:

@@ -1,7 +1,7 @@
 """Forms of the entry pages, built from the template definition (one definition, four uses), by
 concept: the shared fields (`fields`), 新建 (`new`), the head and text sections (`head`), 年度资金
 (`funds`), 基础数据 (`basic`), the indicator lines (`lines`), what a form holds beyond its
-template (`own`: extra head rows, 其他内容), 导入Excel (`imports`)."""
+template (`own`: extra head rows, 其他内容). 导入Excel's are workbooks'."""
 
 from .basic import BasicDataForm
 from .fields import AmountField, NumberField, PercentField, PointsField

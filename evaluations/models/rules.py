@@ -58,7 +58,7 @@ class ScoringRuleSet(models.Model):
 
 class ImportMapping(models.Model):
     """How a unit's workbooks of a layout the import does not recognise are read: the clerk's
-    mapping of cells and columns (see `exports.xlsx_import.mapped`), remembered so the next file
+    mapping of cells and columns (see `workbooks.xlsx_import.mapped`), remembered so the next file
     of the same shape — the same label texts in the same cells (`anchors`) — goes straight in."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="import_mappings")

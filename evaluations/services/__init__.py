@@ -2,9 +2,9 @@
 arguments, one transaction each. Views parse input and call these; they never save models.
 
 A package by what each part writes: `edits` (create, save, copy, the year), `transitions`
-(the workflow moves, submit checks, stored figures), `imports` (the workbook import),
-`attachments`, `rules` (scoring rule sets); `errors` holds what they share. Callers import from
-here."""
+(the workflow moves, submit checks, stored figures), `attachments`, `rules` (scoring rule sets);
+`errors` holds what they share. Callers import from here. A draft imported from a workbook is
+written by workbooks.services, with the functions of `edits`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""exports/xlsx.py: the printed form as a workbook, reopened with openpyxl."""
+"""workbooks/xlsx.py: the printed form as a workbook, reopened with openpyxl."""
 
 from __future__ import annotations
 

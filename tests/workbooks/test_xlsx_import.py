@@ -1,4 +1,4 @@
-"""exports/xlsx_import/ and services.evaluation_import: workbooks back into draft forms."""
+"""workbooks/xlsx_import/ and services.evaluation_import: workbooks back into draft forms."""
 
 from __future__ import annotations
 
