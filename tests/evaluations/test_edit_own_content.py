@@ -13,15 +13,16 @@ import pytest
 from django.urls import reverse
 
 from evaluations import services
-from evaluations.exports import xlsx_import as xi
 from evaluations.forms.own import HEAD_EXTRA_TOO_MANY, OTHER_UNREADABLE
 from evaluations.models import Evaluation, FundLine, IndicatorLine
 from evaluations.partial import LINES
 from tests.conftest import PASSWORD, make_evaluation
 from tests.evaluations.helpers import make_project_form, page_post
-from tests.evaluations.test_real_forms import cells, squash, xlsx_of, xlsx_text
 from tests.evaluations.test_scoring_on_forms import PROJECT_LINES, text_of
-from tests.evaluations.variant_books import hunan_measured
+from tests.workbooks.test_real_forms import cells, squash, xlsx_of, xlsx_text
+from tests.workbooks.variant_books import hunan_measured
+from workbooks import services as import_service
+from workbooks import xlsx_import as xi
 
 # Over-long texts must be refused by the form, not by PostgreSQL's column lengths (a 500).
 pytestmark = pytest.mark.postgresql
@@ -70,7 +71,7 @@ def imported(cast):
     """The 湖南 variant: 转移支付（项目）名称, 项目负责人及电话, 审核人 周强, its own 注, 指标性质
     and 度量单位 columns, the form's own weights and figures, a cell in 其他内容."""
     parsed = xi.parse_workbook(hunan_measured()[0], year=2021)
-    return services.evaluation_import(user=cast.preparer, year=cast.year, parsed=parsed)
+    return import_service.evaluation_import(user=cast.preparer, year=cast.year, parsed=parsed)
 
 
 @pytest.fixture

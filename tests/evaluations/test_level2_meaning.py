@@ -9,7 +9,7 @@ from evaluations.levels import group_key
 from evaluations.models import IndicatorLine
 from tests.conftest import PASSWORD, make_evaluation
 from tests.evaluations.helpers import edit_post, page_post
-from tests.evaluations.test_real_forms import squash, xlsx_of, xlsx_text
+from tests.workbooks.test_real_forms import squash, xlsx_of, xlsx_text
 
 LINES = [("产出指标", "数量指标（指标）", "受益人口", "≥95%", "97%")]
 

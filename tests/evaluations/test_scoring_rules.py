@@ -8,14 +8,15 @@ import pytest
 from django.urls import reverse
 
 from evaluations import services
-from evaluations.exports import xlsx_import as xi
 from evaluations.models import Evaluation, Year
 from evaluations.scoring import evaluation_score
 from evaluations.selectors import form_data, form_scores, with_lines
 from tests.evaluations.helpers import make_project_form
-from tests.evaluations.import_books import export_bytes
 from tests.evaluations.test_export_pdf import norm, pdf_text
 from tests.evaluations.test_scoring_on_forms import login, text_of
+from tests.workbooks.import_books import export_bytes
+from workbooks import services as import_service
+from workbooks import xlsx_import as xi
 
 D = Decimal
 
@@ -110,7 +111,7 @@ def test_an_imported_form_is_read_against_the_rules_of_its_region(cast, form):
     data = export_bytes(form)
     form.delete()  # the copy takes its name
 
-    copy = services.evaluation_import(
+    copy = import_service.evaluation_import(
         user=cast.preparer, year=cast.year, parsed=xi.parse_workbook(data)
     )
 

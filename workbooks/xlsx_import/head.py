@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import re
 
-from ...templates_def import HEAD_EXTRA_LABEL_MAX, HEAD_EXTRA_ROWS_MAX, HEAD_EXTRA_VALUE_MAX
+from evaluations.templates_def import (
+    HEAD_EXTRA_LABEL_MAX,
+    HEAD_EXTRA_ROWS_MAX,
+    HEAD_EXTRA_VALUE_MAX,
+)
+
 from .reader import _Reader
 from .recognise import header_labels
 from .sheet import norm, ref
