@@ -194,6 +194,8 @@ def test_text_in_a_basic_data_amount_cell_is_noted_and_the_form_still_comes_in(c
     _, wb = department_export(cast, years)
     wb[BASIC_SHEET]["E8"] = "九点八七"  # 三公经费 上年决算数
     wb[BASIC_SHEET]["C6"] = 26.5  # 编制数
+    # Shown as typed (under the export's 0 format Excel would show, and the import read, 27).
+    wb[BASIC_SHEET]["C6"].number_format = "General"
 
     parsed = xi.parse_workbook(book_bytes(wb), year=2019)
 
@@ -260,12 +262,22 @@ def with_cached_value(data: bytes, part: str, cell: str, value: str) -> bytes:
     return replace_entry(data, part, xml.encode())
 
 
-def test_a_formula_in_an_amount_cell_is_noted_not_evaluated(cast, years):
+def test_a_formula_in_an_amount_cell_is_read_as_the_result_excel_saved(cast, years):
     _, wb = department_export(cast, years)
     wb[BASIC_SHEET]["E8"] = "=E9+E12+E13"
     data = with_cached_value(book_bytes(wb), "xl/worksheets/sheet2.xml", "E8", "9.87")
 
     parsed = xi.parse_workbook(data, year=2019)
+
+    assert list(parsed.notes) == []
+    assert parsed.basic_data[("sangong", "last_actual")] == Decimal("9.87")
+
+
+def test_a_formula_saved_without_its_result_is_noted_not_evaluated(cast, years):
+    _, wb = department_export(cast, years)
+    wb[BASIC_SHEET]["E8"] = "=E9+E12+E13"  # openpyxl saves no result, as such programs do
+
+    parsed = xi.parse_workbook(book_bytes(wb), year=2019)
 
     assert list(parsed.notes) == [
         xi.CellError(
@@ -527,8 +539,9 @@ def test_text_in_an_amount_cell_goes_to_other_content_with_a_note(db):
         ("１２.５", None),
         (
             "=C8",
-            "应为金额（数字，单位：万元），实际为公式「=C8」。导入时不计算公式，"
-            "请在 Excel 中把它改为数值（复制后“选择性粘贴 → 数值”）再导入。",
+            "应为金额（数字，单位：万元），实际为公式「=C8」。文件中没有保存它的计算结果，"
+            "导入时不计算公式。请在 Excel 中打开文件并保存后再导入，或把它改为数值"
+            "（复制后“选择性粘贴 → 数值”）。",
         ),
     ],
 )

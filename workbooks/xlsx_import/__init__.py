@@ -8,9 +8,11 @@ block — head, funds, goals, indicator lines, text blocks, signature — is loc
 never by fixed row numbers. A 部门整体 form is two sheets: the 指标表, read like the others, and
 its 基础数据表, whose blocks are found by their column headings and rows by their labels.
 
-Cells are read as typed: a formula is its text (“=E9+E12”), never its value, so a formula in a
-cell the app computes (执行率, 控制率, 总分) is ignored with the cell, and one in a cell that
-holds a figure is refused, naming the cell.
+Cells are read as Excel shows them: under their number formats (1,350.87, 620.82万元, a date as
+2021年3月5日 or 2021/3/5), a formula as the result Excel saved with it. A formula saved without a
+result (files written by programs that do not calculate) is its text (“=E9+E12”), never computed:
+in a text cell it is that text, in a cell that holds a figure it is noted, naming the cell, and
+kept in 其他内容.
 
 The bytes are checked before openpyxl loads them in full (`xlsx_checks`: size, a real xlsx
 package, zip bombs, each sheet's extent read in read-only mode and stopping early).
@@ -21,6 +23,7 @@ and cell in Chinese. Plain Python: nothing here imports Django.
 The modules, each using only those above it:
 
 - `messages`: every message, as constants;
+- `numformat`: what Excel shows for a number or a date under its number format;
 - `sheet`: a worksheet as text, and labels compared the way people read them;
 - `recognise`: which template a sheet is, by its labels and column headings;
 - `reader`: what both readers share — problems by cell, figures, title and 年度;

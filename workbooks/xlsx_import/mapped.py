@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from io import BytesIO
 
-import openpyxl
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from evaluations.exports.layout import FundValues
@@ -31,7 +29,7 @@ from evaluations.templates_def import get_template
 from ..xlsx_checks import DEFAULT_LIMITS, Limits, check_file
 from .form import ParsedForm, ParsedLine
 from .reader import _Reader
-from .sheet import _Sheet, norm
+from .sheet import _Sheet, load_sheets, norm
 from .workbook import DEFAULT_TEMPLATE, other_rows
 
 LINE_KEYS = ("level1", "level2", "level3", "target", "actual", "weight", "score", "deviation")
@@ -62,8 +60,7 @@ def _column(letter: str) -> int | None:
 
 def sheets_of(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[_Sheet]:
     check_file(data, limits)
-    book = openpyxl.load_workbook(BytesIO(data), data_only=False)
-    return [_Sheet(ws, limits) for ws in book.worksheets]
+    return load_sheets(data, limits)
 
 
 def preview(sheet: _Sheet, max_rows: int = 200) -> list[tuple[int, list[str]]]:

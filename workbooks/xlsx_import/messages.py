@@ -37,7 +37,10 @@ FUND_LABEL_MISSING = "这一行有金额，但没有资金行名称（如“{exa
 FUNDS_NOT_FOUND = "没有找到资金栏：应有“{labels}”等栏目。"
 GOALS_NOT_FOUND = "没有找到年度目标栏：应有“{labels}”两栏，其下一行填写内容。"
 DATE_INVALID = "应为日期（如 2020年4月15日），实际为「{text}」。"
-FORMULA_HELP = "导入时不计算公式，请在 Excel 中把它改为数值（复制后“选择性粘贴 → 数值”）再导入。"
+FORMULA_HELP = (
+    "文件中没有保存它的计算结果，导入时不计算公式。请在 Excel 中打开文件并保存后再导入，"
+    "或把它改为数值（复制后“选择性粘贴 → 数值”）。"
+)
 FORMULA_NOT_NUMBER = "应为{kind}，实际为公式「{text}」。" + FORMULA_HELP
 AMOUNT_KIND = "金额（数字，单位：万元）"
 POINTS_KIND = "分值（0 到 100 的数字）"

@@ -3,16 +3,21 @@ them (full-width or half-width, spaces inside, a trailing colon or note)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
+from io import BytesIO
 
+import openpyxl
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from ..xlsx_checks import Limits
+from ..xlsx_checks import BROKEN, ImportRefused, Limits, refuse
+from .numformat import ZH_CN_BUILTIN, ZH_CN_DATES, date_text, number_text
 
 _SPACE = re.compile(r"[\s\u200b\ufeff]+")
 _TRAILING_NOTE = re.compile(r"\([^()]*\)$")
@@ -37,36 +42,6 @@ def _matches(text, label: str) -> bool:
     return bool(n) and (n == norm(label) or _bare(text) == _bare(label))
 
 
-def _number_text(value, number_format: str) -> str:
-    """A number as Excel shows it: 0.95 in a 0% cell is “95%”, 6.8 in 0.00 is “6.80”."""
-    fmt = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format or "General")
-    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if "%" in fmt:
-        places = re.search(r"\.(0+)", fmt.split("%")[0])
-        digits = len(places.group(1)) if places else 0
-        return f"{(number * 100).quantize(Decimal(1).scaleb(-digits)):f}%"
-    places = re.search(r"0\.(0+)", fmt)
-    if places:
-        return f"{number.quantize(Decimal(1).scaleb(-len(places.group(1)))):f}"
-    if isinstance(value, float):
-        number = Decimal(format(value, ".15g"))
-    text = f"{number.normalize():f}" if number != number.to_integral_value() else f"{int(number)}"
-    return text
-
-
-def _date_text(value, number_format: str) -> str:
-    """A date cell as it reads: Excel turns a typed “5月10日” into a date shown as 5月10日."""
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    fmt = re.sub(r"\\|\"", "", number_format or "")
-    d = value.date() if isinstance(value, datetime) else value
-    if "年" in fmt:
-        return f"{d.year}年{d.month}月{d.day}日" if "日" in fmt else f"{d.year}年{d.month}月"
-    if "月" in fmt:
-        return f"{d.month}月{d.day}日"
-    return f"{d.year}/{d.month}/{d.day}"
-
-
 def display_text(value, number_format: str = "General") -> str:
     """What a person sees in the cell, as text."""
     if value is None:
@@ -76,15 +51,35 @@ def display_text(value, number_format: str = "General") -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (datetime, date, time)):
-        return _date_text(value, number_format)
+        return date_text(value, number_format)
     if isinstance(value, (int, float, Decimal)):
-        return _number_text(value, number_format)
+        return number_text(value, number_format)
     return str(value)
+
+
+def load_sheets(data: bytes, limits: Limits) -> list[_Sheet]:
+    """Every worksheet of a checked workbook, formulas read as the results Excel saved with them
+    (a second load, only where the book has formulas); a workbook openpyxl cannot open is
+    refused as broken."""
+    try:
+        book = openpyxl.load_workbook(BytesIO(data), data_only=False)
+        sheets = [_Sheet(ws, limits) for ws in book.worksheets]
+        if any(sheet.formulas for sheet in sheets):
+            results = openpyxl.load_workbook(BytesIO(data), data_only=True)
+            for sheet, ws in zip(sheets, results.worksheets, strict=True):
+                sheet.take_results(ws)
+    except ImportRefused:
+        raise
+    except Exception as e:  # noqa: BLE001 - anything openpyxl trips over is a broken file
+        refuse(BROKEN.format(detail=type(e).__name__))
+    return sheets
 
 
 class _Sheet:
     """The used cells of one worksheet (values and number formats), its merged ranges and which
-    cells hold a formula (its text is the value: the workbook is opened without cached values)."""
+    cells hold a formula. A formula is read as the result Excel saved with it (`take_results`);
+    one saved without a result (files written by programs that do not calculate) is its text, and
+    stays in `formulas`."""
 
     def __init__(self, ws, limits: Limits):
         self.name = ws.title
@@ -109,7 +104,16 @@ class _Sheet:
                     if cell.data_type == "f":
                         self.formulas.add((cell.row, cell.column))
                         value = _formula_text(value)
-                    self.values[(cell.row, cell.column)] = (value, cell.number_format)
+                    self.values[(cell.row, cell.column)] = _shown_value(ws, cell, value)
+
+    def take_results(self, ws) -> None:
+        """The results Excel cached for the formulas, from the book loaded with `data_only`."""
+        for r, c in sorted(self.formulas):
+            cell = ws.cell(row=r, column=c)
+            if cell.value is None or cell.value == "":
+                continue
+            self.values[(r, c)] = _shown_value(ws, cell, cell.value)
+            self.formulas.discard((r, c))
 
     def raw(self, r: int, c: int):
         return self.values.get((r, c), (None, ""))[0]
@@ -149,6 +153,21 @@ class _Sheet:
         return {norm(self.text(r, c)) for (r, c) in self.values} | {
             _bare(self.text(r, c)) for (r, c) in self.values
         }
+
+
+def _shown_value(ws, cell, value) -> tuple[object, str]:
+    """A cell's value and the number format that shows it. A format Excel for Chinese saves by
+    its built-in id alone (2021年3月5日 is numFmtId 31) is given its code, and its number the
+    date it shows; openpyxl reads those as General numbers."""
+    fmt = cell.number_format
+    builtin = getattr(cell, "_style", None)
+    number_format_id = getattr(builtin, "numFmtId", None)
+    if number_format_id in ZH_CN_BUILTIN:
+        fmt = ZH_CN_BUILTIN[number_format_id]
+        if number_format_id in ZH_CN_DATES and isinstance(value, (int, float)):
+            with contextlib.suppress(OverflowError, ValueError):
+                value = from_excel(value, ws.parent.epoch)
+    return value, fmt
 
 
 def _formula_text(value) -> str:

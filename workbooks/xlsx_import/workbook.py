@@ -1,24 +1,19 @@
-"""The whole workbook: checked (`xlsx_checks`), loaded with formulas as their text, each sheet
-recognised, the one form read — for 部门整体 with its 基础数据表 — or every problem refused."""
+"""The whole workbook: checked (`xlsx_checks`), loaded with formulas as their cached results, each
+sheet recognised, the one form read — for 部门整体 with its 基础数据表 — or, for a layout it does not
+know, every cell in 其他内容."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from io import BytesIO
-
-import openpyxl
 
 from evaluations.templates_def import TEMPLATES
 
 from ..xlsx_checks import (
-    BROKEN,
     DEFAULT_LIMITS,
     CellError,
-    ImportRefused,
     Limits,
     check_file,
-    refuse,
 )
 from .department import _BasicReader, _is_basic_sheet
 from .form import OtherRow, ParsedForm, _FormReader
@@ -30,7 +25,7 @@ from .messages import (
     YEAR_DIFFERS,
 )
 from .recognise import HEADER_ALIASES, _recognise
-from .sheet import _Sheet, norm, ref
+from .sheet import _Sheet, load_sheets, norm, ref
 
 # The template a workbook of an unknown layout is imported as, until the clerk maps it.
 DEFAULT_TEMPLATE = "project_2020"
@@ -48,16 +43,8 @@ def parse_workbook(
     `year` is the year chosen for the import; a sheet stating another year says so in `notes`.
     """
     check_file(data, limits)
-    try:
-        # Formulas as their text, never Excel's cached values: see the package docstring.
-        book = openpyxl.load_workbook(BytesIO(data), data_only=False)
-    except ImportRefused:
-        raise
-    except Exception as e:  # noqa: BLE001 - anything openpyxl trips over is a broken file
-        refuse(BROKEN.format(detail=type(e).__name__))
     basic_defs = [t.basic_data for t in TEMPLATES.values() if t.basic_data is not None]
-    sheets = [_Sheet(ws, limits) for ws in book.worksheets]
-    sheets = [sheet for sheet in sheets if sheet.values]
+    sheets = [sheet for sheet in load_sheets(data, limits) if sheet.values]
     forms, basics, notes = [], [], []
     for sheet in sheets:
         t, missing = _recognise(sheet)
