@@ -69,12 +69,14 @@ class _Reader:
         if isinstance(raw, bool):
             return None, text
         if isinstance(raw, (int, float, Decimal)):
-            # The number as the cell shows it (6.80 in a 0.00 cell, 89.974 in a General one):
-            # the precision the clerk sees is the precision kept. Excel's binary floats
-            # (3.3000000000000003 from =1.1+2.2) show as 3.3.
-            shown = re.sub(r"[,，]", "", text)
-            if re.fullmatch(r"-?\d+(\.\d+)?", shown):
-                return Decimal(shown), text
+            # The number as the cell shows it (6.80 in a 0.00 cell, 89.974 in a General one,
+            # 1,350.87 under #,##0.00, 620.82万元 under 0.00"万元"): the precision the clerk sees
+            # is the precision kept. Excel's binary floats (3.3000000000000003 from =1.1+2.2)
+            # show as 3.3.
+            shown = _SHOWN_NUMBER.fullmatch(re.sub(r"[,，]", "", text))
+            if shown:
+                number = Decimal(shown[1])
+                return (-number if raw < 0 < number else number), text
             return Decimal(format(raw, ".15g")) if isinstance(raw, float) else Decimal(raw), text
         if isinstance(raw, str):
             cleaned = re.sub(r"[\s,，]", "", unicodedata.normalize("NFKC", raw))
@@ -84,12 +86,19 @@ class _Reader:
         return None, text
 
     def _formula(self, r: int, c: int, kind: str) -> bool:
-        """A formula where a figure is typed: refused, never evaluated (see the package
-        docstring)."""
+        """A formula Excel saved without its result where a figure is typed: noted, never
+        evaluated, its text kept in 其他内容 (see the package docstring)."""
         if (r, c) not in self.sheet.formulas:
             return False
         self.error(r, c, FORMULA_NOT_NUMBER.format(kind=kind, text=self.sheet.text(r, c)))
         return True
+
+    def _use_figure(self, r: int, c: int, text: str) -> None:
+        """A figure is taken by its field; a cell the form prints otherwise than it was typed —
+        full-width digits (１２３．４５), thousands separators (215,457.6), a unit (620.82万元) —
+        is kept as typed in 其他内容 too."""
+        if _PRINTED_AS_TYPED.fullmatch(text):
+            self.use(r, c)
 
     def amount(self, r: int, c: int) -> Decimal | None:
         if self._formula(r, c, AMOUNT_KIND):
@@ -107,10 +116,7 @@ class _Reader:
             self.error(r, c, AMOUNT_TOO_LARGE.format(text=text))
         else:
             # As typed: 89.974 stays 89.974 and 4000 stays 4000 (up to four decimals, 万元).
-            # “620.82万元” is stored as 620.82 and kept whole in 其他内容 too, as typed; so is
-            # “215,457.6” typed as text, whose grouping commas the form does not print.
-            if not re.search(r"[^\d.\s-]", unicodedata.normalize("NFKC", text)):
-                self.use(r, c)
+            self._use_figure(r, c, text)
             return number
         return None
 
@@ -127,7 +133,7 @@ class _Reader:
         elif number != number.quantize(Decimal("0.01")):
             self.error(r, c, POINTS_DECIMALS.format(text=text))
         else:
-            self.use(r, c)
+            self._use_figure(r, c, text)
             return number
         return None
 
@@ -211,6 +217,12 @@ class _Reader:
     def _signature_match(self, text: str):
         labels = "|".join(re.escape(label) for label in _signature_labels(self.t))
         return re.match(rf"(?:{labels})(?::|$)", text)
+
+
+# The digits of a number among the literals of its format: 620.82万元, ¥1234, (5.00).
+_SHOWN_NUMBER = re.compile(r"[^\d%]*?(-?\d+(?:\.\d+)?)[^\d%]*")
+# A figure typed the way the form prints it: ASCII digits, at most a point and a sign.
+_PRINTED_AS_TYPED = re.compile(r"\s*-?[0-9]+(?:\.[0-9]+)?\s*")
 
 
 def _has_title_below(sheet: _Sheet, row: int, top: int) -> bool:
