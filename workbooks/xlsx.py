@@ -23,6 +23,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from evaluations.exports.layout import Cell, FormData, Grid, grids_of, spread
+from evaluations.exports.signature_line import signature_text
 
 FONT_NAME = "宋体"
 FONT_SIZE = 10.5
@@ -160,11 +161,15 @@ def _fill_sheet(ws, grid: Grid) -> None:
         ws.row_dimensions[first + i].height = height
     r = first + len(grid.rows)
 
-    for note in grid.footnotes:
-        height = _lines(note, sum(widths)) * 12.0 + 2
-        r = _line(ws, r, ncols, note, FONT_NOTE, LEFT, height=height)
-    r = _spread_line(ws, r, ncols, grid.signature)
-    r = _spread_line(ws, r, ncols, grid.approval)
+    # The form's 注 in one cell, a line per paragraph, as forms type it; then the scoring rules'
+    # notes; the signature line in one cell, as it reads across the paper.
+    for note in ("\n".join(grid.footnotes), *grid.notes):
+        if note:
+            height = _lines(note, sum(widths)) * 12.0 + 2
+            r = _line(ws, r, ncols, note, FONT_NOTE, LEFT, height=height)
+    for items in (grid.signature, grid.approval):
+        if items:
+            r = _line(ws, r, ncols, signature_text(items), FONT, LEFT, height=22)
 
     heading = grid.row_index("indicators_head")
     _page_setup(ws, grid, None if heading is None else first + heading, last_row=r - 1)
@@ -183,23 +188,6 @@ def _line(ws, r: int, ncols: int, text: str, font, alignment, *, height: float) 
     if ncols > 1:
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
     ws.row_dimensions[r].height = height
-    return r + 1
-
-
-def _spread_line(ws, r: int, ncols: int, items) -> int:
-    """`label：value` items side by side across the width (the signature line)."""
-    if not items:
-        return r
-    spans = spread(ncols, [1] * len(items)) if ncols >= len(items) else [1] * len(items)
-    col = 1
-    for (label, value), span in zip(items, spans, strict=True):
-        cell = ws.cell(row=r, column=col)
-        set_text(cell, f"{label}：{value}")
-        cell.font, cell.alignment = FONT, LEFT
-        if span > 1:
-            ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + span - 1)
-        col += span
-    ws.row_dimensions[r].height = 22
     return r + 1
 
 

@@ -30,6 +30,7 @@ from .figures import (
     number_format_of,
     rate_of,
 )
+from .signature_line import signature_pairs
 
 DASH = "—"
 
@@ -159,6 +160,8 @@ class Grid:
     signature: tuple[tuple[str, str], ...]
     approval: tuple[tuple[str, str], ...]
     watermark: str = ""
+    # Printed under the form's 注: the provincial scoring rules it was scored by.
+    notes: tuple[str, ...] = ()
 
     @property
     def column_count(self) -> int:
@@ -250,13 +253,11 @@ def build_grid(data: FormData) -> Grid:
         unit_line=f"单位：{t.money_unit}" if t.money_unit else "",
         widths=widths,
         rows=tuple(rows),
-        footnotes=(
-            *(data.footnote_text.splitlines() if data.footnote_text else t.footnotes),
-            *data.notes,
-        ),
+        footnotes=tuple(data.footnote_text.splitlines() if data.footnote_text else t.footnotes),
         signature=_signature(data),
         approval=_approval(data),
         watermark=_stamp(data),
+        notes=data.notes,
     )
 
 
@@ -355,24 +356,14 @@ def _review_rows(data: FormData, width: int) -> list[Row]:
 
 
 def _signature(data: FormData) -> tuple[tuple[str, str], ...]:
-    labels = data.template.signature_labels
-    pairs = [
-        ("preparer", data.preparer),
-        ("preparer_phone", data.preparer_phone),
-        ("fill_date", format_date(data.fill_date)),
-    ]
-    # The 审核人 the paper form names (not the reviewer who approved it in the app), after the
-    # 填表人, with the date beside the name (a blank date prints blank).
-    if (
-        data.signer_reviewer
-        or data.signer_reviewer_date
-        or "signature.signer_reviewer" in data.wording
-    ):
-        pairs[1:1] = [
-            ("signer_reviewer", data.signer_reviewer),
-            ("signer_reviewer_date", format_date(data.signer_reviewer_date)),
-        ]
-    return tuple((data.word(f"signature.{key}", labels[key]), value) for key, value in pairs)
+    values = {
+        "preparer": data.preparer,
+        "preparer_phone": data.preparer_phone,
+        "fill_date": data.fill_date,
+        "signer_reviewer": data.signer_reviewer,
+        "signer_reviewer_date": data.signer_reviewer_date,
+    }
+    return signature_pairs(data.template, data.wording, values)
 
 
 def _other_rows(data: FormData, width: int) -> list[Row]:

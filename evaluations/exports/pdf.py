@@ -676,9 +676,9 @@ def _end_height(grid: Grid) -> float:
     height = SIGN_GAP + LINE
     if grid.approval:
         height += APPROVAL_GAP + LINE
-    if grid.footnotes:
+    if grid.footnotes or grid.notes:
         height += NOTES_GAP
-        for i, note in enumerate(grid.footnotes):
+        for i, note in enumerate((*grid.footnotes, *grid.notes)):
             width = PAGE_WIDTH - (NOTE_INDENT if i else 0)
             height += _line_count(note, width, NOTE_SIZE, bold=False) * NOTE_SIZE * NOTE_LINE_HEIGHT
     return height

@@ -96,8 +96,10 @@ class Evaluation(TypedPoints, models.Model):
     # "goal_caption", "goal_planned", "goal_actual" (年初设定目标 / 年度总体目标完成情况综述 …),
     # "fund_caption", "fund_column.<key>", "indicator_caption", "column.<indicator column key>",
     # "text.<text block key>", "signature.<preparer|preparer_phone|fill_date|signer_reviewer|
-    # signer_reviewer_date>", "title_suffix". Missing key: the template's label. Head labels stay
-    # in `header["<key>__label"]` (as before).
+    # signer_reviewer_date>", "title_suffix"; an imported signature line also keeps its items'
+    # order ("signature.order") and how it writes a date ("signature.fill_date.style": "{y}/{m}/{d}",
+    # see exports.signature_line). Missing key: the template's label. Head labels stay in
+    # `header["<key>__label"]` (as before).
     wording = models.JSONField("表上的措辞", default=dict, blank=True)
     # Head cells the form has and its template lacks, in print order: [{"label": "项目负责人及电话",
     # "value": "张三 0998-1234567"}, …]. Printed after the template's head rows.

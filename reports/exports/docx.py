@@ -157,7 +157,7 @@ def _grid(doc, grid: Grid) -> None:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _small(paragraph, bold=bold)
             c = last_c + 1
-    for text in grid.footnotes:
+    for text in (*grid.footnotes, *grid.notes):
         _small(doc.add_paragraph(text), 9)
     signature = "　　".join(f"{label}：{value}" for label, value in grid.signature + grid.approval)
     if signature:

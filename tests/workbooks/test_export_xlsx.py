@@ -212,8 +212,9 @@ def test_title_year_and_unit_lines_are_merged_across_the_width(seed_books):
     merged = {str(m) for m in ws.merged_cells.ranges}
     assert {f"A1:{last}1", f"A2:{last}2", f"A3:{last}3"} <= merged
     values = [norm(c.value) for row in ws.iter_rows() for c in row if c.value]
-    assert norm(grid.footnotes[0]) in values
-    assert any(v.startswith("填表人：") for v in values)
+    # The 注 in one cell, a line per paragraph; the signature line in one cell.
+    assert norm("\n".join(grid.footnotes)) in values
+    assert any(v.startswith("填表人：") and "填报日期：" in v for v in values)
 
 
 def test_sheet_prints_on_a4_portrait_at_page_width_with_the_heading_repeated(seed_books):
@@ -302,7 +303,7 @@ def test_draft_is_marked_in_the_page_header_and_approved_is_not():
     approved = workbook(form(is_draft=False, reviewer="张审核", approved_on=date(2020, 5, 6)))
     assert not approved.active.oddHeader.right.text
     values = [c.value for row in approved.active.iter_rows() for c in row if c.value]
-    assert "审核人：张审核" in values and "审核日期：2020年5月6日" in values
+    assert "审核人：张审核　　审核日期：2020年5月6日" in values
 
 
 # -- many forms ---------------------------------------------------------------------------------

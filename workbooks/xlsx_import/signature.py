@@ -7,18 +7,31 @@ import re
 import unicodedata
 from datetime import date, datetime
 
+from ..signature_line import (
+    DEFAULT_DATE_STYLE,
+    date_style,
+    signature_labels,
+    signature_pairs,
+    signature_text,
+)
 from .messages import DATE_INVALID
 from .reader import _Reader
 from .recognise import SIGNATURE_ALIASES
+from .sheet import norm
 
 
 class _SignatureReader(_Reader):
-    """The signature line; a part of `_FormReader` (`form.py`)."""
+    """The signature line; a part of `_FormReader` (`form.py`), whose `read()` sets the
+    `wording` it fills."""
 
     def signature(self, start: int) -> dict[str, object]:
         """填表人, 审核人, 联系电话 and 填报日期 of the signature line, told apart by their labels
         (several may share a cell: “填表人：张三　审核人：李四”). A blank placeholder — “年　月　日”,
-        “填表人：” with nothing after it, “____” — is empty, not a value."""
+        “填表人：” with nothing after it, “____” — is empty, not a value.
+
+        The line is kept as the form words it (`wording`): its items in their order, labels the
+        template words otherwise (填报人, 日期) and the way it writes dates (2024/1/15). A cell
+        the printed line would still not show as typed stays in 其他内容 too."""
         sheet = self.sheet
         keys = {}
         for key, aliases in SIGNATURE_ALIASES.items():
@@ -28,6 +41,8 @@ class _SignatureReader(_Reader):
         labels = "|".join(re.escape(label) for label in sorted(keys, key=len, reverse=True))
         pattern = re.compile(rf"({labels})\s*[:：]|^\s*({labels})\s*$")
         found: dict[str, object] = {}
+        typed: dict[str, tuple[str, str]] = {}  # key → (label as typed, value as typed)
+        valued: list[tuple[int, int]] = []  # the cells a value was read from
         for r in range(start, sheet.rows + 1):
             # A date with no label of its own, or labelled just 日期, is the date of the person
             # signing before it on the line: 审核人 …　日期 is the 审核 date.
@@ -43,7 +58,9 @@ class _SignatureReader(_Reader):
                         self.use(r, c)
                     elif date_key not in found and _DATE.fullmatch(_nfkc(text)):
                         found[date_key] = self._date(r, c, text)
+                        typed[date_key] = ("", text)
                         self.use(r, c)
+                        valued.append((r, c))
                     continue
                 ok = not text[: matches[0].start()].strip()
                 for i, m in enumerate(matches):
@@ -61,8 +78,8 @@ class _SignatureReader(_Reader):
                             value, col = nxt_text.strip(), nxt
                     if _blank_placeholder(value):
                         value = ""
-                    if key in found and value:
-                        ok = False
+                    if key in found:
+                        ok = ok and not value  # a second 填表人: kept in 其他内容
                         continue
                     if key in ("fill_date", "reviewer_date"):
                         found[key] = self._date(r, col, value)
@@ -75,11 +92,37 @@ class _SignatureReader(_Reader):
                         found[key] = value
                     else:
                         ok = ok and not value  # 单位负责人 …: no field, kept in 其他内容
+                        continue
+                    typed[key] = (label, value)
+                    if value:
+                        valued.append((r, col))
                     if col != c and ok:
                         self.use(r, col)
                 if ok:
                     self.use(r, c)
+        if typed:
+            self._keep_wording(found, typed, valued)
         return found
+
+    def _keep_wording(self, found: dict, typed: dict, valued: list[tuple[int, int]]) -> None:
+        """The line's order, labels and date style in `wording`; a cell the printed line does not
+        show as typed goes back to 其他内容."""
+        defaults = signature_labels(self.t)
+        values = {}
+        for key, (label, value) in typed.items():
+            name = _FIELDS[key]
+            if label and norm(label) != norm(defaults[name]):
+                self.wording[f"signature.{name}"] = label
+            if isinstance(found.get(key), date):
+                style = date_style(value, found[key])
+                if style and style != DEFAULT_DATE_STYLE:
+                    self.wording[f"signature.{name}.style"] = style
+            values[name] = found.get(key)
+        self.wording["signature.order"] = " ".join(_FIELDS[key] for key in typed)
+        printed = _squash(signature_text(signature_pairs(self.t, self.wording, values)))
+        for cell in valued:
+            if _squash(self.sheet.text(*cell)) not in printed:
+                self.used.discard(cell)
 
     def _date(self, r: int, c: int, text: str) -> date | None:
         raw = self.sheet.raw(r, c)
@@ -102,8 +145,20 @@ class _SignatureReader(_Reader):
         return None
 
 
+# The signature's keys as read here, and the fields (and `wording` keys) they are stored in.
+_FIELDS = {
+    "preparer": "preparer",
+    "reviewer": "signer_reviewer",
+    "reviewer_date": "signer_reviewer_date",
+    "preparer_phone": "preparer_phone",
+    "fill_date": "fill_date",
+}
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _PLACEHOLDER = re.compile(r"[\s_＿\-—.…·]*((\d{4})?\s*年[\s_＿]*月[\s_＿]*日)?[\s_＿\-—.…·]*")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def _nfkc(text: str) -> str:
