@@ -74,6 +74,7 @@ class _FundsReader(_Reader):
             return {}, None
         r0, spans = heading
         first_amount = min(c for c, _ in spans.values())
+        self.caption(r0, first_amount, "fund_caption", t.fund_caption)
         funds: dict[str, FundValues] = {}
         budget_score = None
         taken: set[str] = set()

@@ -53,6 +53,7 @@ class _GoalsReader(_Reader):
             if norm(typed) != norm(self.t.goal_labels[which]):
                 self.wording[key] = typed
         (p_row, p_col), actual_at = found[0], found[1]
+        self.caption(p_row, p_col, "goal_caption", self.t.goal_caption)
         limit = 10_000
         if actual_at and actual_at[0] == p_row and actual_at[1] > p_col:
             # Side by side: the texts in the row(s) below, each under its heading; goals typed one

@@ -11,6 +11,7 @@ from evaluations.templates_def import (
     HEAD_EXTRA_VALUE_MAX,
 )
 
+from .messages import TEXT_TOO_LONG
 from .reader import _Reader
 from .recognise import header_labels
 from .sheet import norm, ref
@@ -20,10 +21,12 @@ class _HeadReader(_Reader):
     """The head block; a part of `_FormReader` (`form.py`)."""
 
     def header(self, before: int):
-        """Each head label's value: the first filled cell right of it, up to the next label."""
+        """Each head label's value: the first filled cell right of it, up to the next label, or
+        the rest of its own cell (“项目名称：某某项目”)."""
         sheet, t = self.sheet, self.t
         rows = range(1, before)
         found: dict[str, tuple[int, int, str]] = {}
+        in_cell: dict[str, str] = {}
         for f in t.header_fields:
             for label in header_labels(t, f.key):
                 hits = sheet.find(label, rows)
@@ -31,6 +34,12 @@ class _HeadReader(_Reader):
                     r, c = hits[0]
                     if f.key not in found or (r, c) < found[f.key][:2]:
                         found[f.key] = (r, c, label)
+            for label in header_labels(t, f.key) if f.key not in found else ():
+                hits = sheet.find_with_value(label, rows)
+                if hits:
+                    found[f.key] = hits[0][:2] + (label,)
+                    in_cell[f.key] = hits[0][2]
+                    break
         label_cells = {(r, c) for r, c, _ in found.values()}
         self.used |= label_cells
         header, labels = {}, {}
@@ -38,6 +47,20 @@ class _HeadReader(_Reader):
             if f.key not in found:
                 continue
             r, c, label = found[f.key]
+            if f.key in in_cell:
+                # Read, and kept as typed in 其他内容 too: the form prints label and value apart.
+                self.kept.add((r, c))
+                value = in_cell[f.key]
+                self.cells[f.key] = ref(r, c)
+                header[f.key] = value if len(value) <= f.max_length else ""
+                if not header[f.key]:
+                    limit, count = f.max_length, len(value)
+                    self.error(r, c, TEXT_TOO_LONG.format(label=f.label, limit=limit, count=count))
+                typed = sheet.text(r, c).strip()
+                typed = re.split(r"[:：]", typed, maxsplit=1)[0].strip()
+                if f.label_choices or norm(typed) != norm(f.label):
+                    labels[f.key] = typed if norm(typed) != norm(f.label) else f.label
+                continue
             value, value_col = "", sheet.end(r, c) + 1
             for col in range(sheet.end(r, c) + 1, sheet.cols + 1):
                 if (r, col) in label_cells:

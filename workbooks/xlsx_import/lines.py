@@ -22,6 +22,7 @@ class _LinesReader(_Reader):
         sheet, t = self.sheet, self.t
         labels = {c.key: c.label for c in t.indicator_columns}
         columns = dict(columns)
+        self.caption(heading, first_col, "indicator_caption", t.indicator_caption)
         for key, (c1, _) in columns.items():
             self.use(heading, c1)
             typed = sheet.text(heading, c1).strip()

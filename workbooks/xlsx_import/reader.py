@@ -42,6 +42,9 @@ class _Reader:
         # The cells whose content went into a field (or is a label the form prints): every other
         # typed cell goes to the form's 其他内容, so nothing on the sheet is dropped.
         self.used: set[tuple[int, int]] = set()
+        # Cells read into a field and kept as typed in 其他内容 too, the form printing them
+        # otherwise (a head label with its value in one cell).
+        self.kept: set[tuple[int, int]] = set()
 
     def use(self, r: int, c: int) -> None:
         self.used.add((r, c))
@@ -58,6 +61,18 @@ class _Reader:
         if value:
             self.use(r, c)
         return value
+
+    def caption(self, r: int, before: int, key: str, printed: str) -> None:
+        """A block's caption, the first cell of its heading row (资金情况(万元), 项目资金 (元),
+        年度总体目标完成情况): kept as the form words it (`wording[key]`, the form reader's)."""
+        if not printed or before <= 1:
+            return
+        c, text = self.sheet.first_filled(r, 1, before - 1)
+        if not text or (r, c) in self.used or self.sheet.merged_from_above(r, c):
+            return
+        if norm(text) != norm(printed):
+            self.wording[key] = text.strip()
+        self.use(r, c)
 
     # numbers
 

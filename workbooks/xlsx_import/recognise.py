@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from evaluations.templates_def import TEMPLATES, TemplateDef
 
-from .sheet import _bare, _matches, _Sheet
+from .sheet import _bare, _matches, _Sheet, norm
 
 # Column headings of the indicator grid as printed on real forms of each layout (seed 000 prints
 # 预期指标值（包含数字及文字描述）/ 实际完成指标值（…）; other provinces 全年实际值 …).
@@ -162,13 +162,31 @@ def _signature_labels(t: TemplateDef) -> list[str]:
     return sorted(labels, key=len, reverse=True)
 
 
-def _column_key(text: str, t: TemplateDef) -> str | None:
+# Words a heading of the indicator grid is known by when no alias matches it as a whole
+# (未完成原因及拟采取的改进措施, 年度绩效指标值): the first column key whose word it holds.
+COLUMN_WORDS = (
+    ("deviation", ("原因", "改进措施")),
+    ("actual", ("完成值", "实际值", "实际完成", "完成数")),
+    ("target", ("指标值", "目标值")),
+    ("criteria", ("评分标准", "评分办法")),
+    ("score", ("得分",)),
+    ("weight", ("分值", "权重")),
+)
+
+
+def _column_key(text: str, t: TemplateDef, *, loose: bool = False) -> str | None:
+    """The indicator column a heading names; `loose`: also by the words it holds (for the
+    heading row itself, whose other headings confirm it)."""
     for column in t.indicator_columns:
         if _matches(text, column.label) or _bare(text) in COLUMN_ALIASES.get(column.key, ()):
             return column.key
     for key, labels in EXTRA_COLUMNS.items():
         if _bare(text) in labels:
             return key
+    if loose and len(norm(text)) <= 20:
+        for key, words in COLUMN_WORDS:
+            if t.has_indicator_column(key) and any(word in norm(text) for word in words):
+                return key
     return None
 
 
@@ -198,17 +216,17 @@ def _indicator_heading(sheet: _Sheet, t: TemplateDef):
     needed = {"level3", "target", "actual"} if t.has_indicator_column("target") else set()
     needed = needed or {"level3", "criteria"}
 
-    def keys(r):
+    def keys(r, loose=False):
         columns: dict[str, tuple[int, int]] = {}
         for c in range(1, sheet.cols + 1):
-            key = _column_key(sheet.text(r, c), t) if (r, c) in sheet.values else None
+            text = sheet.text(r, c) if (r, c) in sheet.values else ""
+            key = _column_key(text, t, loose=loose) if text else None
             if key and key not in columns:
                 columns[key] = (c, sheet.end(r, c))
         return columns
 
-    below = keys(1) if sheet.rows else {}
     for r in range(1, sheet.rows + 1):
-        columns, below = below, keys(r + 1)
+        columns, below = keys(r, loose=True), keys(r + 1)
         if needed <= columns.keys():
             # Sub-headings below (指标性质 | 指标值 | 度量单位) count for telling templates apart.
             return r, {**{k: v for k, v in below.items() if k not in columns}, **columns}
@@ -241,7 +259,10 @@ def _recognise(sheet: _Sheet) -> tuple[TemplateDef | None, str]:
         heading = _indicator_heading(sheet, t)
         if heading is None:
             continue
-        if not any(sheet.find(label) for label in header_labels(t, "project_name")):
+        if not any(
+            sheet.find(label) or sheet.find_with_value(label)
+            for label in header_labels(t, "project_name")
+        ):
             continue
         # Equal labels: the template printing more of the sheet's grid columns (指标性质 …).
         own = sum(1 for key in heading[1] if t.has_indicator_column(key))
@@ -270,7 +291,10 @@ def _recognise(sheet: _Sheet) -> tuple[TemplateDef | None, str]:
     for t in TEMPLATES.values():
         if t.basic_data is not None:
             continue
-        if not any(sheet.find(label) for label in header_labels(t, "project_name")):
+        if not any(
+            sheet.find(label) or sheet.find_with_value(label)
+            for label in header_labels(t, "project_name")
+        ):
             continue
         score = (_template_score(texts, t), 0)
         if score[0] >= 0.4 and score > best_score:

@@ -42,6 +42,25 @@ def _matches(text, label: str) -> bool:
     return bool(n) and (n == norm(label) or _bare(text) == _bare(label))
 
 
+def labelled_value(text: str, label: str) -> str:
+    """The value after `label` and a colon in `text` (“项 目 名 称：某某项目” → “某某项目”), read
+    the way labels are compared; "" where the text does not start so."""
+    wanted, i = norm(label), 0
+    for pos, ch in enumerate(text):
+        if i == len(wanted):
+            rest = text[pos:].lstrip()
+            if rest[:1] in (":", "："):
+                return rest[1:].strip()
+            return ""
+        piece = _SPACE.sub("", unicodedata.normalize("NFKC", ch))
+        if not piece:
+            continue
+        if not wanted.startswith(piece, i):
+            return ""
+        i += len(piece)
+    return ""
+
+
 def display_text(value, number_format: str = "General") -> str:
     """What a person sees in the cell, as text."""
     if value is None:
@@ -148,6 +167,19 @@ class _Sheet:
             for c in range(1, self.cols + 1)
             if (r, c) in self.values and _matches(self.text(r, c), label)
         ]
+
+    def find_with_value(self, label: str, rows=None) -> list[tuple[int, int, str]]:
+        """Cells holding a label and its value together, “项目名称：某某项目”: (row, column,
+        the value as typed)."""
+        rows = rows if rows is not None else range(1, self.rows + 1)
+        found = []
+        for r in rows:
+            for c in range(1, self.cols + 1):
+                if (r, c) in self.values:
+                    value = labelled_value(self.text(r, c), label)
+                    if value:
+                        found.append((r, c, value))
+        return found
 
     def texts(self) -> set[str]:
         return {norm(self.text(r, c)) for (r, c) in self.values} | {

@@ -64,7 +64,7 @@ def parse_workbook(
     except Exception:  # noqa: BLE001 - a layout the reader trips over still comes in whole
         return unrecognised(sheets, year)
     notes += reader.errors
-    read_sheets = {sheet.name: reader.used}
+    read_sheets = {sheet.name: reader.used - reader.kept}
     if t.basic_data is not None:
         basics = [s for s in basics if _is_basic_sheet(s, t.basic_data)]
         if len(basics) > 1:
