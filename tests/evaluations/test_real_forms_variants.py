@@ -119,10 +119,22 @@ class _EditPage(HTMLParser):
             self._select = None
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e["file"])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        pytest.param(
+            e,
+            marks=pytest.mark.xfail(
+                e["file"] in HEAD_LABELS_NOT_OFFERED,
+                reason="a head label the template does not offer is not kept by the edit page",
+                strict=True,
+            ),
+        )
+        for e in ENTRIES
+    ],
+    ids=lambda e: e["file"],
+)
 def test_a_variant_saved_unchanged_from_its_edit_page_prints_the_same(entry, cast, client):
-    if entry["file"] in HEAD_LABELS_NOT_OFFERED:
-        pytest.xfail("a head label the template does not offer is not kept by the edit page")
     _, ev = import_file(VARIANTS / entry["file"], cast.bureau.name)
     before = xlsx_of(ev)
     client.force_login(cast.preparer)
