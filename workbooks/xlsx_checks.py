@@ -2,9 +2,10 @@
 
 From the bytes and the zip directory alone: size, a real xlsx package (a zip whose content types
 name a spreadsheet workbook, not a renamed .xls, .csv, .docx or .exe), and the declared sizes and
-compression ratios of its parts (zip bombs). Then each sheet's extent — declared dimension, rows,
-columns, merged ranges — from its XML read as a stream and stopped at the first row too far down,
-so a sheet of 100,000 rows is refused after a few hundred, before openpyxl opens the workbook.
+compression ratios of its parts (zip bombs). Then each sheet's extent — the rows and columns its
+content takes, merged ranges — from its XML read as a stream and stopped at the first cell too
+far, so a sheet of 100,000 rows is refused after a few hundred, before openpyxl opens the
+workbook; cells only formatted beyond the limits are dropped, not refused.
 Python's zipfile never inflates a part beyond the size the directory declares, so the declared
 sizes are a real bound; expat (≥ 2.4.1) refuses entity-expansion XML. Plain Python: nothing
 here imports Django.
@@ -125,9 +126,10 @@ def size_error(size: int, limit: int) -> CellError:
     return CellError("", "", FILE_TOO_LARGE.format(size=_size(size), limit=_size(limit)))
 
 
-def check_file(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+def check_file(data: bytes, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """Refuse (ImportRefused) bytes that are not a bounded, real xlsx package — read from the zip
-    directory only, before anything is decompressed."""
+    directory only, before anything is decompressed. Returns the workbook to read: `data`, or
+    a copy without the formatted empty rows and cells some sheets carry beyond the limits."""
     if not data:
         refuse(FILE_EMPTY)
     if len(data) > limits.max_bytes:
@@ -172,14 +174,23 @@ def check_file(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
         if el.get("ContentType", "").endswith(".main+xml")
     }
     if _XLSX_MAIN in main:
-        check_extent(archive, limits)
-        return
+        trimmed = check_extent(archive, limits)
+        return _with_parts(archive, trimmed) if trimmed else data
     if _XLSM_MAIN in main:
         refuse(MACRO_XLSM)
     for content_type, kind in _OTHER_MAIN.items():
         if content_type in main:
             refuse(OTHER_OFFICE.format(kind=kind))
     refuse(NOT_XLSX)
+
+
+def _with_parts(archive: zipfile.ZipFile, parts: dict[str, bytes]) -> bytes:
+    """The package with `parts` replaced."""
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in archive.infolist():
+            copy.writestr(info, parts.get(info.filename) or archive.read(info))
+    return out.getvalue()
 
 
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
@@ -219,12 +230,16 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return parts
 
 
-def check_extent(archive: zipfile.ZipFile, limits: Limits) -> None:
-    """Every sheet within max_rows × max_columns and max_merges, read from its XML as a stream
-    and stopped at the first row too far down: the declared dimension may be missing or wrong,
+def check_extent(archive: zipfile.ZipFile, limits: Limits) -> dict[str, bytes]:
+    """Every sheet's content within max_rows × max_columns and max_merges, read from its XML as a
+    stream and stopped at the first cell too far: the declared dimension may be missing or wrong,
     and without one openpyxl would read the whole sheet just to size it. A merged range is
     bounded too: loading a sheet in full, openpyxl makes an object for every cell a merge
-    covers, so one range A1:XFD1048576 would stall it."""
+    covers, so one range A1:XFD1048576 would stall it.
+
+    Rows and cells that are only formatted (borders or a fill over a whole area, as clerks set
+    them) are no content: a sheet carrying them beyond the limits is read without them. Returns
+    those sheets' parts, trimmed."""
     try:
         strings = archive.getinfo("xl/sharedStrings.xml")
     except KeyError:
@@ -234,36 +249,37 @@ def check_extent(archive: zipfile.ZipFile, limits: Limits) -> None:
     parts = _sheet_parts(archive)
     if len(parts) > limits.max_sheets:
         refuse(TOO_MANY_SHEETS.format(count=len(parts), limit=limits.max_sheets))
+    trimmed = {}
     for name, part in parts:
         try:
             with archive.open(part) as source:
-                _scan_sheet(source, name, limits)
+                beyond = _scan_sheet(source, name, limits)
+            if beyond:
+                trimmed[part] = _trim_sheet(archive.read(part), limits)
         except KeyError:
             refuse(BROKEN.format(detail=part))
         except (ElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError) as e:
             refuse(BROKEN.format(detail=type(e).__name__), name)
+    return trimmed
 
 
-def _scan_sheet(source, name: str, limits: Limits) -> None:
+def _scan_sheet(source, name: str, limits: Limits) -> bool:
+    """Refuse a sheet whose content or merges go beyond the limits; True where it has formatted
+    empty rows or cells beyond them."""
     rows_limit, cols_limit = limits.max_rows, limits.max_columns
-    too_many_rows = TOO_MANY_ROWS.format(rows=f"超过 {rows_limit}", limit=rows_limit)
-    too_wide = TOO_MANY_COLUMNS.format(columns=f"超过 {cols_limit}", limit=cols_limit)
-    row_number, merges = 0, 0
+    declared_rows = declared_cols = 0
+    row_number, merges, beyond, rows_parent = 0, 0, False, None
     for event, element in ElementTree.iterparse(source, events=("start", "end")):
         tag = element.tag.rsplit("}", 1)[-1]
         if event == "start":
-            if tag == "dimension":
+            if tag == "sheetData":
+                rows_parent = element
+            elif tag == "dimension":
                 last = (element.get("ref") or "").split(":")[-1]
-                rows, cols = _cell_position(last)
-                if rows > rows_limit:
-                    refuse(TOO_MANY_ROWS.format(rows=rows, limit=rows_limit), name)
-                if cols > cols_limit:
-                    refuse(TOO_MANY_COLUMNS.format(columns=cols, limit=cols_limit), name)
+                declared_rows, declared_cols = _cell_position(last)
             elif tag == "row":
                 row_number = int(element.get("r") or row_number + 1)
-                # Styled empty rows below the form are allowed, but not without end.
-                if row_number > 2 * rows_limit:
-                    refuse(too_many_rows, name)
+                beyond = beyond or row_number > rows_limit
             elif tag == "mergeCell":
                 merges += 1
                 if merges > limits.max_merges:
@@ -279,12 +295,43 @@ def _scan_sheet(source, name: str, limits: Limits) -> None:
                     )
             continue
         if tag == "c":
-            filled = any(child.tag.rsplit("}", 1)[-1] in ("v", "is", "f") for child in element)
-            if filled:
-                rows, cols = _cell_position(element.get("r") or "")
-                if max(rows, row_number) > rows_limit:
-                    refuse(too_many_rows, name)
+            rows, cols = _cell_position(element.get("r") or "")
+            rows = max(rows, row_number)
+            if any(child.tag.rsplit("}", 1)[-1] in ("v", "is", "f") for child in element):
+                if rows > rows_limit:
+                    shown = declared_rows if declared_rows > rows_limit else f"超过 {rows_limit}"
+                    refuse(TOO_MANY_ROWS.format(rows=shown, limit=rows_limit), name)
                 if cols > cols_limit:
-                    refuse(too_wide, name)
-        elif tag == "row":
-            element.clear()
+                    shown = declared_cols if declared_cols > cols_limit else f"超过 {cols_limit}"
+                    refuse(TOO_MANY_COLUMNS.format(columns=shown, limit=cols_limit), name)
+            else:
+                beyond = beyond or cols > cols_limit
+        elif tag == "row" and rows_parent is not None:
+            rows_parent.clear()  # the rows read so far: memory stays flat however long the sheet
+    return beyond
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.DOTALL)
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?(?:/>|>.*?</(?:\w+:)?c>)", re.DOTALL)
+_CELL_COLUMN = re.compile(rb'\br="([A-Z]{1,3})\d+"')
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+
+
+def _trim_sheet(xml: bytes, limits: Limits) -> bytes:
+    """The sheet without its formatted empty rows and cells beyond the limits (`_scan_sheet` has
+    found no content there) and without its declared dimension, which openpyxl then computes."""
+
+    def cell(match):
+        column = _CELL_COLUMN.search(match.group(0))
+        if column and _cell_position(column.group(1).decode() + "1")[1] > limits.max_columns:
+            return b""
+        return match.group(0)
+
+    def row(match):
+        number = _ROW_NUMBER.search(match.group(0)[: match.group(0).find(b">") + 1])
+        if number and int(number.group(1)) > limits.max_rows:
+            return b""
+        return _CELL.sub(cell, match.group(0))
+
+    return _DIMENSION.sub(b"", _ROW.sub(row, xml))

@@ -10,6 +10,7 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from openpyxl.styles import Border, Side
 
 from evaluations.demo import COMPOSED_FORMS, FUND_ROW_ALIASES, _create_form, load_forms
 from evaluations.models import Evaluation, Year
@@ -477,6 +478,20 @@ def test_a_sheet_of_100000_rows_is_refused(dimension):
     assert "超过上限 500 行" in errors[0].message
     if dimension:
         assert errors[0].message.startswith("工作表有 100000 行")
+
+
+def test_cells_only_formatted_beyond_the_limits_are_no_content():
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "电话"])
+    wb.active.append(["张三", "123"])
+    for r in range(3, 1201):  # borders set over A1:AH1200, rows sized down to 3000
+        wb.active.cell(row=r, column=34).border = Border(bottom=Side(style="thin"))
+    for r in range(1201, 3001):
+        wb.active.row_dimensions[r].height = 18
+
+    parsed = xi.parse_workbook(book_bytes(wb))
+
+    assert [row.texts for row in parsed.other] == [("姓名", "电话"), ("张三", "123")]
 
 
 def test_a_sheet_wider_than_30_columns_is_refused():

@@ -59,7 +59,7 @@ def _column(letter: str) -> int | None:
 
 
 def sheets_of(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[_Sheet]:
-    check_file(data, limits)
+    data = check_file(data, limits)
     return load_sheets(data, limits)
 
 

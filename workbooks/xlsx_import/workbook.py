@@ -42,7 +42,7 @@ def parse_workbook(
 
     `year` is the year chosen for the import; a sheet stating another year says so in `notes`.
     """
-    check_file(data, limits)
+    data = check_file(data, limits)
     basic_defs = [t.basic_data for t in TEMPLATES.values() if t.basic_data is not None]
     sheets = [sheet for sheet in load_sheets(data, limits) if sheet.values]
     forms, basics, notes = [], [], []
