@@ -242,6 +242,22 @@ def test_an_imported_signature_line_prints_as_the_form_words_it_in_one_cell(cast
     ]
 
 
+def test_a_second_form_under_the_first_ends_its_lines_and_goes_to_other_content():
+    form = parsed("second_form_below.xlsx")
+
+    assert [line.row for line in form.lines] == [13, 14, 15]
+    assert [(n.cell, n.message) for n in form.notes] == [("A18", xi.ANOTHER_FORM)]
+    assert "项目名称　公共文化服务体系经费" in form.other_text()
+
+
+def test_a_head_label_typed_with_its_value_is_read_and_kept_as_typed():
+    form = parsed("labels_with_values.xlsx")
+
+    assert form.project_name == "普陀体育中心与委托运营方结算费用"
+    assert form.header["competent_dept"] == "上海市普陀区体育局"
+    assert "项目名称：普陀体育中心与委托运营方结算费用" in form.other_text()
+
+
 def test_import_says_how_many_values_went_where(cast):
     line, ev = import_file(VARIANTS / "sheets_before.xlsx", cast.bureau.name)
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 
+from ..xlsx_checks import CellError
 from .department import _common_indicator
-from .messages import TEXT_TOO_LONG
+from .messages import ANOTHER_FORM, TEXT_TOO_LONG
 from .parsed import ParsedLine
 from .reader import _Reader
 from .recognise import _column_key
-from .sheet import norm
+from .sheet import norm, ref
 
 
 class _LinesReader(_Reader):
@@ -66,6 +67,10 @@ class _LinesReader(_Reader):
         previous = {"level1": "", "level2": ""}
         out: list[ParsedLine] = []
         while r <= sheet.rows and not self._stop(r, first_col):
+            if self._another_form(r, first_col):
+                # Kept whole in 其他内容, with the rest of the sheet.
+                self.errors.append(CellError(sheet.name, ref(r, 1), ANOTHER_FORM))
+                return out, sheet.rows + 1
             cells = {}
             for key, (c1, c2) in columns.items():
                 col, text = sheet.first_filled(r, c1, c2)

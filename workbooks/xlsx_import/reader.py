@@ -28,7 +28,7 @@ from .messages import (
     TEXT_TOO_LONG,
     YEAR_DIFFERS,
 )
-from .recognise import _signature_labels
+from .recognise import _signature_labels, header_labels
 from .sheet import _Sheet, norm, ref
 
 
@@ -228,6 +228,14 @@ class _Reader:
             if text in stops or re.match(r"注(:|\d)", text) or self._signature_match(text):
                 return True
         return False
+
+    def _another_form(self, r: int, last_col: int) -> bool:
+        """A row that starts another form on the sheet: its title or one of its head labels
+        (项目名称 …) where the lines of this one would go on."""
+        starts = {norm(self.t.title)} | {
+            norm(label) for f in self.t.header_fields for label in header_labels(self.t, f.key)
+        }
+        return any(norm(self.sheet.text(r, c)) in starts for c in range(1, last_col + 1))
 
     def _signature_match(self, text: str):
         labels = "|".join(re.escape(label) for label in _signature_labels(self.t))
