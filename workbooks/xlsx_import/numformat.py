@@ -1,13 +1,16 @@
 """What Excel shows for a number or a date under a number format code: "#,##0.00" shows
 387664.62 as 387,664.62, 0.00"万元" shows 620.82万元, yyyy"年"m"月"d"日" a date as 2021年3月5日,
 yyyy-mm as 2021-03, General 89.97399999999999 as 89.974. Also the built-in formats a Chinese Excel
-saves by number only (numFmtId 14, 27–36, 50–58), which openpyxl does not know. Plain Python."""
+saves by number only (numFmtId 14, 27–36, 50–58), which openpyxl does not know. Plain Python
+(openpyxl's date serials aside)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
+
+from openpyxl.utils.datetime import from_excel
 
 # Built-in formats whose code depends on the language of Excel: as Excel for Chinese (zh-CN)
 # shows them (ECMA-376 Part 1, 18.8.30). openpyxl reads 14 as mm-dd-yy and the others as General.
@@ -42,6 +45,7 @@ ZH_CN_DATES = frozenset(ZH_CN_BUILTIN) - {14, 22}
 _TOKEN = re.compile(
     r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]|上午/下午|AM/PM|A/P|([yYmMdDhHsSeEaA])\1*|.', re.DOTALL
 )
+_DATE_LETTER = re.compile(r"[yYmMdDhHsS]")
 _MONTHS = "January February March April May June July August September October November December"
 _DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
 _CN_DAYS = "一二三四五六日"
@@ -134,22 +138,33 @@ def _is_minute(tokens: list[str], i: int) -> bool:
 def number_text(value: int | float | Decimal, fmt: str) -> str:
     """A number as the format shows it: 0.00 → 6.80, 0% → 95%, #,##0.00 → 387,664.62,
     0.00"万元" → 620.82万元, 0.00_ → 29.00; General as Excel's General (89.974, not
-    89.97399999999999)."""
+    89.97399999999999); under a date format, the date it counts."""
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        return str(value)
     sections = _sections(fmt or "General")
     section = sections[0]
     if number < 0 and len(sections) > 1 and sections[1].strip():
         section, number = sections[1], -number  # its own sign, usually (…) or -
+    elif number == 0 and len(sections) > 2 and sections[2].strip():
+        section = sections[2]  # zero's own: "-"
     body = re.sub(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]', "", section)
-    if section.strip().lower() in ("general", "") or not re.search(r"[0#?]", body):
-        literal = section.strip().lower() in ("general", "", "@")
-        return general(value) if literal else _literals(section, general(value))
-    if re.search(r"[eE][+-]", body):
+    if _DATE_LETTER.search(body) and not re.search(r"(?i)general", body):
+        try:
+            return date_text(from_excel(float(value)), section)
+        except (OverflowError, ValueError, TypeError):
+            return general(value)
+    if section.strip().lower() in ("general", "", "@"):
         return general(value)
+    if re.search(r"(?i)general", section):
+        return _literals(section, general(value))  # General"万元"
+    if not re.search(r"[0#?]", body):
+        return _literals(section, "")  # text only: zero shown as "-"
+    if re.search(r"[eE][+-]|[0#?]\s*/\s*[0#?\d]", body):
+        return general(value)  # scientific and fractions: as General
     placeholders = re.search(r"[0#?,.]*[0#?][0#?,.]*", body).group(0)
-    whole, _, decimals = placeholders.partition(".")
-    scale = len(whole) - len(whole.rstrip(","))  # trailing commas: thousands
-    whole = whole.rstrip(",")
+    scale = len(placeholders) - len(placeholders.rstrip(","))  # trailing commas: thousands
+    whole, _, decimals = placeholders.rstrip(",").partition(".")
     grouped = "," in whole
     percent = body.count("%")
     shown = number * Decimal(100) ** percent / Decimal(1000) ** scale
@@ -202,6 +217,8 @@ def general(value: int | float | Decimal) -> str:
         if abs(number) < Decimal(10) ** 11:
             return f"{int(number)}"
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        return str(value)
     if number == 0:
         return "0"
     room = 11 - (1 if number < 0 else 0)

@@ -69,10 +69,13 @@ def display_text(value, number_format: str = "General") -> str:
         return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (datetime, date, time)):
-        return date_text(value, number_format)
-    if isinstance(value, (int, float, Decimal)):
-        return number_text(value, number_format)
+    try:
+        if isinstance(value, (datetime, date, time)):
+            return date_text(value, number_format)
+        if isinstance(value, (int, float, Decimal)):
+            return number_text(value, number_format)
+    except (ArithmeticError, ValueError, IndexError, KeyError):
+        pass  # a format code this reader does not follow: the value as Python writes it
     return str(value)
 
 
