@@ -79,12 +79,9 @@ def date_text(value: date | datetime | time, fmt: str) -> str:
     for i, token in enumerate(tokens):
         letter = token[0].lower()
         n = len(token)
-        if token.startswith('"'):
-            out.append(token[1:-1])
-        elif token.startswith("\\"):
-            out.append(token[1])
-        elif token.startswith(("_", "*", "[")):
-            continue
+        literal = _literal(token)
+        if literal is not None:
+            out.append(literal)
         elif letter in "ye" and token[0] in "yYeE":
             out.append(
                 f"{moment.year:04d}" if n > 2 or letter == "e" else f"{moment.year % 100:02d}"
@@ -118,6 +115,18 @@ def date_text(value: date | datetime | time, fmt: str) -> str:
         else:
             out.append(token)
     return "".join(out)
+
+
+def _literal(token: str) -> str | None:
+    """The text a token of a format code shows as it is: a quoted literal, an escaped character;
+    "" for padding, fill and bracketed parts; None for a token that shows the value."""
+    if token.startswith('"'):
+        return token[1:-1]
+    if token.startswith("\\"):
+        return token[1]
+    if token.startswith(("_", "*", "[")):
+        return ""
+    return None
 
 
 def _is_minute(tokens: list[str], i: int) -> bool:
@@ -190,12 +199,9 @@ def _literals(section: str, number: str) -> str:
     out, done = [], False
     for m in _TOKEN.finditer(re.sub("(?i)general", "0", section)):
         token = m.group(0)
-        if token.startswith('"'):
-            out.append(token[1:-1])
-        elif token.startswith("\\"):
-            out.append(token[1])
-        elif token.startswith(("_", "*", "[")):
-            continue
+        literal = _literal(token)
+        if literal is not None:
+            out.append(literal)
         elif token in "0#?,." or token == "@":
             if not done:
                 out.append(number)
