@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from evaluations.exports.layout import Cell, FormData, Grid, grids_of, spread
+from evaluations.exports.layout import Cell, FormData, Grid, grids_of
 from evaluations.exports.signature_line import signature_text
 
 FONT_NAME = "宋体"

@@ -7,13 +7,14 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from ..signature_line import (
+from evaluations.exports.signature_line import (
     DEFAULT_DATE_STYLE,
     date_style,
     signature_labels,
     signature_pairs,
     signature_text,
 )
+
 from .messages import DATE_INVALID
 from .reader import _Reader
 from .recognise import SIGNATURE_ALIASES

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from evaluations.exports.xlsx_import.numformat import date_text, general, number_text
-from evaluations.exports.xlsx_import.sheet import display_text
+from workbooks.xlsx_import.numformat import date_text, general, number_text
+from workbooks.xlsx_import.sheet import display_text
 
 
 @pytest.mark.parametrize(
