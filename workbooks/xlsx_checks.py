@@ -253,9 +253,9 @@ def check_extent(archive: zipfile.ZipFile, limits: Limits) -> dict[str, bytes]:
     for name, part in parts:
         try:
             with archive.open(part) as source:
-                beyond = _scan_sheet(source, name, limits)
+                beyond, extent = _scan_sheet(source, name, limits)
             if beyond:
-                trimmed[part] = _trim_sheet(archive.read(part), limits)
+                trimmed[part] = _trim_sheet(archive.read(part), *extent)
         except KeyError:
             refuse(BROKEN.format(detail=part))
         except (ElementTree.ParseError, zipfile.BadZipFile, ValueError, OSError) as e:
@@ -263,12 +263,13 @@ def check_extent(archive: zipfile.ZipFile, limits: Limits) -> dict[str, bytes]:
     return trimmed
 
 
-def _scan_sheet(source, name: str, limits: Limits) -> bool:
-    """Refuse a sheet whose content or merges go beyond the limits; True where it has formatted
-    empty rows or cells beyond them."""
+def _scan_sheet(source, name: str, limits: Limits) -> tuple[bool, tuple[int, int]]:
+    """Refuse a sheet whose content or merges go beyond the limits. Returns whether it has
+    formatted empty rows or cells beyond them, and the last row and column of its content."""
     rows_limit, cols_limit = limits.max_rows, limits.max_columns
     declared_rows = declared_cols = 0
     row_number, merges, beyond, rows_parent = 0, 0, False, None
+    last_row = last_col = 0
     for event, element in ElementTree.iterparse(source, events=("start", "end")):
         tag = element.tag.rsplit("}", 1)[-1]
         if event == "start":
@@ -295,20 +296,21 @@ def _scan_sheet(source, name: str, limits: Limits) -> bool:
                     )
             continue
         if tag == "c":
-            rows, cols = _cell_position(element.get("r") or "")
-            rows = max(rows, row_number)
             if any(child.tag.rsplit("}", 1)[-1] in ("v", "is", "f") for child in element):
+                rows, cols = _cell_position(element.get("r") or "")
+                rows = max(rows, row_number)
                 if rows > rows_limit:
                     shown = declared_rows if declared_rows > rows_limit else f"超过 {rows_limit}"
                     refuse(TOO_MANY_ROWS.format(rows=shown, limit=rows_limit), name)
                 if cols > cols_limit:
                     shown = declared_cols if declared_cols > cols_limit else f"超过 {cols_limit}"
                     refuse(TOO_MANY_COLUMNS.format(columns=shown, limit=cols_limit), name)
-            else:
-                beyond = beyond or cols > cols_limit
+                last_row, last_col = max(last_row, rows), max(last_col, cols)
+            elif not beyond:
+                beyond = _cell_position(element.get("r") or "")[1] > cols_limit
         elif tag == "row" and rows_parent is not None:
             rows_parent.clear()  # the rows read so far: memory stays flat however long the sheet
-    return beyond
+    return beyond, (last_row, last_col)
 
 
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.DOTALL)
@@ -318,19 +320,19 @@ _CELL_COLUMN = re.compile(rb'\br="([A-Z]{1,3})\d+"')
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
 
 
-def _trim_sheet(xml: bytes, limits: Limits) -> bytes:
-    """The sheet without its formatted empty rows and cells beyond the limits (`_scan_sheet` has
-    found no content there) and without its declared dimension, which openpyxl then computes."""
+def _trim_sheet(xml: bytes, last_row: int, last_col: int) -> bytes:
+    """The sheet without its formatted empty rows and cells past its content (`_scan_sheet` has
+    found none there), and without its declared dimension, which openpyxl then computes."""
 
     def cell(match):
         column = _CELL_COLUMN.search(match.group(0))
-        if column and _cell_position(column.group(1).decode() + "1")[1] > limits.max_columns:
+        if column and _cell_position(column.group(1).decode() + "1")[1] > last_col:
             return b""
         return match.group(0)
 
     def row(match):
         number = _ROW_NUMBER.search(match.group(0)[: match.group(0).find(b">") + 1])
-        if number and int(number.group(1)) > limits.max_rows:
+        if number and int(number.group(1)) > last_row:
             return b""
         return _CELL.sub(cell, match.group(0))
 
