@@ -24,6 +24,7 @@ from workbooks.xlsx import (
     FONT_NAME,
     number_value,
     set_text,
+    style,
 )
 
 from .selectors import GRADES, STATUSES, RegionSummary, Row
@@ -55,14 +56,13 @@ def fill_sheet(ws, table: Table, *, heading: str = "") -> None:
     if ncols > 1:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     for c, name in enumerate(table.columns, start=1):
-        cell = _text(ws.cell(row=2, column=c), name)
-        cell.font, cell.alignment, cell.border = FONT_BOLD, CENTER, BORDER
+        _text(
+            style(ws.cell(row=2, column=c), font=FONT_BOLD, alignment=CENTER, border=BORDER), name
+        )
         ws.column_dimensions[get_column_letter(c)].width = 30 if c == 1 else 14
     for r, values in enumerate(table.rows, start=3):
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c)
-            _value(cell, value)
-            cell.font, cell.border, cell.alignment = FONT, BORDER, WRAP
+            _value(style(ws.cell(row=r, column=c), font=FONT, border=BORDER, alignment=WRAP), value)
     r = len(table.rows) + 4
     for note in table.notes:
         _text(ws.cell(row=r, column=1), note).font = FONT

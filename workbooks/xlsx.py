@@ -11,7 +11,9 @@ import math
 import os
 import re
 import unicodedata
+import weakref
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -19,6 +21,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -43,6 +47,46 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
+
+
+# -- cell styles, looked up once per workbook ------------------------------------------------------
+
+# openpyxl finds a style's place in the workbook by hashing the style object on every assignment
+# (recursively, field by field), which took most of the time of filling a sheet: a batch export's
+# workbook of 2,000 forms spent about 8 of its 15 seconds there. A combination's index array is
+# therefore worked out once per workbook and copied onto each further cell that takes it.
+_STYLE_ARRAYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def style(cell, *, font=None, alignment=None, border=None, number_format: str | None = None):
+    """Give a cell (new, without a style yet) these styles; returns the cell. The style objects
+    are the long-lived ones of a module (FONT, BORDER, …), which the cache keys on."""
+    arrays = _STYLE_ARRAYS.setdefault(cell.parent.parent, {})
+    key = (id(font), id(alignment), id(border), number_format)
+    known = arrays.get(key)
+    if known is None:
+        if font is not None:
+            cell.font = font
+        if alignment is not None:
+            cell.alignment = alignment
+        if border is not None:
+            cell.border = border
+        if number_format is not None:
+            cell.number_format = number_format
+        # The objects are kept with their array, so their ids stay theirs while the key lives.
+        arrays[key] = (copy(cell._style), font, alignment, border)
+    else:
+        cell._style = copy(known[0])
+    return cell
+
+
+def merge(ws, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+    """Merge a range whose cells get their borders from the caller (every grid cell is given
+    BORDER; a title line has none). openpyxl's merge_cells also re-derives the range's edge
+    borders from its first cell, a second pass over the range that changes nothing here."""
+    ref = CellRange(min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row).coord
+    ws.merged_cells.add(MergedCellRange(ws, ref))
+
 
 # A text starting with one of these is a formula to Excel when retyped; written as a string and
 # marked with Excel's quote prefix, it stays the text a person typed.
@@ -182,11 +226,10 @@ def _column_widths(widths: tuple[int, ...]) -> list[float]:
 
 def _line(ws, r: int, ncols: int, text: str, font, alignment, *, height: float) -> int:
     """A row with one text merged across the full width (title, year line, footnotes)."""
-    cell = ws.cell(row=r, column=1)
+    cell = style(ws.cell(row=r, column=1), font=font, alignment=alignment)
     set_text(cell, text)
-    cell.font, cell.alignment = font, alignment
     if ncols > 1:
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        merge(ws, r, 1, r, ncols)
     ws.row_dimensions[r].height = height
     return r + 1
 
@@ -197,19 +240,16 @@ def _write_grid(ws, grid: Grid, first: int, widths: list[float]) -> list[float]:
     held: dict[int, set[int]] = {}
     heights = [LINE_HEIGHT + 6] * len(grid.rows)
     tall: list[tuple[int, int, float]] = []  # merged-down cells: first row, rows, points needed
+    written: set[tuple[int, int]] = set()
     for i, row in enumerate(grid.rows):
         col = 0
         for cell in row.cells:
             while col in held.get(i, ()):
                 col += 1
             _write_cell(ws.cell(row=first + i, column=col + 1), cell, row.section)
+            written.add((first + i, col + 1))
             if cell.colspan > 1 or cell.rowspan > 1:
-                ws.merge_cells(
-                    start_row=first + i,
-                    start_column=col + 1,
-                    end_row=first + i + cell.rowspan - 1,
-                    end_column=col + cell.colspan,
-                )
+                merge(ws, first + i, col + 1, first + i + cell.rowspan - 1, col + cell.colspan)
             for below in range(i + 1, i + cell.rowspan):
                 held.setdefault(below, set()).update(range(col, col + cell.colspan))
             needed = _lines(cell.text, sum(widths[col : col + cell.colspan])) * LINE_HEIGHT + 6
@@ -223,30 +263,33 @@ def _write_grid(ws, grid: Grid, first: int, widths: list[float]) -> list[float]:
         short = needed - sum(heights[i : i + n])
         if short > 0:
             heights[i + n - 1] += short
-    # Every cell of the grid gets its border, inside merged ranges too, or Excel draws gaps.
-    for row in ws.iter_rows(
-        min_row=first, max_row=first + len(grid.rows) - 1, min_col=1, max_col=ncols
-    ):
-        for c in row:
-            c.border = BORDER
+    # Every cell of the grid has its border (given in _write_cell), the cells a merge covers
+    # too, or Excel draws gaps.
+    for r in range(first, first + len(grid.rows)):
+        for c in range(1, ncols + 1):
+            if (r, c) not in written:
+                style(ws.cell(row=r, column=c), border=BORDER)
     return heights
 
 
 def _write_cell(target, cell: Cell, section: str) -> None:
-    if cell.kind == "number" and cell.value is not None:
-        target.value = number_value(cell.value)
-        target.number_format = cell.number_format or "General"
-    else:
-        set_text(target, cell.text)
-    if cell.kind == "head":
-        target.font = FONT_BOLD
-    else:
-        target.font = FONT
     if cell.kind == "text":
         long_text = section in ("goals", "text")
-        target.alignment = LEFT_TOP if long_text and cell.text else LEFT
+        alignment = LEFT_TOP if long_text and cell.text else LEFT
     else:
-        target.alignment = CENTER
+        alignment = CENTER
+    number = cell.kind == "number" and cell.value is not None
+    style(
+        target,
+        font=FONT_BOLD if cell.kind == "head" else FONT,
+        alignment=alignment,
+        border=BORDER,
+        number_format=(cell.number_format or "General") if number else None,
+    )
+    if number:
+        target.value = number_value(cell.value)
+    else:
+        set_text(target, cell.text)
 
 
 def number_value(value: Decimal) -> Decimal | int:
