@@ -9,8 +9,8 @@ media folder, migrates, loads the demo, approves the demo's 自治区本级 form
 for each worker count, with no stored PDF (cold: every form is rendered, as for forms approved
 before the workers rendered at 通过), it asks for the export as the region's reviewer, starts that
 many `manage.py db_worker` processes and times the request until the zip is done. The chunks
-(summaries.services.CHUNK_SIZE forms each) are taken by whichever worker is free; the last one
-queues the assembly. With --warm it times the export once more with every PDF already stored
+(summaries.services.CHUNK_SIZE forms each) and the workbook are taken by whichever worker is free;
+the last part to finish queues the assembly. With --warm it times the export once more with every PDF already stored
 (the usual case, the worker having rendered each form at 通过) on one worker.
 
 Other programs sharing the CPU change the seconds; compare the ratio of one run.

@@ -1,6 +1,7 @@
-"""Batch export, the worker's side: each chunk's PDFs into the shared storage, then the zip with
-its workbook. The request (summaries.services.batch_export_request) queues the chunks; the tasks
-(summaries.tasks) run these functions and chain the assembly after the last chunk."""
+"""Batch export, the worker's side: each chunk's PDFs into the shared storage and, as one more
+task beside them, the workbook; then the zip. The request (summaries.services.batch_export_request)
+queues the workbook and the chunks; the tasks (summaries.tasks) run these functions, and whichever
+finishes last queues the assembly, which only puts the stored parts together."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import zipfile
 from io import BytesIO
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,8 +62,8 @@ def _approved(ids) -> list[Evaluation]:
 def export_chunk(*, export_id: int, start: int, stop: int) -> tuple[int, bool]:
     """One chunk of an export (`evaluation_ids[start:stop]`): make sure each form's PDF is in the
     shared storage, counting every form on the export as it goes. Returns how many forms it
-    rendered or found, and whether its count reached the export's total — exactly one chunk's
-    does, and its task then queues the assembly (summaries.tasks)."""
+    rendered or found, and whether its count completed the export (see _count): its task then
+    queues the assembly (summaries.tasks)."""
     export = BatchExport.objects.get(pk=export_id)
     if export.is_finished:
         return 0, False  # failed elsewhere, or already built
@@ -86,14 +88,43 @@ def export_chunk(*, export_id: int, start: int, stop: int) -> tuple[int, bool]:
 
 def _count(export_id: int, n: int) -> bool:
     """Add n to the export's done forms under its row lock; True for the count that reaches the
-    total (exactly one)."""
+    total with the workbook already stored (or none to wait for): exactly one part of the export
+    sees it complete, a chunk here or the workbook in export_workbook."""
     with transaction.atomic():
         export = BatchExport.objects.select_for_update().get(pk=export_id)
         if export.is_finished:
             return False
         export.done += n
         export.save(update_fields=["done"])
-        return export.done == export.total
+        return export.done == export.total and (bool(export.workbook) or not export.workbook_queued)
+
+
+def export_workbook(*, export_id: int) -> bool:
+    """The export's workbook, built from the forms approved now and stored beside the chunks'
+    PDFs, so that a second worker builds it while the first renders. Returns True when it is the
+    last part to finish (its task then queues the assembly)."""
+    export = BatchExport.objects.select_related("region", "year").get(pk=export_id)
+    if export.is_finished:
+        return False
+    BatchExport.objects.filter(pk=export_id, status=BatchExport.Status.QUEUED).update(
+        status=BatchExport.Status.RUNNING, started_at=timezone.now()
+    )
+    try:
+        evaluations = _approved(export.evaluation_ids)
+        content = _workbook(export, evaluations)
+        export.workbook.save(_workbook_name(export), ContentFile(content), save=False)
+    except Exception as e:
+        _fail(export, e)
+        raise
+    with transaction.atomic():
+        locked = BatchExport.objects.select_for_update().get(pk=export_id)
+        if locked.is_finished:
+            export.workbook.delete(save=False)
+            return False
+        locked.workbook = export.workbook.name
+        locked.workbook_forms = [[e.pk, e.version] for e in evaluations]
+        locked.save(update_fields=["workbook", "workbook_forms"])
+        return locked.done >= locked.total
 
 
 def export_assemble(*, export_id: int) -> str:
@@ -114,8 +145,8 @@ def export_assemble(*, export_id: int) -> str:
 
 
 def export_build(*, export_id: int) -> str:
-    """Build a whole export in this process: every chunk, then the zip (one worker, or a script).
-    Returns the stored file's name."""
+    """Build a whole export in this process: every chunk, then the zip with its workbook (one
+    worker, or a script). Returns the stored file's name."""
     export = BatchExport.objects.get(pk=export_id)
     ids = export.evaluation_ids
     for start in range(0, len(ids), CHUNK_SIZE):
@@ -124,8 +155,9 @@ def export_build(*, export_id: int) -> str:
 
 
 def _build(export: BatchExport) -> str:
-    """The zip (PDF/<form>.pdf, and one workbook with a summary sheet and a sheet per table of
-    every form: one for most forms, 指标表 and 基础数据表 for a 部门整体 form)."""
+    """The zip: PDF/<form>.pdf for each form, and the workbook (_workbook). Both are stored
+    uncompressed: a PDF's streams and the workbook are compressed already, so deflating them
+    again only costs time."""
     evaluations = _approved(export.evaluation_ids)
     _progress(
         export,
@@ -133,62 +165,77 @@ def _build(export: BatchExport) -> str:
         done=len(evaluations),
         evaluation_ids=[e.pk for e in evaluations],
     )
-    base = export.download_name.removesuffix(".zip")
+    if export.workbook and export.workbook_forms == [[e.pk, e.version] for e in evaluations]:
+        with export.workbook.open("rb") as f:
+            workbook = f.read()
+    else:  # none built beside the chunks, or a form has moved since it was
+        workbook = _workbook(export, evaluations)
     used_stems: set[str] = set()
-    used_sheets = {SUMMARY_SHEET.casefold()}
-    grids, sheets, rows = [], [], []
     with tempfile.TemporaryFile() as tmp:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-            for i, evaluation in enumerate(evaluations, start=1):
-                score = evaluation_score(evaluation)
-                tables = build_grids(form_data(evaluation, score))
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
+            for evaluation in evaluations:
                 stem = file_stem(evaluation)
                 if stem.casefold() in used_stems:
                     stem = f"{stem}_{evaluation.pk}"
                 used_stems.add(stem.casefold())
                 # Stored by the chunks (or at 通过); rendered here only if it has gone since.
                 zf.writestr(f"PDF/{stem}.pdf", printed.pdf_for(evaluation))
-                # Every table of the form gets its sheet (部门整体: 指标表, then 基础数据表).
-                names = form_sheet_names(
-                    evaluation.project_name, tables, used_sheets, fallback=f"表{i}"
-                )
-                grids += tables
-                sheets += names
-                rows.append(_summary_row(i, "\n".join(names), evaluation, score))
-            table = Table(
-                "batch",
-                SUMMARY_SHEET,
-                (
-                    "序号",
-                    "工作表",
-                    "区划",
-                    "单位",
-                    "项目名称",
-                    "表样",
-                    "全年预算数（万元）",
-                    "全年执行数（万元）",
-                    "执行率",
-                    "总分",
-                    "等级",
-                    "审核人",
-                    "审核日期",
-                ),
-                rows,
-                (f"共 {len(rows)} 张已审核自评表；PDF 在压缩包的 PDF 文件夹中。",),
-            )
-            heading = f"{export.year.year}年度 {export.region.name} 已审核自评表汇总"
-            workbook = BytesIO()
-            write_xlsx_many(
-                grids,
-                workbook,
-                sheets,
-                first_sheet=(SUMMARY_SHEET, lambda ws: fill_sheet(ws, table, heading=heading)),
-            )
-            zf.writestr(f"{base}.xlsx", workbook.getvalue())
+            zf.writestr(_workbook_name(export), workbook)
         tmp.seek(0)
         export.file.save(export.download_name, File(tmp), save=False)
     BatchExport.objects.filter(pk=export.pk).update(file=export.file.name)
+    if export.workbook:  # in the zip now
+        export.workbook.delete(save=False)
+        BatchExport.objects.filter(pk=export.pk).update(workbook="")
     return export.file.name
+
+
+def _workbook_name(export: BatchExport) -> str:
+    return export.download_name.removesuffix(".zip") + ".xlsx"
+
+
+def _workbook(export: BatchExport, evaluations: list[Evaluation]) -> bytes:
+    """One workbook with a summary sheet and a sheet per table of every form: one for most forms,
+    指标表 and 基础数据表 for a 部门整体 form."""
+    used_sheets = {SUMMARY_SHEET.casefold()}
+    grids, sheets, rows = [], [], []
+    for i, evaluation in enumerate(evaluations, start=1):
+        score = evaluation_score(evaluation)
+        tables = build_grids(form_data(evaluation, score))
+        names = form_sheet_names(evaluation.project_name, tables, used_sheets, fallback=f"表{i}")
+        grids += tables
+        sheets += names
+        rows.append(_summary_row(i, "\n".join(names), evaluation, score))
+    table = Table(
+        "batch",
+        SUMMARY_SHEET,
+        (
+            "序号",
+            "工作表",
+            "区划",
+            "单位",
+            "项目名称",
+            "表样",
+            "全年预算数（万元）",
+            "全年执行数（万元）",
+            "执行率",
+            "总分",
+            "等级",
+            "审核人",
+            "审核日期",
+        ),
+        rows,
+        (f"共 {len(rows)} 张已审核自评表；PDF 在压缩包的 PDF 文件夹中。",),
+    )
+    heading = f"{export.year.year}年度 {export.region.name} 已审核自评表汇总"
+    workbook = BytesIO()
+    write_xlsx_many(
+        grids,
+        workbook,
+        sheets,
+        first_sheet=(SUMMARY_SHEET, lambda ws: fill_sheet(ws, table, heading=heading)),
+    )
+    return workbook.getvalue()
 
 
 def _summary_row(i: int, sheet: str, evaluation: Evaluation, score) -> tuple:

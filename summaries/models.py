@@ -16,7 +16,8 @@ def export_path(instance: BatchExport, filename: str) -> str:
 class BatchExport(models.Model):
     """One zip of PDFs and one workbook for a region's approved forms of a year, built by the
     background tasks `summaries.tasks.batch_export_chunk` (any number of workers, a chunk of
-    forms each) and `batch_export_assemble`, which record their progress here."""
+    forms each), `batch_export_workbook` (the workbook, beside the chunks) and
+    `batch_export_assemble`, which record their progress here."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -43,6 +44,12 @@ class BatchExport(models.Model):
     # anyone else may download it only if every one of them is in their own scope.
     evaluation_ids = models.JSONField("自评表", default=list, blank=True)
     file = models.FileField("文件", upload_to=export_path, blank=True, max_length=300)
+    # The workbook, built by its own task while the chunks render (where one was queued: exports
+    # asked for before there was one get theirs at the assembly), and the forms it holds as
+    # [id, version] pairs: the zip takes it only if those are still the approved forms.
+    workbook_queued = models.BooleanField("工作簿单独生成", default=False)
+    workbook = models.FileField("工作簿", upload_to=export_path, blank=True, max_length=300)
+    workbook_forms = models.JSONField("工作簿中的自评表", default=list, blank=True)
     error = models.TextField("错误信息", blank=True)
     task_id = models.CharField("任务编号", max_length=64, blank=True)
     created_at = models.DateTimeField("申请时间", default=timezone.now)

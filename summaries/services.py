@@ -135,8 +135,9 @@ def batch_export_request(*, user, region: Region, year: Year) -> BatchExport:
 
     The forms are split into chunks of batch.CHUNK_SIZE, each a task any worker takes: a chunk puts
     its forms' PDFs in the shared storage (evaluations.printed; already there for forms approved
-    since the worker started rendering at 通过). The worker that finishes the last chunk queues
-    the assembly of the zip. Everything is queued once the request commits.
+    since the worker started rendering at 通过). The workbook is one more task, queued first, so
+    that it is built while the chunks render. The worker that finishes the last of these parts
+    queues the assembly of the zip. Everything is queued once the request commits.
 
     A second request while the user's export of the same region and year is still queued or
     running returns that one instead of starting another (a double click is not two exports).
@@ -150,8 +151,14 @@ def batch_export_request(*, user, region: Region, year: Year) -> BatchExport:
     if not ids:
         raise ExportError(NOTHING_TO_EXPORT.format(year=year.year, region=region.name))
     export = BatchExport.objects.create(
-        requested_by=user, region=region, year=year, evaluation_ids=ids, total=len(ids)
+        requested_by=user,
+        region=region,
+        year=year,
+        evaluation_ids=ids,
+        total=len(ids),
+        workbook_queued=True,
     )
+    enqueue_on_commit(tasks.batch_export_workbook, export.pk)
     for start in range(0, len(ids), CHUNK_SIZE):
         enqueue_on_commit(tasks.batch_export_chunk, export.pk, start, start + CHUNK_SIZE)
     return export

@@ -18,10 +18,10 @@ from demo.loaders import load_demo
 from evaluations import services as evaluation_services
 from evaluations.exports import pdf as pdf_export
 from evaluations.models import Evaluation, Region, Year
-from summaries import services
+from summaries import batch, services
 from summaries.models import BatchExport
 from tests.conftest import make_evaluation
-from tests.summaries.conftest import set_status
+from tests.summaries.conftest import project_form, set_status
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_batch_export_runs_through_the_worker_and_downloads_as_a_zip(client, med
 
     run_worker()
 
-    # Two chunks, each a task any worker could take, then one assembly.
+    # Two chunks and the workbook, each a task any worker could take, then one assembly.
     ran = sorted(
         DBTaskResult.objects.filter(
             status="SUCCESSFUL", task_path__startswith="summaries."
@@ -84,6 +84,7 @@ def test_batch_export_runs_through_the_worker_and_downloads_as_a_zip(client, med
         "summaries.tasks.batch_export_assemble",
         "summaries.tasks.batch_export_chunk",
         "summaries.tasks.batch_export_chunk",
+        "summaries.tasks.batch_export_workbook",
     ]
     status = client.get(status_url).json()
     assert status["status"] == "done", status["error"]
@@ -116,6 +117,72 @@ def test_batch_export_runs_through_the_worker_and_downloads_as_a_zip(client, med
     assert {r[4] for r in rows} == set(approved)
     assert all(r[1] in wb.sheetnames for r in rows)  # the summary names each form's sheet
     assert all(r[10] is None for r in rows)  # forms without points have no grade
+    # The workbook built beside the chunks is the one in the zip, and is not kept twice.
+    export.refresh_from_db()
+    assert not export.workbook and export.workbook_forms
+    assert not list((media / "batch_exports" / str(export.pk)).glob("*.xlsx"))
+
+
+def summary_projects(archive: zipfile.ZipFile) -> list[str]:
+    [book] = [n for n in archive.namelist() if n.endswith(".xlsx")]
+    wb = load_workbook(BytesIO(archive.read(book)))
+    return [r[4] for r in wb["汇总"].iter_rows(min_row=3, values_only=True) if r[4]]
+
+
+@pytest.mark.parametrize("workbook_last", [False, True])
+def test_the_export_completes_whichever_part_finishes_last(
+    cast, region_forms, media, workbook_last
+):
+    """The workbook is built by a task of its own beside the chunks; the last part to finish, a
+    chunk or the workbook, completes the export (and its task queues the assembly)."""
+    export = services.batch_export_request(
+        user=cast.reviewer, region=cast.regions.shule, year=cast.year
+    )
+    if workbook_last:
+        assert batch.export_chunk(export_id=export.pk, start=0, stop=25) == (1, False)
+        assert batch.export_workbook(export_id=export.pk) is True
+    else:
+        assert batch.export_workbook(export_id=export.pk) is False
+        assert batch.export_chunk(export_id=export.pk, start=0, stop=25) == (1, True)
+    batch.export_assemble(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == BatchExport.Status.DONE
+    archive = built_zip(export)
+    assert summary_projects(archive) == ["项目A"]
+    assert [n for n in archive.namelist() if n.startswith("PDF/")] == [
+        "PDF/2020_疏勒县医疗保障局_项目A.pdf"
+    ]
+
+
+def test_a_form_reopened_after_the_workbook_was_built_is_left_out_of_it_too(
+    cast, region_forms, media
+):
+    a = region_forms.a
+    c = project_form(
+        cast.preparer,
+        cast.year,
+        "项目F",
+        budget="10",
+        actual="10",
+        status=Evaluation.Status.APPROVED,
+        lines=[("产出指标", "参保人数", "≥10人", "10", 90)],
+    )
+    export = services.batch_export_request(
+        user=cast.reviewer, region=cast.regions.shule, year=cast.year
+    )
+    batch.export_workbook(export_id=export.pk)
+    export.refresh_from_db()
+    assert sorted(pk for pk, _version in export.workbook_forms) == sorted([a.pk, c.pk])
+    evaluation_services.evaluation_transition(
+        evaluation_id=c.pk, user=cast.reviewer, action="reopen", reason="数据需更正"
+    )
+    services.batch_export_build(export_id=export.pk)
+    archive = built_zip(export)
+    # The zip and its workbook agree: the reopened form is in neither.
+    assert summary_projects(archive) == ["项目A"]
+    assert [n for n in archive.namelist() if n.startswith("PDF/")] == [
+        "PDF/2020_疏勒县医疗保障局_项目A.pdf"
+    ]
 
 
 DEPARTMENT = "桃源县城镇职工医疗保险管理服务中心"  # the demo's 部门整体 form (指标表 + 基础数据表)
