@@ -42,18 +42,24 @@ PERCENT_ERRORS = {
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?", re.ASCII)
 
 
-def _normalise_number(value):
-    """Accept what people paste from Excel or type with a Chinese IME: full-width digits,
-    thousands separators and surrounding spaces (１１,４３１．６２ → 11431.62). Anything else that
-    Python's Decimal would read ("12 34", "1_000", "1E+2", "١٢") is refused as not a number."""
-    if not isinstance(value, str):
-        return value
-    value = unicodedata.normalize("NFKC", value).strip()
-    if not value:
-        return value
+def typed_number(text: str) -> str | None:
+    """The number in what people paste from Excel or type with a Chinese IME, as Decimal reads
+    it: full-width digits, thousands separators and surrounding spaces accepted
+    (１１,４３１．６２ → "11431.62"). Anything else that Python's Decimal would read ("12 34",
+    "1_000", "1E+2", "١٢") is not a number: None. The edit page and the workbook import both
+    read typed numbers with it."""
+    value = unicodedata.normalize("NFKC", text).strip()
     if not _NUMBER.fullmatch(value) or not any(c.isdigit() for c in value):
-        return _NOT_A_NUMBER
+        return None
     return value.replace(",", "")
+
+
+def _normalise_number(value):
+    """A typed number for DecimalField (see typed_number); refused as not a number otherwise."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    number = typed_number(value)
+    return _NOT_A_NUMBER if number is None else number
 
 
 # Passed on to DecimalField.to_python, which refuses it with the field's "invalid" message.

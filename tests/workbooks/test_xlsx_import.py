@@ -552,6 +552,12 @@ def test_text_in_an_amount_cell_goes_to_other_content_with_a_note(db):
         (1.23456, "金额最多保留四位小数，实际为「1.23456」。"),
         ("3,180.50", None),
         ("１２.５", None),
+        # What Python's Decimal would read but a clerk did not type as one number: refused,
+        # as on the edit page.
+        *(
+            (text, f"应为金额（数字，单位：万元），实际为「{text}」。")
+            for text in ("12 34", "1_000", "1e2", "١٢٣", "1,2,3")
+        ),
         (
             "=C8",
             "应为金额（数字，单位：万元），实际为公式「=C8」。文件中没有保存它的计算结果，"

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from functools import cached_property
 
+from evaluations.forms.fields import typed_number
 from evaluations.templates_def import TemplateDef
 
 from ..xlsx_checks import CellError
@@ -94,10 +96,11 @@ class _Reader:
                 return (-number if raw < 0 < number else number), text
             return Decimal(format(raw, ".15g")) if isinstance(raw, float) else Decimal(raw), text
         if isinstance(raw, str):
-            cleaned = re.sub(r"[\s,，]", "", unicodedata.normalize("NFKC", raw))
-            cleaned = cleaned.removesuffix("万元").removesuffix("万")
-            if re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
-                return Decimal(cleaned), text
+            # Typed as text: read as the edit page reads it (typed_number), a 万元 after it allowed.
+            folded = unicodedata.normalize("NFKC", raw).strip()
+            number = typed_number(folded.removesuffix("万元").removesuffix("万"))
+            if number is not None:
+                return Decimal(number), text
         return None, text
 
     def _formula(self, r: int, c: int, kind: str) -> bool:
@@ -229,12 +232,16 @@ class _Reader:
                 return True
         return False
 
+    @cached_property
+    def _form_starts(self) -> set[str]:
+        return {norm(self.t.title)} | {
+            norm(label) for f in self.t.header_fields for label in header_labels(self.t, f.key)
+        }
+
     def _another_form(self, r: int, last_col: int) -> bool:
         """A row that starts another form on the sheet: its title or one of its head labels
         (项目名称 …) where the lines of this one would go on."""
-        starts = {norm(self.t.title)} | {
-            norm(label) for f in self.t.header_fields for label in header_labels(self.t, f.key)
-        }
+        starts = self._form_starts
         return any(norm(self.sheet.text(r, c)) in starts for c in range(1, last_col + 1))
 
     def _signature_match(self, text: str):
