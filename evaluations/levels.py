@@ -75,8 +75,9 @@ def group_key(template: TemplateDef, level1: object, level2: object) -> tuple[st
     """The (一级, 二级) group a line belongs to by meaning, for numbering and grouping lines."""
     level = level_of(template, level1)
     slot = level2_of(level, level2) if level is not None else None
+    key = level.name if level is not None else level1_key(template, level1)
     text = level2 if isinstance(level2, str) else ""
-    return level1_key(template, level1), slot or canonical_level2(text) or text.strip()
+    return key, slot or canonical_level2(text) or text.strip()
 
 
 def print_order[Line](

@@ -57,8 +57,6 @@ LINE_FIELDS = (
     "score_reason",
     "deviation",
     "qualitative_percent",
-    "nature",
-    "measure_unit",
 )
 
 REFUSED = "审核人只退回了{open}，其余部分不能修改：{problems}。没有保存任何内容。"

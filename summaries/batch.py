@@ -59,6 +59,18 @@ def _approved(ids) -> list[Evaluation]:
     )
 
 
+def _start(export_id: int) -> None:
+    """The first part of an export to run marks it running."""
+    BatchExport.objects.filter(pk=export_id, status=BatchExport.Status.QUEUED).update(
+        status=BatchExport.Status.RUNNING, started_at=timezone.now()
+    )
+
+
+def _versions(evaluations: list[Evaluation]) -> list[list[int]]:
+    """The forms as [id, version] pairs, as BatchExport.workbook_forms keeps them."""
+    return [[e.pk, e.version] for e in evaluations]
+
+
 def export_chunk(*, export_id: int, start: int, stop: int) -> tuple[int, bool]:
     """One chunk of an export (`evaluation_ids[start:stop]`): make sure each form's PDF is in the
     shared storage, counting every form on the export as it goes. Returns how many forms it
@@ -67,9 +79,7 @@ def export_chunk(*, export_id: int, start: int, stop: int) -> tuple[int, bool]:
     export = BatchExport.objects.get(pk=export_id)
     if export.is_finished:
         return 0, False  # failed elsewhere, or already built
-    BatchExport.objects.filter(pk=export_id, status=BatchExport.Status.QUEUED).update(
-        status=BatchExport.Status.RUNNING, started_at=timezone.now()
-    )
+    _start(export_id)
     forms = _approved(export.evaluation_ids[start:stop])
     complete = False
     try:
@@ -106,9 +116,7 @@ def export_workbook(*, export_id: int) -> bool:
     export = BatchExport.objects.select_related("region", "year").get(pk=export_id)
     if export.is_finished:
         return False
-    BatchExport.objects.filter(pk=export_id, status=BatchExport.Status.QUEUED).update(
-        status=BatchExport.Status.RUNNING, started_at=timezone.now()
-    )
+    _start(export_id)
     try:
         evaluations = _approved(export.evaluation_ids)
         content = _workbook(export, evaluations)
@@ -122,7 +130,7 @@ def export_workbook(*, export_id: int) -> bool:
             export.workbook.delete(save=False)
             return False
         locked.workbook = export.workbook.name
-        locked.workbook_forms = [[e.pk, e.version] for e in evaluations]
+        locked.workbook_forms = _versions(evaluations)
         locked.save(update_fields=["workbook", "workbook_forms"])
         return locked.done >= locked.total
 
@@ -133,8 +141,7 @@ def export_assemble(*, export_id: int) -> str:
     export = BatchExport.objects.select_related("region", "year").get(pk=export_id)
     if export.status == BatchExport.Status.DONE:
         return export.file.name
-    if export.status == BatchExport.Status.QUEUED:
-        _progress(export, status=BatchExport.Status.RUNNING, started_at=timezone.now())
+    _start(export.pk)
     try:
         name = _build(export)
     except Exception as e:
@@ -165,7 +172,7 @@ def _build(export: BatchExport) -> str:
         done=len(evaluations),
         evaluation_ids=[e.pk for e in evaluations],
     )
-    if export.workbook and export.workbook_forms == [[e.pk, e.version] for e in evaluations]:
+    if export.workbook and export.workbook_forms == _versions(evaluations):
         with export.workbook.open("rb") as f:
             workbook = f.read()
     else:  # none built beside the chunks, or a form has moved since it was

@@ -15,8 +15,11 @@ def import_parse(*, data: bytes, unit, limits, year: int | None):
     parsed = xlsx_import.parse_workbook(data, limits, year=year)
     if parsed.recognised or unit is None:
         return parsed
-    sheets = mapped.sheets_of(data, limits)
-    for remembered in ImportMapping.objects.filter(unit=unit):
+    remembered_mappings = list(ImportMapping.objects.filter(unit=unit))
+    if not remembered_mappings:
+        return parsed
+    sheets = mapped.sheets_of(data, limits)  # read again only where there is one to try
+    for remembered in remembered_mappings:
         index = int(remembered.mapping.get("sheet") or 0)
         if index < len(sheets) and mapped.matches(sheets[index], remembered.anchors):
             try:

@@ -80,7 +80,7 @@ def style(cell, *, font=None, alignment=None, border=None, number_format: str | 
     return cell
 
 
-def merge(ws, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+def _merge(ws, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
     """Merge a range whose cells get their borders from the caller (every grid cell is given
     BORDER; a title line has none). openpyxl's merge_cells also re-derives the range's edge
     borders from its first cell, a second pass over the range that changes nothing here."""
@@ -229,7 +229,7 @@ def _line(ws, r: int, ncols: int, text: str, font, alignment, *, height: float) 
     cell = style(ws.cell(row=r, column=1), font=font, alignment=alignment)
     set_text(cell, text)
     if ncols > 1:
-        merge(ws, r, 1, r, ncols)
+        _merge(ws, r, 1, r, ncols)
     ws.row_dimensions[r].height = height
     return r + 1
 
@@ -249,7 +249,7 @@ def _write_grid(ws, grid: Grid, first: int, widths: list[float]) -> list[float]:
             _write_cell(ws.cell(row=first + i, column=col + 1), cell, row.section)
             written.add((first + i, col + 1))
             if cell.colspan > 1 or cell.rowspan > 1:
-                merge(ws, first + i, col + 1, first + i + cell.rowspan - 1, col + cell.colspan)
+                _merge(ws, first + i, col + 1, first + i + cell.rowspan - 1, col + cell.colspan)
             for below in range(i + 1, i + cell.rowspan):
                 held.setdefault(below, set()).update(range(col, col + cell.colspan))
             needed = _lines(cell.text, sum(widths[col : col + cell.colspan])) * LINE_HEIGHT + 6

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from .signature_line import styled_date
+
 # The most decimals an amount keeps (models.AMOUNT); a computed figure is rounded to them.
 _AMOUNT_QUANTUM = Decimal("0.0001")
 # The most decimals a 分值 or 得分 keeps (models.POINTS).
@@ -81,7 +83,7 @@ def number_format_of(text: str) -> str:
 
 
 def format_date(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+    return styled_date(value)
 
 
 def rate_of(budget: Decimal | None, actual: Decimal | None) -> Decimal | None:

@@ -39,21 +39,12 @@ def date_style(text: str, value: date) -> str:
     return style if styled_date(value, style) == text else ""
 
 
-def signature_labels(template) -> dict[str, str]:
-    """Each item's label: the template's, 审核人 and 审核日期 where it names none."""
-    return {
-        "signer_reviewer": "审核人",
-        "signer_reviewer_date": "审核日期",
-        **template.signature_labels,
-    }
-
-
 def signature_pairs(template, wording: dict[str, str], values: dict) -> tuple[tuple[str, str], ...]:
     """The line's (label, text) pairs from `values` (texts, and dates for DATES): 填表人, 联系电话,
     填报日期 and, where the form names one, its 审核人 and date after the 填表人. A form that
     states its own line has its items in its order, labelled as it labels them, each date
     written its way, and any other item filled in since after them."""
-    labels = signature_labels(template)
+    labels = template.signature_labels
     order = wording.get("signature.order", "").split()
     if order:
         keys = [key for key in order if key in KEYS]

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from ..exports.figures import POINT_DECIMALS, typed_decimals
+from ..exports.figures import rate_of as execution_rate
 from ..templates_def import TEMPLATE_CHOICES, get_template
 from .regions import Unit, Year
 
@@ -273,12 +274,6 @@ def points_as_typed(value: Decimal | None, places: int | None) -> Decimal | None
         return with_places(value, places or 0)
     value = value.normalize()
     return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
-
-
-def execution_rate(budget: Decimal | None, actual: Decimal | None) -> Decimal | None:
-    if budget is None or actual is None or budget == 0:
-        return None
-    return actual / budget
 
 
 class IndicatorLine(TypedPoints, models.Model):

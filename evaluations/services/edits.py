@@ -51,8 +51,6 @@ class LineInput:
     qualitative_percent: Decimal | None = None
     criteria: str = ""
     rule_key: str = ""
-    nature: str = ""
-    measure_unit: str = ""
 
 
 LINE_FIELDS = (*partial.LINE_FIELDS, "criteria", "rule_key")

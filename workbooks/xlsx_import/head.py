@@ -28,13 +28,14 @@ class _HeadReader(_Reader):
         found: dict[str, tuple[int, int, str]] = {}
         in_cell: dict[str, str] = {}
         for f in t.header_fields:
-            for label in header_labels(t, f.key):
+            labels = header_labels(t, f.key)
+            for label in labels:
                 hits = sheet.find(label, rows)
                 if hits:
                     r, c = hits[0]
                     if f.key not in found or (r, c) < found[f.key][:2]:
                         found[f.key] = (r, c, label)
-            for label in header_labels(t, f.key) if f.key not in found else ():
+            for label in labels if f.key not in found else ():
                 hits = sheet.find_with_value(label, rows)
                 if hits:
                     found[f.key] = hits[0][:2] + (label,)

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from evaluations.exports.signature_line import (
     DEFAULT_DATE_STYLE,
     date_style,
-    signature_labels,
     signature_pairs,
     signature_text,
 )
@@ -108,7 +107,7 @@ class _SignatureReader(_Reader):
     def _keep_wording(self, found: dict, typed: dict, valued: list[tuple[int, int]]) -> None:
         """The line's order, labels and date style in `wording`; a cell the printed line does not
         show as typed goes back to 其他内容."""
-        defaults = signature_labels(self.t)
+        defaults = self.t.signature_labels
         values = {}
         for key, (label, value) in typed.items():
             name = _FIELDS[key]
