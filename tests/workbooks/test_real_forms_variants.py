@@ -83,6 +83,7 @@ def test_a_variant_saved_unchanged_from_its_edit_page_prints_the_same(entry, cas
 
     assert response.status_code == 302
     ev.refresh_from_db()
+    assert ev.version == 2  # saved, not turned away
     assert cells(xlsx_of(ev)) == cells(before)
 
 
@@ -94,7 +95,7 @@ def test_formulas_are_read_as_the_results_excel_saved_with_them():
 
     total = form.funds["total"]
     assert (total.budget_initial, total.budget, total.actual) == (100, 100, 100)
-    assert form.stated_figures.get("fund.total.rate", "100%") == "100%"
+    assert form.stated_figures["fund.total.rate"] == "100%"
     assert form.notes == ()
     scores = parsed("formulas_scores.xlsx")
     assert scores.budget_score == Decimal("8.62")
