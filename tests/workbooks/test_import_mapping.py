@@ -111,3 +111,16 @@ def test_a_mapping_naming_a_cell_wrongly_says_so_and_imports_nothing(client, cas
     assert response.status_code == 400
     assert "单元格“第二行”的写法不对，应如 B3。" in response.content.decode()
     assert not Evaluation.objects.exists()
+
+
+def test_a_mapping_is_remembered_for_its_unit_only(client, cast):
+    client.login(username=cast.preparer.username, password=PASSWORD)
+    upload(client, cast.year, listed_layout())
+    client.post(MAP_URL, MAPPING)
+    client.logout()
+
+    client.login(username=cast.far_preparer.username, password=PASSWORD)  # 英吉沙县医疗保障局
+    response = upload(client, cast.year, listed_layout("农村公路养护补助"))
+
+    assert response.url == MAP_URL  # asked to map it: another unit's mapping is not theirs
+    assert not Evaluation.objects.filter(project_name="农村公路养护补助").exists()

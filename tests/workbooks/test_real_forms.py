@@ -234,3 +234,14 @@ def test_a_transfer_form_typed_off_the_corner_with_a_blank_signature_line_reads_
     assert parsed.signature == {"preparer": "", "reviewer": "", "fill_date": None}
     assert parsed.notes == ()
     assert [row.texts for row in parsed.other] == [("附件2",)]
+
+
+def test_import_forms_says_when_the_title_states_another_year_than_year(cast, tmp_path):
+    data, _values = hunan_measured()  # its title: 2021年度
+    path = tmp_path / "湖南.xlsx"
+    path.write_bytes(data)
+
+    line, ev = import_file(path, cast.bureau.name, "--year", "2020")
+
+    assert xi.YEAR_DIFFERS.format(found=2021, chosen=2020) in line
+    assert ev.year.year == 2021  # the form's own year, as its title says
