@@ -19,6 +19,8 @@ def test_with_the_database_down_a_logged_in_user_gets_a_chinese_page(cast, monke
 
     connection.close()
     monkeypatch.setattr(connection, "get_new_connection", refused)
+    # An in-memory SQLite database is never closed (close() keeps it): refuse every query too.
+    monkeypatch.setattr(connection, "_cursor", refused)
     response = client.get(reverse("evaluation_list"))
     monkeypatch.undo()
 
